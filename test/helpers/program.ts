@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+
+// Runs the Pulumi program (index.ts) under the SDK's mocked runtime, as pulumi/examples'
+// testing-unit-ts does: mocks first, then the program is imported. Records every resource.
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** Inputs as the engine would receive them; secrets stay wrapped (see `isSecretValue`). */
+    inputs: Record<string, any>;
+    /** Outputs the mock returned (inputs plus faked computed values). */
+    state: Record<string, any>;
+    id: string;
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    /** The program's stack exports, fully resolved (secret values unwrapped, see `secretOutputs`). */
+    outputs: Record<string, any>;
+    /** Names of exports whose value is a Pulumi secret. */
+    secretOutputs: string[];
+    /** The component's `urn`s by child, to check parents. */
+    parents: Map<string, string | undefined>;
+    byType(type: string): RecordedResource[];
+    one(type: string): RecordedResource;
+}
+
+export const projectName = "cognito-auth";
+const programPath = path.resolve(__dirname, "..", "..", "index.ts");
+const fakeRegion = "ap-northeast-1";
+
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+/** True when a mock input value is a Pulumi secret. */
+export function isSecretValue(value: any): boolean {
+    return typeof value === "object" && value !== null && value["4dabf18193072939515e22adb298388d"] === secretSig;
+}
+/** The plain value of a mock input, secret or not. */
+export function plain(value: any): any {
+    return isSecretValue(value) ? value.value : value;
+}
+
+/** Computed outputs a real provider would return, faked per resource type. */
+function fakeState(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+    const id = `${name}-id`;
+    switch (type) {
+        case "aws:cognito/userPool:UserPool": {
+            const poolId = `${fakeRegion}_${name.replace(/[^A-Za-z0-9]/g, "").slice(0, 9)}`;
+            return { id: poolId, state: { ...inputs, arn: `arn:aws:cognito-idp:${fakeRegion}:123456789012:userpool/${poolId}`, endpoint: `cognito-idp.${fakeRegion}.amazonaws.com/${poolId}` } };
+        }
+        case "aws:cognito/userPoolClient:UserPoolClient":
+            return { id: `client-${name}`, state: { ...inputs, clientSecret: inputs.generateSecret ? "fake-client-secret" : "" } };
+        case "aws:cognito/identityPool:IdentityPool":
+            return { id: `${fakeRegion}:identity-${name}`, state: { ...inputs, arn: `arn:aws:cognito-identity:${fakeRegion}:123456789012:identitypool/${fakeRegion}:identity-${name}` } };
+        case "aws:iam/role:Role":
+            return { id, state: { ...inputs, name: `${name}-1234567`, arn: `arn:aws:iam::123456789012:role/${name}-1234567` } };
+        case "pulumi-nodejs:dynamic/cognito-auth:CognitoUser":
+            return { id: `${plain(inputs.userPoolId)}/${plain(inputs.username)}`, state: { ...inputs, sub: `sub-${plain(inputs.username)}`, status: "CONFIRMED", adopted: false } };
+        default:
+            return { id, state: inputs };
+    }
+}
+
+/**
+ * Evaluates index.ts with the given `cognito-auth:` config (keys without the project prefix;
+ * objects are JSON-encoded as the CLI does) and waits until every resource is registered.
+ */
+export async function runProgram(
+    config: Record<string, unknown>,
+    options: { secretKeys?: string[]; preview?: boolean; stack?: string; rawConfig?: Record<string, string> } = {},
+): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    pulumi.runtime.setMocks({
+        newResource(args) {
+            const { id, state } = fakeState(args.type, args.name, args.inputs);
+            resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
+            return { id, state };
+        },
+        call(args) {
+            throw new Error(`unexpected invoke ${args.token}: the program must not need data sources`);
+        },
+    }, projectName, options.stack ?? "dev", options.preview ?? false);
+    const allConfig: Record<string, string> = { "aws:region": fakeRegion, ...options.rawConfig };
+    for (const [key, value] of Object.entries(config)) {
+        allConfig[`${projectName}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const secretKeys = options.secretKeys ?? ("passwords" in config ? [`${projectName}:passwords`] : []);
+    pulumi.runtime.setAllConfig(allConfig, secretKeys);
+
+    delete require.cache[require.resolve(programPath)];
+    const program = require(programPath);
+    const outputs: Record<string, any> = {};
+    const secretOutputs: string[] = [];
+    for (const [key, value] of Object.entries(program)) {
+        const output = pulumi.output(value);
+        outputs[key] = await promiseOf(output);
+        if (await (output as any).isSecret) secretOutputs.push(key);
+    }
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return {
+        resources,
+        outputs,
+        secretOutputs,
+        parents: new Map(),
+        byType: (type) => resources.filter((r) => r.type === type),
+        one(type) {
+            const found = resources.filter((r) => r.type === type);
+            if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+            return found[0];
+        },
+    };
+}
+
+/** Resolves an Output to its value (undefined while unknown, as in preview). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
