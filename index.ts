@@ -81,7 +81,7 @@ function readPasswords(problems: string[]): Record<string, string> {
     const result: Record<string, string> = {};
     for (const [name, password] of Object.entries(passwords)) {
         if (typeof password === "string") result[name] = password;
-        else problems.push(`passwords.${name}: must be a string`);
+        else problems.push(`passwords.${name}: must be a string, not a ${typeof password}; set it again with --type string`);
     }
     return result;
 }

@@ -157,10 +157,15 @@ function userProblems(users: Record<string, UserSpec>, passwordNames: string[], 
     return problems;
 }
 
-/** A user's Cognito attributes: `email` (marked verified) merged under the explicit attributes. */
+/**
+ * A user's Cognito attributes: `email` (marked verified) merged under the explicit attributes.
+ * Cognito attributes are strings; `pulumi config set --path` stores true/false and integers as
+ * booleans and numbers, so those are turned back into strings.
+ */
 export function userAttributes(spec: UserSpec): Record<string, string> {
-    const fromEmail: Record<string, string> = spec.email === undefined ? {} : { email: spec.email, email_verified: "true" };
-    return { ...fromEmail, ...spec.attributes };
+    const attributes: Record<string, unknown> = { ...(spec.email === undefined ? {} : { email: spec.email, email_verified: "true" }), ...spec.attributes };
+    return Object.fromEntries(Object.entries(attributes).map(([name, value]) =>
+        [name, typeof value === "boolean" || typeof value === "number" ? String(value) : value])) as Record<string, string>;
 }
 
 /**

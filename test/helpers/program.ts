@@ -12,6 +12,10 @@ export interface RecordedResource {
     /** Outputs the mock returned (inputs plus faked computed values). */
     state: Record<string, any>;
     id: string;
+    /** The URN the mocked engine gave the resource (its type part is the parent type chain). */
+    urn?: string;
+    /** The URN of the resource's parent, as the SDK sent it; undefined for the stack's children. */
+    parent?: string;
 }
 
 export interface ProgramRun {
@@ -20,7 +24,7 @@ export interface ProgramRun {
     outputs: Record<string, any>;
     /** Names of exports whose value is a Pulumi secret. */
     secretOutputs: string[];
-    /** The component's `urn`s by child, to check parents. */
+    /** Parent URN by resource name (undefined for resources parented to the stack), to check parents. */
     parents: Map<string, string | undefined>;
     byType(type: string): RecordedResource[];
     one(type: string): RecordedResource;
@@ -67,19 +71,44 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): { i
  */
 export async function runProgram(
     config: Record<string, unknown>,
-    options: { secretKeys?: string[]; preview?: boolean; stack?: string; rawConfig?: Record<string, string> } = {},
+    options: {
+        secretKeys?: string[];
+        preview?: boolean;
+        stack?: string;
+        rawConfig?: Record<string, string>;
+        /**
+         * With `preview`, behave like the engine planning a create: custom resources get no id and
+         * only their inputs back, so every computed output (id, arn, endpoint...) is unknown.
+         */
+        unknownComputed?: boolean;
+    } = {},
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
+    const unknownComputed = Boolean(options.preview && options.unknownComputed);
     pulumi.runtime.setMocks({
         newResource(args) {
-            const { id, state } = fakeState(args.type, args.name, args.inputs);
+            const faked = fakeState(args.type, args.name, args.inputs);
+            const { id, state } = unknownComputed && args.custom ? { id: "", state: args.inputs } : faked;
             resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
-            return { id, state };
+            return { id: id || undefined, state };
         },
         call(args) {
             throw new Error(`unexpected invoke ${args.token}: the program must not need data sources`);
         },
     }, projectName, options.stack ?? "dev", options.preview ?? false);
+    // The mock monitor does not pass the parent to `newResource`; record it from the request.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any; waitForRPCs(): Promise<void> };
+    const monitor = settings.getMonitor();
+    const registered: { type: string; name: string; parent?: string; urn?: string }[] = [];
+    const originalRegister = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        const entry: { type: string; name: string; parent?: string; urn?: string } = { type: req.getType(), name: req.getName(), parent: req.getParent() || undefined };
+        registered.push(entry);
+        return originalRegister(req, (err: any, resp: any) => {
+            if (resp) entry.urn = resp.getUrn();
+            callback(err, resp);
+        });
+    };
     const allConfig: Record<string, string> = { "aws:region": fakeRegion, ...options.rawConfig };
     for (const [key, value] of Object.entries(config)) {
         allConfig[`${projectName}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
@@ -96,12 +125,20 @@ export async function runProgram(
         outputs[key] = await promiseOf(output);
         if (await (output as any).isSecret) secretOutputs.push(key);
     }
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await settings.waitForRPCs();
+    const parents = new Map<string, string | undefined>();
+    for (const resource of resources) {
+        const entry = registered.find((r) => r.type === resource.type && r.name === resource.name);
+        if (!entry) continue;
+        resource.urn = entry.urn;
+        resource.parent = entry.parent;
+        parents.set(resource.name, entry.parent);
+    }
     return {
         resources,
         outputs,
         secretOutputs,
-        parents: new Map(),
+        parents,
         byType: (type) => resources.filter((r) => r.type === type),
         one(type) {
             const found = resources.filter((r) => r.type === type);
@@ -111,7 +148,12 @@ export async function runProgram(
     };
 }
 
-/** Resolves an Output to its value (undefined while unknown, as in preview). */
-export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+/**
+ * Resolves an Output to its value (undefined while unknown, as in preview). `apply` never runs
+ * its callback on an unknown value, so this reads the Output's value and known-ness directly.
+ */
+export async function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    const impl = output as any;
+    const [value, known] = await Promise.all([impl.promise(true), impl.isKnown]);
+    return (known ? value : undefined) as T;
 }

@@ -1,0 +1,121 @@
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import {
+    CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+
+// Starts the cognito-local emulator (npm devDependency) on a free loopback port in a temp dir,
+// and stops it again. Nothing is left running or on disk after `stop()`.
+
+export interface CognitoLocal {
+    endpoint: string;
+    port: number;
+    /** Environment that points the AWS SDK (and so the provider) at the emulator. */
+    env: Record<string, string>;
+    /** A client for tests' own calls (setup and assertions), outside the provider. */
+    client: CognitoIdentityProviderClient;
+    stop(): Promise<void>;
+}
+
+const startScript = require.resolve("cognito-local/lib/bin/start.js");
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+export async function startCognitoLocal(): Promise<CognitoLocal> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-local-"));
+    fs.mkdirSync(path.join(dir, ".cognito"));
+    // Without this the emulator makes every pool use email addresses as usernames.
+    fs.writeFileSync(path.join(dir, ".cognito", "config.json"), JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }));
+    const port = await freePort();
+    const child = spawn(process.execPath, [startScript], {
+        cwd: dir,
+        env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_NO_WARNINGS: "1", DEBUG: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+        await waitForReady(child, port);
+    } catch (err) {
+        await kill(child);
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw err;
+    }
+    const endpoint = `http://127.0.0.1:${port}`;
+    const env = {
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoint,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+    };
+    const client = new CognitoIdentityProviderClient({
+        endpoint, region: env.AWS_REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    return {
+        endpoint, port, env, client,
+        async stop() {
+            client.destroy();
+            await kill(child);
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+function waitForReady(child: ChildProcess, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+        let output = "";
+        const timer = setTimeout(() => fail(new Error(`cognito-local did not start on port ${port} within 30 s:\n${output}`)), 30_000);
+        const fail = (err: Error) => { clearTimeout(timer); reject(err); };
+        const onData = (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes("Cognito Local running")) { clearTimeout(timer); resolve(); }
+        };
+        child.stdout!.on("data", onData);
+        child.stderr!.on("data", onData);
+        child.once("exit", (code) => fail(new Error(`cognito-local exited with ${code} before it was ready:\n${output}`)));
+    });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+        const hard = setTimeout(() => child.kill("SIGKILL"), 3_000);
+        child.once("exit", () => { clearTimeout(hard); resolve(); });
+        child.kill("SIGTERM");
+    });
+}
+
+/** Sets environment variables for the duration of a test suite; returns the restore function. */
+export function withEnv(vars: Record<string, string>): () => void {
+    const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, vars);
+    return () => {
+        for (const [key, value] of Object.entries(saved)) {
+            if (value === undefined) delete process.env[key];
+            else process.env[key] = value;
+        }
+    };
+}
+
+/** A pool and an app client that allows USER_PASSWORD_AUTH, like the component's. */
+export async function createPoolWithClient(local: CognitoLocal, name = "test-pool") {
+    const pool = await local.client.send(new CreateUserPoolCommand({ PoolName: name }));
+    const userPoolId = pool.UserPool!.Id!;
+    const appClient = await local.client.send(new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: `${name}-client`,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }));
+    return { userPoolId, clientId: appClient.UserPoolClient!.ClientId! };
+}
