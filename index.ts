@@ -65,13 +65,20 @@ function readArgs(): { args: CognitoAuthArgs; problems: string[] } {
 /** The plaintext passwords, only for validation here; they must have been stored with --secret. */
 function readPasswords(problems: string[]): Record<string, string> {
     const key = `${project}:passwords`;
-    const passwords = config.getObject<unknown>("passwords");
-    if (passwords === undefined) return {};
-    // The engine lists which keys are secret; refuse passwords that were stored in plain text.
-    // (isConfigSecret is internal to the SDK, hence the require.)
+    const raw = pulumi.runtime.getConfig(key);
+    if (raw === undefined) return {};
+    // Parsed here rather than with config.getObject, whose error for bad JSON quotes the value.
+    let passwords: unknown;
+    try {
+        passwords = JSON.parse(raw);
+    } catch {
+        passwords = undefined;
+    }
+    // The engine tells the program which keys are secret (the SDK keeps that list internally);
+    // refuse passwords stored in plain text. Without the list (an older CLI), this check is skipped.
+    const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { config: Record<string, string | undefined> } };
     const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
-    const secretKeysKnown = Boolean(pulumi.runtime.allConfig()["PULUMI_CONFIG_SECRET_KEYS"] ?? process.env.PULUMI_CONFIG_SECRET_KEYS);
-    if (secretKeysKnown && !isConfigSecret(key)) {
+    if (getStore().config["PULUMI_CONFIG_SECRET_KEYS"] && !isConfigSecret(key)) {
         problems.push(`${key}: is stored in plain text; remove it and set each password with pulumi config set --secret --path 'passwords.<username>' '<password>'`);
     }
     if (typeof passwords !== "object" || passwords === null || Array.isArray(passwords)) {

@@ -33,13 +33,6 @@ export interface CognitoUserOutputs extends CognitoUserInputs {
     adopted: boolean;
 }
 
-/** Names of the Cognito API errors the provider acts on. */
-const userNotFound = "UserNotFoundException";
-const poolNotFound = "ResourceNotFoundException";
-const userExists = "UsernameExistsException";
-/** What the engine sends for a value not known until apply (e.g. a new pool's id during preview). */
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /** The provider's runtime settings, set by `configure` from the stack's `aws:` config. */
 interface ProviderSettings {
     region?: string;
@@ -57,312 +50,262 @@ export interface CognitoUserProvider extends pulumi.dynamic.ResourceProvider<Cog
 export function createCognitoUserProvider(): CognitoUserProvider {
     return {
         settings: {},
-
+        /** Stack config (`aws:region`, `aws:profile`) wins over the environment, as for the aws provider. */
         async configure(req) {
-            // Stack config wins over the environment, as it does for the aws provider.
             this.settings = { region: req.config.get("aws:region"), profile: req.config.get("aws:profile") };
         },
+        check: async (_olds, news) => userOperations({}).check(news),
+        diff: async (_id, olds, news) => userOperations({}).diff(olds, news),
+        async create(inputs) { return userOperations(this.settings).create(inputs); },
+        async read(id, props) { return userOperations(this.settings).read(id, props); },
+        async update(_id, olds, news) { return userOperations(this.settings).update(olds, news); },
+        async delete(id, props) { return userOperations(this.settings).remove(id, props); },
+    };
+}
 
-        async check(_olds, news) {
-            return { inputs: normalizeInputs(news), failures: checkFailures(news) };
-        },
+/**
+ * What the provider does. It is one function with nested helpers because its text is stored in
+ * every user's state, and each separately captured function would be stored with a wrapper of its
+ * own; for the same reason there are no comments inside (they would be stored too). In short:
+ * - check: the pure rules of ./rules.ts; values unknown during preview are skipped.
+ * - create: AdminCreateUser (no invitation) then AdminSetUserPassword Permanent (-> CONFIRMED);
+ *   any failure once the user exists deletes it again. "Already exists" is the SDK retrying our
+ *   own create whose response was lost (a brand-new user without password: finish it), or a user
+ *   made elsewhere, which is managed only with `adoptExisting`.
+ * - read: a user deleted outside (or with its pool) is gone (empty id); attributes are read back
+ *   for the managed names only, with enabled, groups and status, so drift shows in previews.
+ * - update: attributes, password (also when the status drifted from CONFIRMED), groups, enabled.
+ *   Changing email or phone resets its *_verified flag unless the same call sets it: re-sent.
+ * - delete: already gone counts as deleted.
+ * - errors name the user and the cause; the password is cut out of any text from AWS.
+ * The client is built per operation from the standard credential chain. Per region, profile and
+ * endpoint the process shares one connection pool, credential provider and adaptive rate limiter
+ * (on `globalThis`, so never serialized), but each operation gets its own retry strategy: one
+ * shared strategy's retry budget (500 tokens) is drained by hundreds of throttled users, and then
+ * the SDK stops retrying.
+ */
+function userOperations(settings: ProviderSettings) {
+    type Key = { UserPoolId: string; Username: string };
+    type Current = Pick<CognitoUserInputs, "attributes" | "enabled" | "groups">;
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const gone = ["UserNotFoundException", "ResourceNotFoundException"];
+    const api = () => require("@aws-sdk/client-cognito-identity-provider") as typeof sdk;
+    let client: sdk.CognitoIdentityProviderClient | undefined;
+    const send = (command: any): Promise<any> => (client ??= newClient()).send(command);
 
-        async diff(_id, olds, news) {
-            const replaces = ["userPoolId", "username"].filter((key) => (olds as any)[key] !== (news as any)[key]);
-            const changes = changedProperties(olds, normalizeInputs(news));
-            return {
-                changes: replaces.length > 0 || changes.length > 0,
-                replaces,
-                // With case-insensitive usernames a rename that only changes case is the same user.
-                deleteBeforeReplace: replaces.length > 0 && olds.userPoolId === news.userPoolId
-                    && String(olds.username).toLowerCase() === String(news.username).toLowerCase(),
-            };
-        },
+    function newClient(): sdk.CognitoIdentityProviderClient {
+        const retry = require(require.resolve("@smithy/core/retry", { paths: [require.resolve("@aws-sdk/client-cognito-identity-provider")] }));
+        const region = settings.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+        const endpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? process.env.AWS_ENDPOINT_URL ?? "";
+        const cacheKey = JSON.stringify([region, settings.profile, endpoint]);
+        const cache = ((globalThis as any).__cognitoAuthClients ??= new Map());
+        if (!cache.has(cacheKey)) {
+            const first = new (api().CognitoIdentityProviderClient)({
+                region, profile: settings.profile, requestHandler: { connectionTimeout: 5000, requestTimeout: 30000 },
+            });
+            cache.set(cacheKey, { first, rateLimiter: new retry.DefaultRateLimiter() });
+        }
+        const { first, rateLimiter } = cache.get(cacheKey);
+        return new (api().CognitoIdentityProviderClient)({
+            region, credentials: first.config.credentials, requestHandler: first.config.requestHandler,
+            retryStrategy: new retry.AdaptiveRetryStrategy(10, { rateLimiter }),
+        });
+    }
 
-        async create(inputs) {
-            const user = normalizeInputs(inputs);
-            const cognito = cognitoClient(this.settings);
-            const sdk = cognitoSdk();
-            const key = { UserPoolId: user.userPoolId, Username: user.username };
-            let created: sdk.AdminCreateUserCommandOutput;
-            try {
-                created = await cognito.send(new sdk.AdminCreateUserCommand({
-                    ...key,
-                    UserAttributes: toAttributeList(user.attributes),
-                    MessageAction: "SUPPRESS", // no invitation mail: the password comes from config
-                }));
-            } catch (err) {
-                if (errorName(err) !== userExists) throw userError(user, "could not be created", err);
-                return adoptUser(cognito, user, err);
-            }
-            const sub = attributeValue(created.User?.Attributes, "sub");
-            try {
-                await applyUser(cognito, user, { attributes: user.attributes, enabled: true, groups: [] }, true);
-            } catch (err) {
-                // Leave nothing half-made: a user without its permanent password is removed again.
-                const cleanup = await deleteUser(cognito, key).then(() => "the user was deleted again",
-                    (deleteErr) => `deleting the half-made user failed too (${describeError(deleteErr, user.password)}); delete it by hand`);
-                throw userError(user, `was created but could not be completed; ${cleanup}`, err);
-            }
-            return { id: `${user.userPoolId}/${user.username}`, outs: { ...user, sub, status: "CONFIRMED", adopted: false } };
-        },
+    function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
+        const { attributes, groups } = inputs;
+        return {
+            userPoolId: inputs.userPoolId,
+            username: inputs.username,
+            password: inputs.password ?? "",
+            attributes: (attributes as unknown) === unknown ? attributes : { ...attributes },
+            enabled: inputs.enabled ?? true,
+            groups: Array.isArray(groups) ? [...new Set(groups)].sort() : (groups ?? []),
+            passwordPolicy: inputs.passwordPolicy ?? cognitoDefaultPasswordRules,
+            adoptExisting: inputs.adoptExisting ?? false,
+        };
+    }
 
-        async read(id, props) {
-            const [userPoolId, username] = splitId(id, props);
-            const cognito = cognitoClient(this.settings);
-            const sdk = cognitoSdk();
-            const key = { UserPoolId: userPoolId, Username: username };
-            let found: sdk.AdminGetUserCommandOutput;
-            let groups: string[];
-            try {
-                found = await cognito.send(new sdk.AdminGetUserCommand(key));
-                groups = await listGroups(cognito, key);
-            } catch (err) {
-                // Deleted outside Pulumi (or with its pool): an empty id tells the engine it is gone.
-                if ([userNotFound, poolNotFound].includes(errorName(err))) return { id: "" };
-                throw new Error(`Cognito user "${username}" in pool ${userPoolId} could not be read: ${describeError(err, props?.password)}`);
-            }
-            const managed = Object.keys(props?.attributes ?? {});
-            const attributes: Record<string, string> = {};
-            for (const { Name, Value } of found.UserAttributes ?? []) {
-                if (Name && Value !== undefined && managed.includes(Name)) attributes[Name] = Value;
-            }
-            const outs: CognitoUserOutputs = {
-                ...normalizeInputs({ ...props, userPoolId, username } as CognitoUserInputs),
-                attributes,
+    function check(news: CognitoUserInputs) {
+        const known = (value: unknown) => value !== unknown;
+        const name = known(news.username) ? news.username : "<unknown>";
+        const failures: pulumi.dynamic.CheckFailure[] = [];
+        const add = (property: string, problems: string[]) => {
+            if (known((news as any)[property])) problems.forEach((p) => failures.push({ property, reason: `Cognito user "${name}": ${p}` }));
+        };
+        const { attributes, groups, enabled } = news;
+        add("username", usernameProblems(news.username));
+        add("password", passwordProblems(news.password, news.passwordPolicy ?? cognitoDefaultPasswordRules));
+        add("attributes", attributeProblems(attributes && typeof attributes === "object"
+            ? Object.fromEntries(Object.entries(attributes).filter(([, v]) => known(v))) : attributes));
+        if (groups !== undefined && !Array.isArray(groups)) add("groups", ["groups must be a list of group names"]);
+        else (groups ?? []).filter(known).forEach((g) => add("groups", groupNameProblems(g)));
+        if (enabled !== undefined && typeof enabled !== "boolean") add("enabled", ["enabled must be true or false"]);
+        return { inputs: normalize(news), failures };
+    }
+
+    function diff(olds: CognitoUserOutputs, inputs: CognitoUserInputs) {
+        const news = normalize(inputs);
+        const replaces = ["userPoolId", "username"].filter((k) => (olds as any)[k] !== (news as any)[k]);
+        const a = olds.attributes ?? {}, b = news.attributes;
+        const changed = (olds.password !== news.password || olds.status !== "CONFIRMED")
+            || Object.keys(a).length !== Object.keys(b).length || Object.keys(a).some((k) => a[k] !== b[k])
+            || (olds.enabled ?? true) !== news.enabled || [...(olds.groups ?? [])].sort().join("\n") !== news.groups.join("\n");
+        const caseOnly = olds.userPoolId === news.userPoolId && olds.username?.toLowerCase() === news.username?.toLowerCase();
+        return { changes: replaces.length > 0 || changed, replaces, deleteBeforeReplace: replaces.length > 0 && caseOnly };
+    }
+
+    async function create(inputs: CognitoUserInputs) {
+        const user = normalize(inputs);
+        const key = keyOf(user);
+        const startedAt = Date.now();
+        let created: sdk.AdminCreateUserCommandOutput;
+        try {
+            created = await send(new (api().AdminCreateUserCommand)({ ...key, UserAttributes: attributeList(user.attributes), MessageAction: "SUPPRESS" }));
+        } catch (err: any) {
+            if (err?.name !== "UsernameExistsException") throw userError(user, "could not be created", err);
+            return createExisting(user, err, startedAt);
+        }
+        try {
+            await apply(user, { attributes: user.attributes, enabled: true, groups: [] }, true);
+        } catch (err) {
+            const cleanup = await deleteUser(key).then(() => "the user was deleted again",
+                (e) => `deleting the half-made user failed too (${describe(e, user.password)}); delete it by hand`);
+            throw userError(user, `was created but could not be completed; ${cleanup}`, err);
+        }
+        return outputs(user, created.User?.Attributes, false);
+    }
+
+    async function createExisting(user: CognitoUserInputs, createErr: any, startedAt: number) {
+        const key = keyOf(user);
+        const existing: sdk.AdminGetUserCommandOutput = await send(new (api().AdminGetUserCommand)(key)).catch((err) => {
+            throw userError(user, "already exists and could not be read", err);
+        });
+        const createdAt = existing.UserCreateDate?.getTime() ?? 0;
+        const ownRetry = (createErr?.$metadata?.attempts ?? 1) > 1 && existing.UserStatus === "FORCE_CHANGE_PASSWORD"
+            && createdAt >= startedAt - 120_000;
+        if (!user.adoptExisting && !ownRetry) {
+            throw new Error(`Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.UserStatus}`
+                + `${createdAt ? `, created ${new Date(createdAt).toISOString()}` : ""}) and this stack does not manage it. To manage it with the `
+                + `configured password and attributes, set cognito-auth:adoptExistingUsers to true; or remove the user from config; or delete it from the pool.`);
+        }
+        const attributes = Object.fromEntries((existing.UserAttributes ?? []).filter((a) => a.Name! in user.attributes).map((a) => [a.Name, a.Value ?? ""]));
+        try {
+            await apply(user, { attributes, enabled: existing.Enabled ?? true, groups: await listGroups(key) }, true);
+        } catch (err) {
+            if (ownRetry) await deleteUser(key).catch(() => undefined);
+            throw userError(user, ownRetry ? "could not be completed; the user was deleted again" : "exists and could not be adopted", err);
+        }
+        return outputs(user, existing.UserAttributes, !ownRetry);
+    }
+
+    async function read(id: string, props?: CognitoUserOutputs) {
+        const key = keyFromId(id, props);
+        let found: sdk.AdminGetUserCommandOutput;
+        let groups: string[];
+        try {
+            found = await send(new (api().AdminGetUserCommand)(key));
+            groups = await listGroups(key);
+        } catch (err: any) {
+            if (gone.includes(err?.name)) return { id: "" };
+            throw new Error(`Cognito user "${key.Username}" in pool ${key.UserPoolId} could not be read: ${describe(err, props?.password)}`);
+        }
+        const managed = Object.keys(props?.attributes ?? {});
+        const base = normalize({ ...props, userPoolId: key.UserPoolId, username: key.Username } as CognitoUserInputs);
+        const { outs } = outputs(base, found.UserAttributes, Boolean(props?.adopted));
+        return {
+            id,
+            props: {
+                ...outs,
+                attributes: Object.fromEntries((found.UserAttributes ?? []).filter((a) => managed.includes(a.Name!)).map((a) => [a.Name, a.Value ?? ""])),
                 enabled: found.Enabled ?? true,
                 groups: groups.sort(),
-                sub: attributeValue(found.UserAttributes, "sub"),
                 status: found.UserStatus ?? "UNKNOWN",
-                adopted: Boolean(props?.adopted),
-            };
-            return { id, props: outs };
-        },
-
-        async update(_id, olds, news) {
-            const user = normalizeInputs(news);
-            const cognito = cognitoClient(this.settings);
-            try {
-                // A status other than CONFIRMED (an admin reset) is repaired by re-applying the password.
-                await applyUser(cognito, user, olds, olds.password !== user.password || olds.status !== "CONFIRMED");
-            } catch (err) {
-                throw userError(user, "could not be updated", err);
-            }
-            return { outs: { ...user, sub: olds.sub ?? "", status: "CONFIRMED", adopted: Boolean(olds.adopted) } };
-        },
-
-        async delete(id, props) {
-            const [userPoolId, username] = splitId(id, props);
-            try {
-                await deleteUser(cognitoClient(this.settings), { UserPoolId: userPoolId, Username: username });
-            } catch (err) {
-                throw new Error(`Cognito user "${username}" in pool ${userPoolId} could not be deleted: ${describeError(err, props?.password)}`);
-            }
-        },
-    };
-}
-
-/** Fills defaults so that outputs never hold `undefined` (the host cannot encode it). */
-function normalizeInputs(inputs: CognitoUserInputs): CognitoUserInputs {
-    return {
-        userPoolId: inputs.userPoolId,
-        username: inputs.username,
-        password: inputs.password ?? "",
-        attributes: { ...(inputs.attributes ?? {}) },
-        enabled: inputs.enabled ?? true,
-        groups: [...new Set(inputs.groups ?? [])].sort(),
-        passwordPolicy: inputs.passwordPolicy ?? cognitoDefaultPasswordRules,
-        adoptExisting: inputs.adoptExisting ?? false,
-    };
-}
-
-/** Preview-time validation. Unknown values (computed ids during preview) are not strings and are skipped. */
-function checkFailures(news: CognitoUserInputs): pulumi.dynamic.CheckFailure[] {
-    const known = (value: unknown) => value !== unknownValue;
-    const name = typeof news.username === "string" && known(news.username) ? news.username : "<unknown>";
-    const failures: pulumi.dynamic.CheckFailure[] = [];
-    const add = (property: string, problems: string[]) => {
-        if (known((news as any)[property])) problems.forEach((problem) => failures.push({ property, reason: `Cognito user "${name}": ${problem}` }));
-    };
-    add("username", usernameProblems(news.username));
-    add("password", passwordProblems(news.password, news.passwordPolicy ?? cognitoDefaultPasswordRules));
-    add("attributes", attributeProblems(news.attributes));
-    if (news.groups !== undefined && !Array.isArray(news.groups)) add("groups", ["groups must be a list of group names"]);
-    else (news.groups ?? []).forEach((group) => add("groups", groupNameProblems(group)));
-    if (news.enabled !== undefined && typeof news.enabled !== "boolean") add("enabled", ["enabled must be true or false"]);
-    return failures;
-}
-
-/** Names of the properties that differ between the stored outputs and the new inputs. */
-function changedProperties(olds: CognitoUserOutputs, news: CognitoUserInputs): string[] {
-    const changes: string[] = [];
-    if (olds.password !== news.password || olds.status !== "CONFIRMED") changes.push("password");
-    if (!sameMap(olds.attributes ?? {}, news.attributes)) changes.push("attributes");
-    if ((olds.enabled ?? true) !== news.enabled) changes.push("enabled");
-    if ([...(olds.groups ?? [])].sort().join("\n") !== news.groups.join("\n")) changes.push("groups");
-    return changes;
-}
-
-function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-/**
- * Brings an existing user from `current` to `user`: attributes, password, groups, then enabled.
- * The password call is what moves the user to CONFIRMED.
- */
-async function applyUser(
-    cognito: sdk.CognitoIdentityProviderClient,
-    user: CognitoUserInputs,
-    current: Pick<CognitoUserInputs, "attributes" | "enabled" | "groups">,
-    setPassword: boolean,
-): Promise<void> {
-    const sdk = cognitoSdk();
-    const key = { UserPoolId: user.userPoolId, Username: user.username };
-    const before = current.attributes ?? {};
-    const changed = Object.keys(user.attributes).filter((name) => before[name] !== user.attributes[name]);
-    // Changing email or phone resets its *_verified flag unless the same call sets it.
-    for (const [contact, verified] of [["email", "email_verified"], ["phone_number", "phone_number_verified"]]) {
-        if (changed.includes(contact) && !changed.includes(verified) && verified in user.attributes) changed.push(verified);
+            },
+        };
     }
-    if (changed.length > 0) {
-        const set = Object.fromEntries(changed.map((name) => [name, user.attributes[name]]));
-        await cognito.send(new sdk.AdminUpdateUserAttributesCommand({ ...key, UserAttributes: toAttributeList(set) }));
+
+    async function update(olds: CognitoUserOutputs, news: CognitoUserInputs) {
+        const user = normalize(news);
+        try {
+            await apply(user, olds, olds.password !== user.password || olds.status !== "CONFIRMED");
+        } catch (err) {
+            throw userError(user, "could not be updated", err);
+        }
+        return { outs: { ...user, sub: olds.sub ?? "", status: "CONFIRMED", adopted: Boolean(olds.adopted) } };
     }
-    const removed = Object.keys(before).filter((name) => !(name in user.attributes));
-    if (removed.length > 0) {
-        await cognito.send(new sdk.AdminDeleteUserAttributesCommand({ ...key, UserAttributeNames: removed }));
-    }
-    if (setPassword) {
-        await cognito.send(new sdk.AdminSetUserPasswordCommand({ ...key, Password: user.password, Permanent: true }));
-    }
-    const groupsBefore = current.groups ?? [];
-    for (const group of user.groups.filter((g) => !groupsBefore.includes(g))) {
-        await cognito.send(new sdk.AdminAddUserToGroupCommand({ ...key, GroupName: group }));
-    }
-    for (const group of groupsBefore.filter((g) => !user.groups.includes(g))) {
-        await cognito.send(new sdk.AdminRemoveUserFromGroupCommand({ ...key, GroupName: group }));
-    }
-    if ((current.enabled ?? true) !== user.enabled) {
-        await cognito.send(user.enabled ? new sdk.AdminEnableUserCommand(key) : new sdk.AdminDisableUserCommand(key));
-    }
-}
 
-/**
- * AdminCreateUser said the username is taken. That is either a user made outside this stack
- * (adopt it only when asked) or our own create whose response was lost and retried by the SDK
- * (the retry then meets the user it made, still without a password: finish it).
- */
-async function adoptUser(cognito: sdk.CognitoIdentityProviderClient, user: CognitoUserInputs, createErr: unknown) {
-    const sdk = cognitoSdk();
-    const key = { UserPoolId: user.userPoolId, Username: user.username };
-    const existing = await cognito.send(new sdk.AdminGetUserCommand(key));
-    const ownRetry = ((createErr as any)?.$metadata?.attempts ?? 1) > 1 && existing.UserStatus === "FORCE_CHANGE_PASSWORD";
-    if (!user.adoptExisting && !ownRetry) {
-        const created = existing.UserCreateDate ? `, created ${existing.UserCreateDate.toISOString()}` : "";
-        throw new Error(`Cognito user "${user.username}" already exists in user pool ${user.userPoolId} `
-            + `(status ${existing.UserStatus}${created}) and this stack does not manage it. To manage it with the `
-            + `configured password and attributes, set cognito-auth:adoptExistingUsers to true; or remove the user `
-            + `from config; or delete it from the pool.`);
-    }
-    const current = {
-        attributes: Object.fromEntries((existing.UserAttributes ?? [])
-            .filter((a) => a.Name && a.Name !== "sub" && a.Value !== undefined && a.Name in user.attributes)
-            .map((a) => [a.Name!, a.Value!])),
-        enabled: existing.Enabled ?? true,
-        groups: await listGroups(cognito, key),
-    };
-    try {
-        await applyUser(cognito, user, current, true);
-    } catch (err) {
-        if (ownRetry) await deleteUser(cognito, key).catch(() => undefined);
-        throw userError(user, ownRetry ? "could not be completed; the user was deleted again" : "exists and could not be adopted", err);
-    }
-    return {
-        id: `${user.userPoolId}/${user.username}`,
-        outs: { ...user, sub: attributeValue(existing.UserAttributes, "sub"), status: "CONFIRMED", adopted: !ownRetry },
-    };
-}
-
-async function listGroups(cognito: sdk.CognitoIdentityProviderClient, key: { UserPoolId: string; Username: string }) {
-    const sdk = cognitoSdk();
-    const groups: string[] = [];
-    let NextToken: string | undefined;
-    do {
-        const page = await cognito.send(new sdk.AdminListGroupsForUserCommand({ ...key, NextToken }));
-        groups.push(...(page.Groups ?? []).map((g) => g.GroupName!).filter(Boolean));
-        NextToken = page.NextToken;
-    } while (NextToken);
-    return groups;
-}
-
-/** Deletes a user; one that is already gone (or whose pool is gone) counts as deleted. */
-async function deleteUser(cognito: sdk.CognitoIdentityProviderClient, key: { UserPoolId: string; Username: string }) {
-    const sdk = cognitoSdk();
-    try {
-        await cognito.send(new sdk.AdminDeleteUserCommand(key));
-    } catch (err) {
-        if (![userNotFound, poolNotFound].includes(errorName(err))) throw err;
-    }
-}
-
-function splitId(id: string, props?: Partial<CognitoUserOutputs>): [string, string] {
-    if (props?.userPoolId && props.username) return [props.userPoolId, props.username];
-    const slash = id.indexOf("/"); // pool ids never contain "/", usernames may
-    if (slash < 0) throw new Error(`Cognito user id "${id}" is not of the form <userPoolId>/<username>`);
-    return [id.slice(0, slash), id.slice(slash + 1)];
-}
-
-function toAttributeList(attributes: Record<string, string>): sdk.AttributeType[] {
-    return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
-}
-
-function attributeValue(attributes: sdk.AttributeType[] | undefined, name: string): string {
-    return attributes?.find((a) => a.Name === name)?.Value ?? "";
-}
-
-function errorName(err: unknown): string {
-    return (err as any)?.name ?? "";
-}
-
-/** An error message that names the user and the cause and never contains the password. */
-function userError(user: CognitoUserInputs, what: string, cause: unknown): Error {
-    return new Error(`Cognito user "${user.username}" in pool ${user.userPoolId} ${what}: ${describeError(cause, user.password)}`);
-}
-
-function describeError(err: unknown, password?: string): string {
-    const text = `${errorName(err) || "Error"}: ${(err as any)?.message ?? String(err)}`;
-    return password ? text.split(password).join("[secret]") : text;
-}
-
-function cognitoSdk(): typeof sdk {
-    return require("@aws-sdk/client-cognito-identity-provider");
-}
-
-/**
- * One client per region, profile and endpoint per process, kept on `globalThis` so that it is
- * never part of a serialized provider. Adaptive retries absorb throttling (TooManyRequests),
- * 5xx and dropped connections; timeouts stop a silent connection from hanging `pulumi up`.
- */
-function cognitoClient(settings: ProviderSettings): sdk.CognitoIdentityProviderClient {
-    const sdk = cognitoSdk();
-    const region = settings.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-    const endpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? process.env.AWS_ENDPOINT_URL ?? "";
-    const cacheKey = JSON.stringify([region, settings.profile, endpoint]);
-    const cache: Map<string, sdk.CognitoIdentityProviderClient> = ((globalThis as any).__cognitoAuthClients ??= new Map());
-    let client = cache.get(cacheKey);
-    if (!client) {
-        client = new sdk.CognitoIdentityProviderClient({
-            region,
-            profile: settings.profile,
-            retryMode: "adaptive",
-            maxAttempts: 10,
-            requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    async function remove(id: string, props?: CognitoUserOutputs) {
+        const key = keyFromId(id, props);
+        await deleteUser(key).catch((err) => {
+            throw new Error(`Cognito user "${key.Username}" in pool ${key.UserPoolId} could not be deleted: ${describe(err, props?.password)}`);
         });
-        cache.set(cacheKey, client);
     }
-    return client;
+
+    async function apply(user: CognitoUserInputs, current: Current, setPassword: boolean) {
+        const c = api(), key = keyOf(user);
+        const before = current.attributes ?? {}, after = user.attributes, groupsBefore = current.groups ?? [];
+        const changed = Object.keys(after).filter((n) => before[n] !== after[n]);
+        for (const [contact, verified] of [["email", "email_verified"], ["phone_number", "phone_number_verified"]]) {
+            if (changed.includes(contact) && !changed.includes(verified) && verified in after) changed.push(verified);
+        }
+        const removed = Object.keys(before).filter((n) => !(n in after));
+        const commands = [
+            changed.length && new c.AdminUpdateUserAttributesCommand({ ...key, UserAttributes: attributeList(Object.fromEntries(changed.map((n) => [n, after[n]]))) }),
+            removed.length && new c.AdminDeleteUserAttributesCommand({ ...key, UserAttributeNames: removed }),
+            setPassword && new c.AdminSetUserPasswordCommand({ ...key, Password: user.password, Permanent: true }),
+            ...user.groups.filter((g) => !groupsBefore.includes(g)).map((GroupName) => new c.AdminAddUserToGroupCommand({ ...key, GroupName })),
+            ...groupsBefore.filter((g) => !user.groups.includes(g)).map((GroupName) => new c.AdminRemoveUserFromGroupCommand({ ...key, GroupName })),
+            (current.enabled ?? true) !== user.enabled && (user.enabled ? new c.AdminEnableUserCommand(key) : new c.AdminDisableUserCommand(key)),
+        ];
+        for (const command of commands) if (command) await send(command);
+    }
+
+    async function listGroups(key: Key): Promise<string[]> {
+        const groups: string[] = [];
+        let NextToken: string | undefined;
+        do {
+            const page: sdk.AdminListGroupsForUserCommandOutput = await send(new (api().AdminListGroupsForUserCommand)({ ...key, NextToken }));
+            groups.push(...(page.Groups ?? []).map((g) => g.GroupName!));
+            NextToken = page.NextToken;
+        } while (NextToken);
+        return groups;
+    }
+
+    function deleteUser(key: Key): Promise<void> {
+        return send(new (api().AdminDeleteUserCommand)(key)).then(() => undefined, (err) => {
+            if (!gone.includes(err?.name)) throw err;
+        });
+    }
+
+    function outputs(user: CognitoUserInputs, attributes: sdk.AttributeType[] | undefined, adopted: boolean) {
+        const sub = attributes?.find((a) => a.Name === "sub")?.Value ?? "";
+        return { id: `${user.userPoolId}/${user.username}`, outs: { ...user, sub, status: "CONFIRMED", adopted } };
+    }
+
+    function keyOf(user: CognitoUserInputs): Key {
+        return { UserPoolId: user.userPoolId, Username: user.username };
+    }
+
+    function keyFromId(id: string, props?: Partial<CognitoUserOutputs>): Key {
+        const slash = id.indexOf("/");
+        return { UserPoolId: props?.userPoolId ?? id.slice(0, slash), Username: props?.username ?? id.slice(slash + 1) };
+    }
+
+    function attributeList(attributes: Record<string, string>): sdk.AttributeType[] {
+        return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+    }
+
+    function userError(user: CognitoUserInputs, what: string, cause: unknown): Error {
+        return new Error(`Cognito user "${user.username}" in pool ${user.userPoolId} ${what}: ${describe(cause, user.password)}`);
+    }
+
+    function describe(err: any, password?: string): string {
+        const text = `${err?.name || "Error"}: ${err?.message ?? err}`;
+        return password ? text.split(password).join("[secret]") : text;
+    }
+
+    return { check, diff, create, read, update, remove };
 }
 
 /** The one provider object all users share (the SDK serializes a provider once per object). */

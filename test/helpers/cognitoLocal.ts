@@ -45,9 +45,21 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
         env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_NO_WARNINGS: "1", DEBUG: "" },
         stdio: ["ignore", "pipe", "pipe"],
     });
+    // Also when the test process ends without running after() hooks (Ctrl-C, a CI timeout's
+    // SIGTERM, process.exit): otherwise the emulator and its dir outlive the run.
+    const abandon = () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        fs.rmSync(dir, { recursive: true, force: true });
+    };
+    const onSignal = (signal: NodeJS.Signals) => { abandon(); process.kill(process.pid, signal); };
+    const unhook = () => { process.off("exit", abandon); process.off("SIGINT", onSignal); process.off("SIGTERM", onSignal); };
+    process.once("exit", abandon);
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
         await waitForReady(child, port);
     } catch (err) {
+        unhook();
         await kill(child);
         fs.rmSync(dir, { recursive: true, force: true });
         throw err;
@@ -65,7 +77,9 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     return {
         endpoint, port, env, client,
         async stop() {
+            unhook();
             client.destroy();
+            dropCachedClients(endpoint);
             await kill(child);
             fs.rmSync(dir, { recursive: true, force: true });
         },
@@ -94,6 +108,20 @@ function kill(child: ChildProcess): Promise<void> {
         child.once("exit", () => { clearTimeout(hard); resolve(); });
         child.kill("SIGTERM");
     });
+}
+
+/**
+ * Closes and forgets the provider's shared SDK pieces (kept on `globalThis` per region, profile
+ * and endpoint) for an endpoint that is going away, so no socket to it is kept.
+ */
+export function dropCachedClients(endpoint: string): void {
+    const cache: Map<string, { first: CognitoIdentityProviderClient }> | undefined = (globalThis as any).__cognitoAuthClients;
+    for (const [key, shared] of cache ?? []) {
+        if (key.includes(endpoint)) {
+            shared.first.destroy();
+            cache!.delete(key);
+        }
+    }
 }
 
 /** Sets environment variables for the duration of a test suite; returns the restore function. */

@@ -1,0 +1,581 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { CognitoAuth } from "../components/cognitoAuth";
+import { ProgramRun, RecordedResource, isSecretValue, plain, projectName, promiseOf, runProgram } from "./helpers/program";
+
+// Unit tests of the Pulumi program (index.ts) and the CognitoAuth component under the SDK's mocked
+// runtime (DESIGN.md sections 2, 3 and 5): no engine, no AWS. Each test evaluates the program with
+// a stack config and asserts on the resources it registers and the stack outputs it exports.
+
+const types = {
+    component: "cognito-auth:index:CognitoAuth",
+    pool: "aws:cognito/userPool:UserPool",
+    client: "aws:cognito/userPoolClient:UserPoolClient",
+    identityPool: "aws:cognito/identityPool:IdentityPool",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    roleAttachment: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
+    group: "aws:cognito/userGroup:UserGroup",
+    user: "pulumi-nodejs:dynamic/cognito-auth:CognitoUser",
+};
+
+/** Distinctive passwords that meet the default policy, so a leak anywhere is unambiguous. */
+const passwords = { alice: "Alice#Secret-4217xq", bob: "Bob!Hidden-9930zk" };
+const allTestPasswords = [...Object.values(passwords)];
+
+/** Two users with groups and emails, plus whatever else the test needs. */
+function twoUsers(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+        users: {
+            alice: { email: "alice@example.com", groups: ["admins", "staff"] },
+            bob: { email: "bob@example.com", groups: ["staff"], attributes: { given_name: "Bob" } },
+        },
+        passwords,
+        ...extra,
+    };
+}
+
+/** Runs the program and returns the error it fails with (fails the test if it does not fail). */
+async function programError(config: Record<string, unknown>, options?: Parameters<typeof runProgram>[1]): Promise<Error> {
+    let run: ProgramRun | undefined;
+    try {
+        run = await runProgram(config, options);
+    } catch (error) {
+        expect(error).to.be.instanceOf(Error);
+        return error as Error;
+    }
+    throw new Error(`expected the program to reject the config, but it registered ${run.resources.length} resources`);
+}
+
+function expectNoPassword(text: string, extra: string[] = []) {
+    for (const password of [...allTestPasswords, ...extra]) {
+        expect(text, "a password leaked").to.not.include(password);
+    }
+}
+
+function parsePolicy(role: RecordedResource) {
+    const text = plain(role.inputs.assumeRolePolicy);
+    expect(text, `${role.name} assumeRolePolicy`).to.be.a("string");
+    return JSON.parse(text);
+}
+
+function roleNamed(run: ProgramRun, name: string) {
+    const role = run.byType(types.role).find((r) => r.name === name);
+    expect(role, `role ${name}`).to.not.equal(undefined);
+    return role!;
+}
+
+describe("program (mocked runtime)", function () {
+    describe("resource graph", function () {
+        it("registers each resource once, with its type, named from the component and parented to it", async function () {
+            const run = await runProgram(twoUsers({
+                allowUnauthenticatedIdentities: true,
+                authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+            }));
+            const component = run.one(types.component);
+            const c = component.name;
+            expect(c).to.equal(`${projectName}-dev`);
+            expect(component.parent, "the component is a child of the stack").to.equal(undefined);
+            expect(component.urn).to.equal(`urn:pulumi:dev::${projectName}::${types.component}::${c}`);
+
+            const registered = run.resources.map((r) => `${r.type} ${r.name}`).sort();
+            expect(registered).to.deep.equal([
+                `${types.component} ${c}`,
+                `${types.pool} ${c}-pool`,
+                `${types.client} ${c}-client`,
+                `${types.identityPool} ${c}-identities`,
+                `${types.role} ${c}-authenticated`,
+                `${types.role} ${c}-unauthenticated`,
+                `${types.policyAttachment} ${c}-authenticated-policy-0`,
+                `${types.roleAttachment} ${c}-roles`,
+                `${types.group} ${c}-group-admins`,
+                `${types.group} ${c}-group-staff`,
+                `${types.user} ${c}-user-alice`,
+                `${types.user} ${c}-user-bob`,
+            ].sort());
+
+            for (const child of run.resources.filter((r) => r !== component)) {
+                expect(child.parent, `parent of ${child.name}`).to.equal(component.urn);
+                expect(child.urn, `urn of ${child.name}`).to.equal(`urn:pulumi:dev::${projectName}::${types.component}$${child.type}::${child.name}`);
+                expect(run.parents.get(child.name)).to.equal(component.urn);
+            }
+        });
+
+        it("names the component and its children after cognito-auth:userPoolName, and the pool, client and identity pool by default from it", async function () {
+            const run = await runProgram(twoUsers({ userPoolName: "acme-auth" }));
+            expect(run.one(types.component).name).to.equal("acme-auth");
+            for (const child of run.resources.filter((r) => r.type !== types.component)) {
+                expect(child.name, child.type).to.match(/^acme-auth-/);
+            }
+            expect(run.one(types.pool).inputs.name).to.equal("acme-auth");
+            expect(run.one(types.client).inputs.name).to.equal("acme-auth-client");
+            expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("acme-auth-identities");
+        });
+
+        it("takes clientName and identityPoolName from config", async function () {
+            const run = await runProgram(twoUsers({ clientName: "web-app", identityPoolName: "web-identities" }));
+            expect(run.one(types.client).inputs.name).to.equal("web-app");
+            expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("web-identities");
+        });
+
+        it("parents every child of a directly constructed CognitoAuth to it (URN type chain)", async function () {
+            pulumi.runtime.setMocks({
+                newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:iam::123456789012:role/${args.name}`, endpoint: `cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_direct` } }),
+                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
+            }, projectName, "unit", false);
+            const auth = new CognitoAuth("direct", {
+                allowUnauthenticatedIdentities: true,
+                users: { carol: { email: "carol@example.com", groups: ["ops"] } },
+                passwords: { carol: pulumi.secret(passwords.alice) },
+            });
+            const children: [pulumi.Resource, string, string][] = [
+                [auth.userPool, types.pool, "direct-pool"],
+                [auth.userPoolClient, types.client, "direct-client"],
+                [auth.identityPool, types.identityPool, "direct-identities"],
+                [auth.authenticatedRole, types.role, "direct-authenticated"],
+                [auth.unauthenticatedRole!, types.role, "direct-unauthenticated"],
+                [auth.roleAttachment, types.roleAttachment, "direct-roles"],
+                [auth.groups.ops, types.group, "direct-group-ops"],
+                [auth.users.carol, types.user, "direct-user-carol"],
+            ];
+            expect(await promiseOf(auth.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}::direct`);
+            for (const [child, type, name] of children) {
+                expect(child, name).to.not.equal(undefined);
+                expect(await promiseOf(child.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}$${type}::${name}`);
+            }
+        });
+
+        it("makes a user's password a secret even when CognitoAuth is given it as a plain string", async function () {
+            const inputs: Record<string, any> = {};
+            pulumi.runtime.setMocks({
+                newResource: (args) => { inputs[args.name] = args.inputs; return { id: `${args.name}-id`, state: args.inputs }; },
+                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
+            }, projectName, "unit", false);
+            const auth = new CognitoAuth("direct", {
+                users: { carol: { email: "carol@example.com" } },
+                passwords: { carol: passwords.alice },
+            });
+            await promiseOf(auth.users.carol.urn);
+            await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+            const user = inputs["direct-user-carol"];
+            expect(user, "the user was registered").to.not.equal(undefined);
+            expect(isSecretValue(user.password)).to.equal(true);
+            expect(plain(user.password)).to.equal(passwords.alice);
+        });
+
+        it("CognitoAuth itself rejects invalid arguments, naming the user and never the password", async function () {
+            pulumi.runtime.setMocks({
+                newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
+            }, projectName, "unit", false);
+            expect(() => new CognitoAuth("direct", {
+                users: { dave: { email: "dave@example.com" } },
+                passwords: { erin: passwords.alice },
+            })).to.throw(/CognitoAuth "direct" has invalid arguments[\s\S]*users\.dave: has no password[\s\S]*passwords\.erin: password for a user that is not in/)
+                .with.property("message").that.does.not.include(passwords.alice);
+        });
+    });
+
+    describe("app client", function () {
+        it("allows USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, belongs to the pool and has no secret by default", async function () {
+            const run = await runProgram(twoUsers());
+            const client = run.one(types.client);
+            expect(client.inputs.explicitAuthFlows).to.include.members(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+            expect(client.inputs.generateSecret).to.equal(false);
+            expect(client.inputs.userPoolId).to.equal(run.one(types.pool).id);
+            expect(run.outputs.userPoolClientId).to.equal(client.id);
+            expect(run.outputs.clientSecret).to.equal(undefined);
+            expect(run.secretOutputs).to.not.include("clientSecret");
+        });
+
+        it("with generateClientSecret: true generates a secret and exports it only as a Pulumi secret", async function () {
+            const run = await runProgram(twoUsers({ generateClientSecret: true }));
+            expect(run.one(types.client).inputs.generateSecret).to.equal(true);
+            expect(run.outputs.clientSecret).to.equal("fake-client-secret");
+            expect(run.secretOutputs).to.include("clientSecret");
+        });
+
+        it("sets token validity from config", async function () {
+            const run = await runProgram(twoUsers({ tokenValidity: { accessTokenMinutes: 15, refreshTokenDays: 7 } }));
+            const client = run.one(types.client);
+            expect(client.inputs.accessTokenValidity).to.equal(15);
+            expect(client.inputs.idTokenValidity).to.equal(60);
+            expect(client.inputs.refreshTokenValidity).to.equal(7);
+            expect(client.inputs.tokenValidityUnits).to.deep.equal({ accessToken: "minutes", idToken: "minutes", refreshToken: "days" });
+        });
+    });
+
+    describe("identity pool", function () {
+        it("trusts exactly the app client of the pool, with server-side token check and no classic flow", async function () {
+            const run = await runProgram(twoUsers());
+            const pool = run.one(types.pool);
+            const client = run.one(types.client);
+            const identityPool = run.one(types.identityPool);
+            expect(identityPool.inputs.cognitoIdentityProviders).to.have.lengthOf(1);
+            const [provider] = identityPool.inputs.cognitoIdentityProviders;
+            expect(provider.clientId).to.equal(client.id);
+            expect(provider.providerName).to.equal(pool.state.endpoint);
+            expect(provider.providerName).to.equal(`cognito-idp.ap-northeast-1.amazonaws.com/${pool.id}`);
+            expect(provider.serverSideTokenCheck).to.equal(true);
+            expect(identityPool.inputs.allowClassicFlow).to.equal(false);
+            expect(identityPool.inputs.allowUnauthenticatedIdentities).to.equal(false);
+            expect(run.outputs.identityPoolId).to.equal(identityPool.id);
+            expect(run.outputs.userPoolId).to.equal(pool.id);
+            expect(run.outputs.region).to.equal("ap-northeast-1");
+        });
+    });
+
+    describe("IAM roles", function () {
+        for (const kind of ["authenticated", "unauthenticated"] as const) {
+            it(`the ${kind} role may be assumed only by ${kind} identities of this identity pool`, async function () {
+                const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
+                const identityPoolId = run.one(types.identityPool).id;
+                const policy = parsePolicy(roleNamed(run, `${projectName}-dev-${kind}`));
+                expect(policy.Version).to.equal("2012-10-17");
+                expect(policy.Statement).to.have.lengthOf(1);
+                const [statement] = policy.Statement;
+                expect(statement.Effect).to.equal("Allow");
+                expect(statement.Principal).to.deep.equal({ Federated: "cognito-identity.amazonaws.com" });
+                expect(statement.Action).to.equal("sts:AssumeRoleWithWebIdentity");
+                expect(statement.Condition).to.deep.equal({
+                    StringEquals: { "cognito-identity.amazonaws.com:aud": identityPoolId },
+                    "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": kind },
+                });
+            });
+        }
+
+        it("carry no permissions by default: no inline policies, managed policies or attachments", async function () {
+            const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
+            const roles = run.byType(types.role);
+            expect(roles).to.have.lengthOf(2);
+            for (const role of roles) {
+                expect(role.inputs.inlinePolicies ?? [], role.name).to.deep.equal([]);
+                expect(role.inputs.managedPolicyArns ?? [], role.name).to.deep.equal([]);
+            }
+            expect(run.byType(types.policyAttachment)).to.deep.equal([]);
+            expect(run.byType(types.rolePolicy)).to.deep.equal([]);
+        });
+
+        it("attach authenticatedPolicyArns / unauthenticatedPolicyArns to the right role", async function () {
+            const authArns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::123456789012:policy/app-read"];
+            const guestArns = ["arn:aws:iam::123456789012:policy/guest-read"];
+            const run = await runProgram(twoUsers({
+                allowUnauthenticatedIdentities: true,
+                authenticatedPolicyArns: authArns,
+                unauthenticatedPolicyArns: guestArns,
+            }));
+            const authRole = roleNamed(run, `${projectName}-dev-authenticated`);
+            const guestRole = roleNamed(run, `${projectName}-dev-unauthenticated`);
+            const attachments = run.byType(types.policyAttachment);
+            expect(attachments).to.have.lengthOf(3);
+            const attached = (role: RecordedResource) => attachments.filter((a) => a.inputs.role === role.state.name).map((a) => a.inputs.policyArn).sort();
+            expect(attached(authRole)).to.deep.equal([...authArns].sort());
+            expect(attached(guestRole)).to.deep.equal(guestArns);
+        });
+    });
+
+    describe("role attachment", function () {
+        it("maps authenticated and unauthenticated identities to their roles when guests are allowed", async function () {
+            const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
+            const attachment = run.one(types.roleAttachment);
+            const authRole = roleNamed(run, `${projectName}-dev-authenticated`);
+            const guestRole = roleNamed(run, `${projectName}-dev-unauthenticated`);
+            expect(attachment.inputs.identityPoolId).to.equal(run.one(types.identityPool).id);
+            expect(attachment.inputs.roles).to.deep.equal({ authenticated: authRole.state.arn, unauthenticated: guestRole.state.arn });
+            expect(run.one(types.identityPool).inputs.allowUnauthenticatedIdentities).to.equal(true);
+            expect(run.outputs.authenticatedRoleArn).to.equal(authRole.state.arn);
+            expect(run.outputs.unauthenticatedRoleArn).to.equal(guestRole.state.arn);
+        });
+
+        it("without guests has no unauthenticated role, mapping or output", async function () {
+            const run = await runProgram(twoUsers());
+            const roles = run.byType(types.role);
+            expect(roles.map((r) => r.name)).to.deep.equal([`${projectName}-dev-authenticated`]);
+            const attachment = run.one(types.roleAttachment);
+            expect(attachment.inputs.roles).to.deep.equal({ authenticated: roles[0].state.arn });
+            expect(run.outputs.authenticatedRoleArn).to.equal(roles[0].state.arn);
+            expect(run.outputs.unauthenticatedRoleArn).to.equal(undefined);
+        });
+    });
+
+    describe("user pool", function () {
+        it("has secure defaults", async function () {
+            const run = await runProgram(twoUsers());
+            const pool = run.one(types.pool).inputs;
+            expect(pool.usernameConfiguration).to.deep.equal({ caseSensitive: false });
+            expect(pool.passwordPolicy).to.include({
+                minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true,
+            });
+            expect(pool.mfaConfiguration).to.equal("OPTIONAL");
+            expect(pool.softwareTokenMfaConfiguration).to.deep.equal({ enabled: true });
+            expect(pool.deletionProtection).to.equal("ACTIVE");
+            expect(pool.accountRecoverySetting).to.deep.equal({ recoveryMechanisms: [{ name: "verified_email", priority: 1 }] });
+            expect(pool.autoVerifiedAttributes).to.deep.equal(["email"]);
+            expect(pool.adminCreateUserConfig).to.include({ allowAdminCreateUserOnly: true });
+        });
+
+        it("mfa OFF turns MFA and the TOTP factor off", async function () {
+            const pool = (await runProgram(twoUsers({ mfa: "OFF" }))).one(types.pool).inputs;
+            expect(pool.mfaConfiguration).to.equal("OFF");
+            expect(pool.softwareTokenMfaConfiguration?.enabled ?? false).to.equal(false);
+        });
+
+        it("mfa ON requires MFA with the TOTP factor enabled", async function () {
+            const pool = (await runProgram(twoUsers({ mfa: "ON" }))).one(types.pool).inputs;
+            expect(pool.mfaConfiguration).to.equal("ON");
+            expect(pool.softwareTokenMfaConfiguration).to.deep.equal({ enabled: true });
+        });
+
+        it("deletionProtection false makes the pool deletable", async function () {
+            const pool = (await runProgram(twoUsers({ deletionProtection: false }))).one(types.pool).inputs;
+            expect(pool.deletionProtection).to.equal("INACTIVE");
+        });
+
+        it("takes the password policy from config and checks passwords against it", async function () {
+            const run = await runProgram({
+                users: { alice: { email: "alice@example.com" } },
+                passwords: { alice: "lowercaseonly" },
+                passwordPolicy: { minimumLength: 8, requireUppercase: false, requireNumbers: false, requireSymbols: false },
+            });
+            expect(run.one(types.pool).inputs.passwordPolicy).to.include({ minimumLength: 8, requireUppercase: false, requireLowercase: true });
+            expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({
+                minimumLength: 8, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false,
+            });
+        });
+
+        it("declares customAttributes in the schema and lets users set them", async function () {
+            const run = await runProgram({
+                users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme" } } },
+                passwords: { alice: passwords.alice },
+                customAttributes: ["tenant"],
+            });
+            const schemas = run.one(types.pool).inputs.schemas;
+            expect(schemas).to.have.lengthOf(1);
+            expect(schemas[0]).to.include({ name: "tenant", attributeDataType: "String", mutable: true });
+            expect(run.one(types.user).inputs.attributes).to.include({ "custom:tenant": "acme" });
+        });
+    });
+
+    describe("users", function () {
+        it("registers one CognitoUser per configured user, with a secret password and one shared provider", async function () {
+            const run = await runProgram(twoUsers());
+            const poolId = run.one(types.pool).id;
+            const users = run.byType(types.user);
+            expect(users.map((u) => u.inputs.username).sort()).to.deep.equal(["alice", "bob"]);
+            for (const user of users) {
+                const username = user.inputs.username as "alice" | "bob";
+                expect(user.name).to.equal(`${projectName}-dev-user-${username}`);
+                expect(user.inputs.userPoolId).to.equal(poolId);
+                expect(user.inputs.attributes).to.include({ email: `${username}@example.com`, email_verified: "true" });
+                expect(user.inputs.enabled).to.equal(true);
+                expect(isSecretValue(user.inputs.password), `${username}'s password is a secret`).to.equal(true);
+                expect(plain(user.inputs.password)).to.equal(passwords[username]);
+                expect(plain(user.inputs.__provider)).to.be.a("string").and.to.have.length.greaterThan(100);
+            }
+            expect(users[0].inputs.attributes.given_name ?? users[1].inputs.attributes.given_name).to.equal("Bob");
+            expect(plain(users[0].inputs.__provider), "all users share one serialized provider").to.equal(plain(users[1].inputs.__provider));
+            expect(run.outputs.users).to.deep.equal({ alice: { sub: "sub-alice", status: "CONFIRMED" }, bob: { sub: "sub-bob", status: "CONFIRMED" } });
+        });
+
+        it("creates one UserGroup per distinct group and lists each user's groups", async function () {
+            const run = await runProgram(twoUsers());
+            const groups = run.byType(types.group);
+            expect(groups.map((g) => g.inputs.name).sort()).to.deep.equal(["admins", "staff"]);
+            for (const group of groups) expect(group.inputs.userPoolId).to.equal(run.one(types.pool).id);
+            const byName = Object.fromEntries(run.byType(types.user).map((u) => [u.inputs.username, u.inputs]));
+            expect(byName.alice.groups).to.deep.equal(["admins", "staff"]);
+            expect(byName.bob.groups).to.deep.equal(["staff"]);
+        });
+
+        it("passes enabled: false and registers no groups when none are configured", async function () {
+            const run = await runProgram({
+                users: { alice: { email: "alice@example.com", enabled: false } },
+                passwords: { alice: passwords.alice },
+            });
+            expect(run.one(types.user).inputs.enabled).to.equal(false);
+            expect(run.one(types.user).inputs.groups).to.deep.equal([]);
+            expect(run.byType(types.group)).to.deep.equal([]);
+        });
+
+        it("registers no users or groups when none are configured", async function () {
+            const run = await runProgram({});
+            expect(run.byType(types.user)).to.deep.equal([]);
+            expect(run.byType(types.group)).to.deep.equal([]);
+            expect(run.outputs.users).to.deep.equal({});
+        });
+    });
+
+    describe("no password leaves the secret path", function () {
+        it("stack outputs, non-password inputs and states and the provider text never contain a password", async function () {
+            const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true, generateClientSecret: true }));
+            expectNoPassword(JSON.stringify(run.outputs));
+            for (const resource of run.resources) {
+                const { password: _in, __provider, ...inputs } = resource.inputs;
+                const { password: _out, __provider: _p, ...state } = resource.state;
+                expectNoPassword(JSON.stringify(inputs));
+                expectNoPassword(JSON.stringify(state));
+                if (__provider !== undefined) expectNoPassword(String(plain(__provider)));
+            }
+            // The check above must have had something to look at.
+            expect(run.byType(types.user)).to.have.lengthOf(2);
+        });
+    });
+
+    describe("config validation", function () {
+        const alice = { alice: { email: "alice@example.com" } };
+        const cases: { title: string; config: Record<string, unknown>; options?: Parameters<typeof runProgram>[1]; expect: RegExp[]; secrets?: string[] }[] = [
+            {
+                title: "a user without a password",
+                config: { users: { ...alice, bob: { email: "bob@example.com" } }, passwords: { alice: passwords.alice } },
+                expect: [/users\.bob: has no password/, /pulumi config set --secret --path 'passwords\.bob'/],
+            },
+            {
+                title: "a password for an unknown user",
+                config: { users: alice, passwords: { alice: passwords.alice, mallory: passwords.bob } },
+                expect: [/passwords\.mallory: password for a user that is not in cognito-auth:users/],
+            },
+            {
+                title: "a malformed email",
+                config: { users: { alice: { email: "alice-at-example" } }, passwords: { alice: passwords.alice } },
+                expect: [/users\.alice: attribute "email" is not a valid email address/],
+            },
+            {
+                title: "an unknown MFA mode",
+                config: { users: alice, passwords: { alice: passwords.alice }, mfa: "SOMETIMES" },
+                expect: [/mfa: "SOMETIMES" is not an MFA mode; use one of OFF, OPTIONAL, ON/],
+            },
+            {
+                title: "a password that is too short",
+                config: { users: alice, passwords: { alice: "Sh0rt#pw" } },
+                expect: [/passwords\.alice: password must be at least 12 characters long/],
+                secrets: ["Sh0rt#pw"],
+            },
+            {
+                title: "a password without a symbol",
+                config: { users: alice, passwords: { alice: "NoSymbolPassw0rd" } },
+                expect: [/passwords\.alice: password must contain a symbol/],
+                secrets: ["NoSymbolPassw0rd"],
+            },
+            {
+                title: "an unknown config key (typo)",
+                config: { users: alice, passwords: { alice: passwords.alice }, userPoolNme: "oops" },
+                expect: [/cognito-auth:userPoolNme: unknown setting/, /userPoolName/],
+            },
+            {
+                title: "users that are not a map",
+                config: { users: ["alice"], passwords: { alice: passwords.alice } },
+                expect: [/cognito-auth:users: must be a map of username/],
+            },
+            {
+                // The engine's list of secret keys marks passwords stored without --secret.
+                title: "passwords stored in plain text (not --secret)",
+                config: { users: alice, passwords: { alice: passwords.alice } },
+                options: { secretKeys: [] },
+                expect: [/cognito-auth:passwords: is stored in plain text/, /--secret/],
+            },
+            {
+                // The SDK's own ConfigTypeError would quote the raw value (the password) here.
+                title: "passwords set without --path (a bare string, not a map)",
+                config: { users: alice, passwords: passwords.alice },
+                expect: [/cognito-auth:passwords/, /map of username to password/],
+            },
+            {
+                title: "an out-of-range token validity",
+                config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { accessTokenMinutes: 2 } },
+                expect: [/tokenValidity\.accessTokenMinutes: must be a whole number from 5 to 1440/],
+            },
+            {
+                title: "a policy ARN that is not an IAM policy ARN",
+                config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: ["arn:aws:s3:::my-bucket"] },
+                expect: [/authenticatedPolicyArns: "arn:aws:s3:::my-bucket" is not an IAM policy ARN/],
+            },
+            {
+                title: "usernames that differ only in case",
+                config: { users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } }, passwords: { Alice: passwords.alice, alice: passwords.bob } },
+                expect: [/users\.alice: same username as users\.Alice \(usernames are case-insensitive\)/],
+            },
+            {
+                title: "an unknown attribute",
+                config: { users: { alice: { email: "alice@example.com", attributes: { shoe_size: "9" } } }, passwords: { alice: passwords.alice } },
+                expect: [/users\.alice: attribute "shoe_size" is not a Cognito standard attribute/],
+            },
+            {
+                title: "an undeclared custom: attribute",
+                config: { users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme" } } }, passwords: { alice: passwords.alice } },
+                expect: [/users\.alice: attribute "custom:tenant" is not declared in the pool's custom attributes/],
+            },
+        ];
+        for (const testCase of cases) {
+            it(`rejects ${testCase.title}, naming the key and rule but not the password`, async function () {
+                const error = await programError(testCase.config, testCase.options);
+                expectNoPassword(error.message, testCase.secrets);
+                expectNoPassword(String(error.stack), testCase.secrets);
+                expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:/);
+                for (const pattern of testCase.expect) expect(error.message).to.match(pattern);
+            });
+        }
+    });
+
+    describe("shipped stack", function () {
+        it("Pulumi.dev.yaml plus a password per user evaluates cleanly", async function () {
+            const yaml = require("js-yaml") as { load(text: string): any };
+            const file = yaml.load(fs.readFileSync(path.resolve(__dirname, "..", "Pulumi.dev.yaml"), "utf8"));
+            const stackConfig: Record<string, unknown> = file.config;
+            expect(stackConfig["aws:region"]).to.equal("ap-northeast-1");
+            const config: Record<string, unknown> = {};
+            const rawConfig: Record<string, string> = {};
+            for (const [key, value] of Object.entries(stackConfig)) {
+                if (key.startsWith(`${projectName}:`)) config[key.slice(projectName.length + 1)] = value;
+                else rawConfig[key] = typeof value === "string" ? value : JSON.stringify(value);
+            }
+            const users = config.users as Record<string, unknown>;
+            expect(Object.keys(users)).to.deep.equal(["johndoe"]);
+            expect(config.passwords, "passwords are never committed").to.equal(undefined);
+            config.passwords = { johndoe: "newPassword123#" };
+
+            const run = await runProgram(config, { rawConfig });
+            expect(run.outputs.region).to.equal("ap-northeast-1");
+            const user = run.one(types.user);
+            expect(user.inputs.username).to.equal("johndoe");
+            expect(user.inputs.attributes).to.include({ email: "johndoe@example.com", email_verified: "true" });
+            expect(isSecretValue(user.inputs.password)).to.equal(true);
+            expect(run.byType(types.role)).to.have.lengthOf(2);
+            expect(run.one(types.identityPool).inputs.allowUnauthenticatedIdentities).to.equal(true);
+            expect(Object.keys(run.one(types.roleAttachment).inputs.roles).sort()).to.deep.equal(["authenticated", "unauthenticated"]);
+            expect(run.outputs.unauthenticatedRoleArn).to.be.a("string");
+            expect(run.one(types.pool).inputs.deletionProtection).to.equal("INACTIVE");
+            expectNoPassword(JSON.stringify(run.outputs), ["newPassword123#"]);
+        });
+    });
+
+    describe("preview", function () {
+        const signature = (run: ProgramRun) => run.resources.map((r) => `${r.type} ${r.name} <- ${r.parent ?? "stack"}`).sort();
+
+        it("registers the same resources in preview as in an update", async function () {
+            const config = twoUsers({ allowUnauthenticatedIdentities: true });
+            const update = await runProgram(config);
+            const preview = await runProgram(config, { preview: true });
+            expect(signature(preview)).to.deep.equal(signature(update));
+            expect(preview.byType(types.user)).to.have.lengthOf(2);
+            for (const user of preview.byType(types.user)) expect(isSecretValue(user.inputs.password), user.name).to.equal(true);
+            expect(preview.outputs.identityPoolId).to.equal(update.outputs.identityPoolId);
+        });
+
+        it("evaluates when every computed output is unknown, as in a first preview", async function () {
+            const config = twoUsers({ allowUnauthenticatedIdentities: true, generateClientSecret: true });
+            const update = await runProgram(config);
+            const preview = await runProgram(config, { preview: true, unknownComputed: true });
+            expect(signature(preview)).to.deep.equal(signature(update));
+            for (const user of preview.byType(types.user)) {
+                expect(isSecretValue(user.inputs.password), user.name).to.equal(true);
+                expect(user.inputs.username).to.be.oneOf(["alice", "bob"]);
+            }
+            // Computed ids are unknown, so the outputs built from them are too; none is invented.
+            expect(preview.outputs.userPoolId).to.equal(undefined);
+            expect(preview.outputs.identityPoolId).to.equal(undefined);
+        });
+    });
+});

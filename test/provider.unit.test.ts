@@ -1,0 +1,934 @@
+// Unit tests of the Cognito user dynamic provider (providers/cognitoUser.ts).
+//
+// Most tests stub the SDK with aws-sdk-client-mock and assert the exact Cognito API calls, their
+// order and their inputs. The throttling tests cannot use the mock (it replaces `send`, and with it
+// the SDK's retry middleware), so they run the real client against a tiny local HTTP server that
+// answers the first requests with TooManyRequestsException / 503.
+//
+// Every error and everything written to the console is scanned for the passwords used.
+
+import { expect } from "chai";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { mockClient, AwsClientStub } from "aws-sdk-client-mock";
+import {
+    AdminAddUserToGroupCommand,
+    AdminCreateUserCommand,
+    AdminDeleteUserAttributesCommand,
+    AdminDeleteUserCommand,
+    AdminDisableUserCommand,
+    AdminGetUserCommand,
+    AdminListGroupsForUserCommand,
+    AdminSetUserPasswordCommand,
+    AdminUpdateUserAttributesCommand,
+    CognitoIdentityProviderClient,
+    InternalErrorException,
+    InvalidPasswordException,
+    ResourceNotFoundException,
+    UserNotFoundException,
+    UsernameExistsException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser";
+import { cognitoDefaultPasswordRules } from "../providers/rules";
+import { dropCachedClients } from "./helpers/cognitoLocal";
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures and shared assertions
+// ---------------------------------------------------------------------------------------------
+
+const POOL = "eu-west-1_AbCdEf123";
+const SUB = "5f1c3b1e-0000-4000-8000-00000000a11c";
+const PASSWORD = "Corr3ct#Horse-Battery";
+const NEW_PASSWORD = "N3w!Rotated-Secret";
+/** What the engine sends for a value that is not known yet (preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const meta = { httpStatusCode: 400, attempts: 1 };
+
+/** Every password any test hands the provider; none may appear in errors or console output. */
+const secrets = new Set<string>([PASSWORD, NEW_PASSWORD]);
+
+function assertNoSecret(text: string, where: string): void {
+    for (const secret of secrets) {
+        expect(text.includes(secret), `${where} contains a password`).to.equal(false);
+    }
+}
+
+/** Console output captured while a test runs (console is stubbed in beforeEach). */
+let consoleOutput: string[] = [];
+const consoleMethods = ["log", "error", "warn", "info", "debug"] as const;
+let savedConsole: Partial<Record<(typeof consoleMethods)[number], (...args: unknown[]) => void>> = {};
+
+function captureConsole(): void {
+    consoleOutput = [];
+    savedConsole = {};
+    for (const method of consoleMethods) {
+        savedConsole[method] = console[method];
+        console[method] = (...args: unknown[]) => {
+            consoleOutput.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+        };
+    }
+}
+
+function releaseConsole(): string {
+    for (const method of consoleMethods) if (savedConsole[method]) console[method] = savedConsole[method]!;
+    return consoleOutput.join("\n");
+}
+
+/**
+ * The shared assertion for error paths: the promise rejects with an Error whose message (and
+ * stack) holds no password, and nothing written to the console so far holds one either.
+ */
+async function expectSafeRejection(promise: Promise<unknown>): Promise<Error> {
+    let caught: unknown;
+    let resolved = false;
+    try {
+        await promise;
+        resolved = true;
+    } catch (err) {
+        caught = err;
+    }
+    expect(resolved, "expected the call to fail").to.equal(false);
+    expect(caught).to.be.instanceOf(Error);
+    const err = caught as Error;
+    assertNoSecret(err.message, "error message");
+    assertNoSecret(String(err.stack), "error stack");
+    assertNoSecret(String(err), "error string");
+    assertNoSecret(consoleOutput.join("\n"), "console output");
+    return err;
+}
+
+/** Paths of all `undefined` values anywhere inside a value. */
+function undefinedPaths(value: unknown, path = "$"): string[] {
+    if (value === undefined) return [path];
+    if (Array.isArray(value)) return value.flatMap((v, i) => undefinedPaths(v, `${path}[${i}]`));
+    if (value !== null && typeof value === "object") {
+        return Object.entries(value).flatMap(([k, v]) => undefinedPaths(v, `${path}.${k}`));
+    }
+    return [];
+}
+
+function inputs(over: Partial<CognitoUserInputs> = {}): CognitoUserInputs {
+    return {
+        userPoolId: POOL,
+        username: "alice",
+        password: PASSWORD,
+        attributes: { email: "alice@example.com", email_verified: "true" },
+        enabled: true,
+        groups: [],
+        passwordPolicy: { ...cognitoDefaultPasswordRules },
+        adoptExisting: false,
+        ...over,
+    };
+}
+
+function outputs(over: Partial<CognitoUserOutputs> = {}): CognitoUserOutputs {
+    return { ...inputs(), sub: SUB, status: "CONFIRMED", adopted: false, ...over };
+}
+
+function createdUser(username = "alice") {
+    return {
+        User: {
+            Username: username,
+            Attributes: [{ Name: "sub", Value: SUB }, { Name: "email", Value: "alice@example.com" }],
+            UserStatus: "FORCE_CHANGE_PASSWORD" as const,
+            Enabled: true,
+        },
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment: region and dummy credentials, restored afterwards
+// ---------------------------------------------------------------------------------------------
+
+const envKeys = [
+    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
+];
+let savedEnv: Record<string, string | undefined> = {};
+
+describe("Cognito user provider (unit)", function () {
+    before(() => {
+        savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
+        for (const k of envKeys) delete process.env[k];
+        process.env.AWS_REGION = "eu-west-1";
+        process.env.AWS_ACCESS_KEY_ID = "AKIDUNITTESTDUMMY";
+        process.env.AWS_SECRET_ACCESS_KEY = "unit-test-dummy-secret";
+    });
+
+    after(() => {
+        for (const k of envKeys) {
+            if (savedEnv[k] === undefined) delete process.env[k];
+            else process.env[k] = savedEnv[k];
+        }
+    });
+
+    beforeEach(() => captureConsole());
+    afterEach(() => {
+        const output = releaseConsole();
+        assertNoSecret(output, "console output");
+    });
+
+    // -----------------------------------------------------------------------------------------
+    // With aws-sdk-client-mock
+    // -----------------------------------------------------------------------------------------
+    describe("with a mocked Cognito client", () => {
+        let mock: AwsClientStub<CognitoIdentityProviderClient>;
+        let provider: CognitoUserProvider;
+
+        const callNames = () => mock.calls().map((c) => (c.args[0] as object).constructor.name);
+        const callInput = (i: number) => (mock.call(i).args[0] as { input: any }).input;
+
+        beforeEach(() => {
+            mock = mockClient(CognitoIdentityProviderClient);
+            mock.reset();
+            // Anything not set up explicitly succeeds with an empty response.
+            mock.onAnyCommand().resolves({});
+            mock.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
+            provider = createCognitoUserProvider();
+        });
+
+        afterEach(() => mock.restore());
+
+        // ------------------------------------------------------------------------------- create
+        describe("create", () => {
+            it("creates with SUPPRESS and no temporary password, then sets the permanent password", async () => {
+                mock.on(AdminCreateUserCommand).resolves(createdUser());
+                const result = await provider.create!(inputs());
+
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand", "AdminSetUserPasswordCommand"]);
+                const createInput = callInput(0);
+                expect(createInput).to.deep.equal({
+                    UserPoolId: POOL,
+                    Username: "alice",
+                    UserAttributes: [{ Name: "email", Value: "alice@example.com" }, { Name: "email_verified", Value: "true" }],
+                    MessageAction: "SUPPRESS",
+                });
+                expect(createInput).to.not.have.property("TemporaryPassword");
+                expect(JSON.stringify(createInput)).to.not.include(PASSWORD);
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: PASSWORD, Permanent: true });
+
+                expect(result.id).to.equal(`${POOL}/alice`);
+                expect(result.outs!.status).to.equal("CONFIRMED");
+                expect(result.outs!.sub).to.equal(SUB);
+                expect(result.outs!.adopted).to.equal(false);
+                expect(undefinedPaths(result.outs)).to.deep.equal([]);
+            });
+
+            it("adds each group (sorted, deduplicated) and disables a user created with enabled false", async () => {
+                mock.on(AdminCreateUserCommand).resolves(createdUser());
+                const result = await provider.create!(inputs({ groups: ["editors", "admins", "editors"], enabled: false }));
+
+                expect(callNames()).to.deep.equal([
+                    "AdminCreateUserCommand",
+                    "AdminSetUserPasswordCommand",
+                    "AdminAddUserToGroupCommand",
+                    "AdminAddUserToGroupCommand",
+                    "AdminDisableUserCommand",
+                ]);
+                expect(callInput(2)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "admins" });
+                expect(callInput(3)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "editors" });
+                expect(callInput(4)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+                expect(result.outs!.groups).to.deep.equal(["admins", "editors"]);
+                expect(result.outs!.enabled).to.equal(false);
+                expect(undefinedPaths(result.outs)).to.deep.equal([]);
+            });
+
+            it("fills defaults so outputs hold no undefined even for minimal inputs", async () => {
+                mock.on(AdminCreateUserCommand).resolves({ User: { Username: "alice" } }); // no sub in the response
+                const minimal = { userPoolId: POOL, username: "alice", password: PASSWORD } as CognitoUserInputs;
+                const result = await provider.create!(minimal);
+                expect(undefinedPaths(result.outs)).to.deep.equal([]);
+                expect(result.outs).to.include({ enabled: true, adoptExisting: false, status: "CONFIRMED", sub: "" });
+                expect(result.outs!.groups).to.deep.equal([]);
+                expect(result.outs!.attributes).to.deep.equal({});
+                expect(callInput(0).UserAttributes).to.deep.equal([]);
+            });
+
+            it("wraps a failed AdminCreateUser naming the user, without a password", async () => {
+                mock.on(AdminCreateUserCommand).rejects(new InternalErrorException({ message: "boom", $metadata: meta }));
+                const err = await expectSafeRejection(provider.create!(inputs()));
+                expect(err.message).to.include('"alice"').and.include("could not be created").and.include("InternalErrorException");
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand"]);
+            });
+        });
+
+        // ----------------------------------------------------------------------------- rollback
+        describe("create rollback", () => {
+            it("deletes the user again when AdminSetUserPassword fails, and redacts the password from the SDK message", async () => {
+                mock.on(AdminCreateUserCommand).resolves(createdUser());
+                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({
+                    message: `Password '${PASSWORD}' did not conform with policy: Password must have symbol characters`,
+                    $metadata: meta,
+                }));
+                const err = await expectSafeRejection(provider.create!(inputs()));
+
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand", "AdminSetUserPasswordCommand", "AdminDeleteUserCommand"]);
+                expect(callInput(2)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+                expect(err.message).to.include('"alice"');
+                expect(err.message).to.match(/deleted again/);
+                expect(err.message).to.include("InvalidPasswordException");
+                expect(err.message).to.include("did not conform with policy");
+            });
+
+            it("says to delete the user by hand when the rollback delete fails too", async () => {
+                mock.on(AdminCreateUserCommand).resolves(createdUser());
+                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({ message: "Password did not conform with policy", $metadata: meta }));
+                mock.on(AdminDeleteUserCommand).rejects(new InternalErrorException({ message: `internal failure for ${PASSWORD}`, $metadata: meta }));
+                const err = await expectSafeRejection(provider.create!(inputs()));
+
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand", "AdminSetUserPasswordCommand", "AdminDeleteUserCommand"]);
+                expect(err.message).to.include('"alice"');
+                expect(err.message).to.match(/delete it by hand/);
+                expect(err.message).to.not.match(/the user was deleted again/);
+                expect(err.message).to.include("InternalErrorException").and.include("InvalidPasswordException");
+            });
+
+            it("also rolls back when adding to a group fails after the password was set", async () => {
+                mock.on(AdminCreateUserCommand).resolves(createdUser());
+                mock.on(AdminAddUserToGroupCommand).rejects(new ResourceNotFoundException({ message: "Group not found.", $metadata: meta }));
+                const err = await expectSafeRejection(provider.create!(inputs({ groups: ["missing"] })));
+                expect(callNames()).to.deep.equal([
+                    "AdminCreateUserCommand", "AdminSetUserPasswordCommand", "AdminAddUserToGroupCommand", "AdminDeleteUserCommand",
+                ]);
+                expect(err.message).to.match(/deleted again/).and.include("Group not found");
+            });
+        });
+
+        // ------------------------------------------------------------------- existing usernames
+        describe("an existing username", () => {
+            const exists = (attempts: number) => new UsernameExistsException({
+                message: "User account already exists",
+                $metadata: { httpStatusCode: 400, attempts },
+            });
+
+            it("fails with an actionable error and touches nothing without adoption", async () => {
+                mock.on(AdminCreateUserCommand).rejects(exists(1));
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice", UserStatus: "CONFIRMED", Enabled: true,
+                    UserCreateDate: new Date("2024-01-02T03:04:05Z"),
+                    UserAttributes: [{ Name: "sub", Value: SUB }],
+                });
+                const err = await expectSafeRejection(provider.create!(inputs()));
+
+                expect(err.message).to.include('"alice"').and.include("already exists").and.include("adoptExistingUsers");
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand", "AdminGetUserCommand"]);
+                expect(mock.commandCalls(AdminSetUserPasswordCommand)).to.have.length(0);
+                expect(mock.commandCalls(AdminDeleteUserCommand)).to.have.length(0);
+            });
+
+            it("does not treat a retried create as its own when the existing user is already CONFIRMED", async () => {
+                mock.on(AdminCreateUserCommand).rejects(exists(2));
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserStatus: "CONFIRMED", Enabled: true });
+                const err = await expectSafeRejection(provider.create!(inputs()));
+                expect(err.message).to.include("adoptExistingUsers");
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand", "AdminGetUserCommand"]);
+            });
+
+            it("does not treat a retried create as its own when the FORCE_CHANGE_PASSWORD user predates this create", async () => {
+                // E.g. a user an administrator invited earlier: taking it over needs the explicit opt-in.
+                mock.on(AdminCreateUserCommand).rejects(exists(3));
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice", UserStatus: "FORCE_CHANGE_PASSWORD", Enabled: true,
+                    UserCreateDate: new Date(Date.now() - 60 * 60 * 1000),
+                });
+                const err = await expectSafeRejection(provider.create!(inputs()));
+                expect(err.message).to.include("adoptExistingUsers").and.include("FORCE_CHANGE_PASSWORD");
+                expect(callNames()).to.deep.equal(["AdminCreateUserCommand", "AdminGetUserCommand"]);
+            });
+
+            it("adopts with adoptExisting: updates only differing attributes, sets the password, adds groups", async () => {
+                mock.on(AdminCreateUserCommand).rejects(exists(1));
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice", UserStatus: "FORCE_CHANGE_PASSWORD", Enabled: true, UserCreateDate: new Date(),
+                    UserAttributes: [
+                        { Name: "sub", Value: "existing-sub" },
+                        { Name: "email", Value: "old@example.com" },
+                        { Name: "email_verified", Value: "true" },
+                        { Name: "given_name", Value: "Alice" },
+                        { Name: "family_name", Value: "Unmanaged" },
+                    ],
+                });
+                mock.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: "old" }] });
+                const user = inputs({
+                    adoptExisting: true,
+                    attributes: { email: "new@example.com", email_verified: "true", given_name: "Alice" },
+                    groups: ["old", "admins"],
+                });
+                const result = await provider.create!(user);
+
+                expect(callNames()).to.deep.equal([
+                    "AdminCreateUserCommand",
+                    "AdminGetUserCommand",
+                    "AdminListGroupsForUserCommand",
+                    "AdminUpdateUserAttributesCommand",
+                    "AdminSetUserPasswordCommand",
+                    "AdminAddUserToGroupCommand",
+                ]);
+                expect(callInput(3).UserAttributes).to.deep.equal([
+                    { Name: "email", Value: "new@example.com" },
+                    { Name: "email_verified", Value: "true" },
+                ]);
+                expect(callInput(4)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: PASSWORD, Permanent: true });
+                expect(callInput(5).GroupName).to.equal("admins");
+                expect(result.id).to.equal(`${POOL}/alice`);
+                expect(result.outs!.adopted).to.equal(true);
+                expect(result.outs!.status).to.equal("CONFIRMED");
+                expect(result.outs!.sub).to.equal("existing-sub");
+                expect(undefinedPaths(result.outs)).to.deep.equal([]);
+            });
+
+            it("adopting does not delete the existing user when converging fails", async () => {
+                mock.on(AdminCreateUserCommand).rejects(exists(1));
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserStatus: "CONFIRMED", Enabled: true, UserAttributes: [] });
+                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({ message: `bad ${PASSWORD}`, $metadata: meta }));
+                const err = await expectSafeRejection(provider.create!(inputs({ adoptExisting: true, attributes: {} })));
+                expect(err.message).to.include('"alice"').and.include("could not be adopted");
+                expect(mock.commandCalls(AdminDeleteUserCommand)).to.have.length(0);
+            });
+
+            it("completes its own retried create (attempts > 1, FORCE_CHANGE_PASSWORD) as not adopted", async () => {
+                mock.on(AdminCreateUserCommand).rejects(exists(2));
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice", UserStatus: "FORCE_CHANGE_PASSWORD", Enabled: true, UserCreateDate: new Date(),
+                    UserAttributes: [
+                        { Name: "sub", Value: SUB },
+                        { Name: "email", Value: "alice@example.com" },
+                        { Name: "email_verified", Value: "true" },
+                    ],
+                });
+                const result = await provider.create!(inputs());
+
+                expect(callNames()).to.deep.equal([
+                    "AdminCreateUserCommand", "AdminGetUserCommand", "AdminListGroupsForUserCommand", "AdminSetUserPasswordCommand",
+                ]);
+                expect(callInput(3)).to.include({ Password: PASSWORD, Permanent: true });
+                expect(result.outs!.adopted).to.equal(false);
+                expect(result.outs!.status).to.equal("CONFIRMED");
+                expect(result.outs!.sub).to.equal(SUB);
+            });
+        });
+
+        // ------------------------------------------------------------------------------- update
+        describe("update", () => {
+            const id = `${POOL}/alice`;
+
+            it("password only -> AdminSetUserPassword only", async () => {
+                const result = await provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD }));
+                expect(callNames()).to.deep.equal(["AdminSetUserPasswordCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: NEW_PASSWORD, Permanent: true });
+                expect(result.outs!.password).to.equal(NEW_PASSWORD);
+                expect(result.outs!.status).to.equal("CONFIRMED");
+                expect(result.outs!.sub).to.equal(SUB);
+                expect(undefinedPaths(result.outs)).to.deep.equal([]);
+            });
+
+            it("an attribute change -> AdminUpdateUserAttributes with only the changed attribute", async () => {
+                const olds = outputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alice" } });
+                const news = inputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alicia" } });
+                await provider.update!(id, olds, news);
+                expect(callNames()).to.deep.equal(["AdminUpdateUserAttributesCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", UserAttributes: [{ Name: "given_name", Value: "Alicia" }] });
+            });
+
+            it("an email change also re-sends email_verified", async () => {
+                await provider.update!(id, outputs(), inputs({ attributes: { email: "alice@new.example.com", email_verified: "true" } }));
+                expect(callNames()).to.deep.equal(["AdminUpdateUserAttributesCommand"]);
+                expect(callInput(0).UserAttributes).to.deep.equal([
+                    { Name: "email", Value: "alice@new.example.com" },
+                    { Name: "email_verified", Value: "true" },
+                ]);
+            });
+
+            it("an attribute removal -> AdminDeleteUserAttributes only", async () => {
+                const olds = outputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alice" } });
+                await provider.update!(id, olds, inputs());
+                expect(callNames()).to.deep.equal(["AdminDeleteUserAttributesCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", UserAttributeNames: ["given_name"] });
+            });
+
+            it("enabled true -> false -> AdminDisableUser only", async () => {
+                await provider.update!(id, outputs(), inputs({ enabled: false }));
+                expect(callNames()).to.deep.equal(["AdminDisableUserCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+            });
+
+            it("enabled false -> true -> AdminEnableUser only", async () => {
+                const result = await provider.update!(id, outputs({ enabled: false }), inputs({ enabled: true }));
+                expect(callNames()).to.deep.equal(["AdminEnableUserCommand"]);
+                expect(result.outs!.enabled).to.equal(true);
+            });
+
+            it("groups added and removed -> AdminAddUserToGroup / AdminRemoveUserFromGroup only", async () => {
+                await provider.update!(id, outputs({ groups: ["a", "b"] }), inputs({ groups: ["c", "b"] }));
+                expect(callNames()).to.deep.equal(["AdminAddUserToGroupCommand", "AdminRemoveUserFromGroupCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "c" });
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "a" });
+            });
+
+            it("status FORCE_CHANGE_PASSWORD with the same password -> AdminSetUserPassword", async () => {
+                const result = await provider.update!(id, outputs({ status: "FORCE_CHANGE_PASSWORD" }), inputs());
+                expect(callNames()).to.deep.equal(["AdminSetUserPasswordCommand"]);
+                expect(callInput(0)).to.include({ Password: PASSWORD, Permanent: true });
+                expect(result.outs!.status).to.equal("CONFIRMED");
+            });
+
+            it("nothing changed -> no API calls", async () => {
+                const olds = outputs({ groups: ["a", "b"] });
+                const result = await provider.update!(id, olds, inputs({ groups: ["b", "a"] }));
+                expect(mock.calls()).to.have.length(0);
+                expect(result.outs).to.deep.equal(olds);
+            });
+
+            it("keeps adopted from the old outputs", async () => {
+                const result = await provider.update!(id, outputs({ adopted: true }), inputs({ password: NEW_PASSWORD }));
+                expect(result.outs!.adopted).to.equal(true);
+            });
+
+            it("a failed update names the user and never the password", async () => {
+                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({
+                    message: `Password '${NEW_PASSWORD}' did not conform with policy`, $metadata: meta,
+                }));
+                const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
+                expect(err.message).to.include('"alice"').and.include("could not be updated").and.include("InvalidPasswordException");
+            });
+        });
+
+        // --------------------------------------------------------------------------------- diff
+        describe("diff", () => {
+            const id = `${POOL}/alice`;
+
+            it("a pool change replaces", async () => {
+                const d = await provider.diff!(id, outputs(), inputs({ userPoolId: "eu-west-1_Other" }));
+                expect(d.changes).to.equal(true);
+                expect(d.replaces).to.deep.equal(["userPoolId"]);
+                expect(d.deleteBeforeReplace).to.equal(false);
+            });
+
+            it("a username change replaces (create before delete)", async () => {
+                const d = await provider.diff!(id, outputs(), inputs({ username: "bob" }));
+                expect(d.changes).to.equal(true);
+                expect(d.replaces).to.deep.equal(["username"]);
+                expect(d.deleteBeforeReplace).to.equal(false);
+            });
+
+            it("a case-only username change deletes before replacing", async () => {
+                const d = await provider.diff!(id, outputs(), inputs({ username: "Alice" }));
+                expect(d.replaces).to.deep.equal(["username"]);
+                expect(d.deleteBeforeReplace).to.equal(true);
+            });
+
+            const inPlace: Array<[string, Partial<CognitoUserInputs>]> = [
+                ["password", { password: NEW_PASSWORD }],
+                ["attributes (changed value)", { attributes: { email: "alice@new.example.com", email_verified: "true" } }],
+                ["attributes (removed)", { attributes: { email: "alice@example.com" } }],
+                ["enabled", { enabled: false }],
+                ["groups", { groups: ["admins"] }],
+            ];
+            for (const [what, change] of inPlace) {
+                it(`${what} -> in-place change`, async () => {
+                    const d = await provider.diff!(id, outputs(), inputs(change));
+                    expect(d.changes).to.equal(true);
+                    expect(d.replaces).to.deep.equal([]);
+                    expect(d.deleteBeforeReplace).to.equal(false);
+                });
+            }
+
+            it("status drift (an admin reset) -> change", async () => {
+                const d = await provider.diff!(id, outputs({ status: "RESET_REQUIRED" }), inputs());
+                expect(d.changes).to.equal(true);
+                expect(d.replaces).to.deep.equal([]);
+            });
+
+            it("identical (groups in another order) -> no change", async () => {
+                const d = await provider.diff!(id, outputs({ groups: ["a", "b"] }), inputs({ groups: ["b", "a", "a"] }));
+                expect(d.changes).to.equal(false);
+                expect(d.replaces).to.deep.equal([]);
+            });
+
+            it("makes no API calls", async () => {
+                await provider.diff!(id, outputs(), inputs({ password: NEW_PASSWORD }));
+                expect(mock.calls()).to.have.length(0);
+            });
+        });
+
+        // --------------------------------------------------------------------------------- read
+        describe("read", () => {
+            const id = `${POOL}/alice`;
+
+            it("returns managed attributes, enabled, groups, status and sub", async () => {
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice",
+                    Enabled: false,
+                    UserStatus: "RESET_REQUIRED",
+                    UserAttributes: [
+                        { Name: "sub", Value: "read-sub" },
+                        { Name: "email", Value: "drifted@example.com" },
+                        { Name: "email_verified", Value: "false" },
+                        { Name: "family_name", Value: "NotManaged" },
+                    ],
+                });
+                mock.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: "zeta" }, { GroupName: "alpha" }] });
+                const result = await provider.read!(id, outputs());
+
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminListGroupsForUserCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+                expect(result.id).to.equal(id);
+                const props = result.props!;
+                expect(props.attributes).to.deep.equal({ email: "drifted@example.com", email_verified: "false" });
+                expect(props.enabled).to.equal(false);
+                expect(props.groups).to.deep.equal(["alpha", "zeta"]);
+                expect(props.status).to.equal("RESET_REQUIRED");
+                expect(props.sub).to.equal("read-sub");
+                expect(props.password).to.equal(PASSWORD); // kept so a rotation can still be seen
+                expect(undefinedPaths(props)).to.deep.equal([]);
+            });
+
+            it("follows AdminListGroupsForUser pagination", async () => {
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", Enabled: true, UserStatus: "CONFIRMED", UserAttributes: [] });
+                mock.on(AdminListGroupsForUserCommand)
+                    .resolvesOnce({ Groups: [{ GroupName: "b" }], NextToken: "page2" })
+                    .resolvesOnce({ Groups: [{ GroupName: "a" }] });
+                const result = await provider.read!(id, outputs());
+                expect(result.props!.groups).to.deep.equal(["a", "b"]);
+                const pages = mock.commandCalls(AdminListGroupsForUserCommand);
+                expect(pages).to.have.length(2);
+                expect(pages[1].args[0].input.NextToken).to.equal("page2");
+            });
+
+            it("a user gone outside Pulumi (UserNotFoundException) reads as gone", async () => {
+                mock.on(AdminGetUserCommand).rejects(new UserNotFoundException({ message: "User does not exist.", $metadata: meta }));
+                const result = await provider.read!(id, outputs());
+                expect(result.id).to.equal("");
+            });
+
+            it("a pool gone (ResourceNotFoundException) reads as gone", async () => {
+                mock.on(AdminGetUserCommand).rejects(new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }));
+                const result = await provider.read!(id, outputs());
+                expect(result.id).to.equal("");
+            });
+
+            it("other errors are thrown naming the user, without the password", async () => {
+                mock.on(AdminGetUserCommand).rejects(new InternalErrorException({ message: `oops ${PASSWORD}`, $metadata: meta }));
+                const err = await expectSafeRejection(provider.read!(id, outputs()));
+                expect(err.message).to.include('"alice"').and.include("could not be read").and.include("InternalErrorException");
+            });
+
+            it("works from the id alone (user names may contain '/')", async () => {
+                mock.on(AdminGetUserCommand).resolves({ Username: "team/alice", Enabled: true, UserStatus: "CONFIRMED", UserAttributes: [{ Name: "sub", Value: SUB }] });
+                const result = await provider.read!(`${POOL}/team/alice`);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "team/alice" });
+                expect(result.props!.userPoolId).to.equal(POOL);
+                expect(result.props!.username).to.equal("team/alice");
+                expect(undefinedPaths(result.props)).to.deep.equal([]);
+            });
+        });
+
+        // ------------------------------------------------------------------------------- delete
+        describe("delete", () => {
+            const id = `${POOL}/alice`;
+
+            it("calls AdminDeleteUser", async () => {
+                await provider.delete!(id, outputs());
+                expect(callNames()).to.deep.equal(["AdminDeleteUserCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+            });
+
+            it("a user already gone is success", async () => {
+                mock.on(AdminDeleteUserCommand).rejects(new UserNotFoundException({ message: "User does not exist.", $metadata: meta }));
+                await provider.delete!(id, outputs());
+                expect(callNames()).to.deep.equal(["AdminDeleteUserCommand"]);
+            });
+
+            it("other errors are thrown naming the user, without the password", async () => {
+                mock.on(AdminDeleteUserCommand).rejects(new InternalErrorException({ message: `failed near ${PASSWORD}`, $metadata: meta }));
+                const err = await expectSafeRejection(provider.delete!(id, outputs()));
+                expect(err.message).to.include('"alice"').and.include(POOL).and.include("could not be deleted").and.include("InternalErrorException");
+            });
+        });
+
+        // ---------------------------------------------------------------------------- configure
+        describe("configure", () => {
+            const config = (values: Record<string, string>) => ({
+                get: (key: string) => values[key],
+                require: (key: string) => {
+                    if (!(key in values)) throw new Error(`missing ${key}`);
+                    return values[key];
+                },
+            });
+
+            it("uses aws:region from the stack config over AWS_REGION", async () => {
+                await provider.configure!({ config: config({ "aws:region": "ap-northeast-1" }) });
+                await provider.delete!(`${POOL}/alice`, outputs());
+                const client = mock.call(0).thisValue as CognitoIdentityProviderClient;
+                expect(await client.config.region()).to.equal("ap-northeast-1");
+            });
+
+            it("falls back to AWS_REGION without stack config", async () => {
+                await provider.configure!({ config: config({}) });
+                await provider.delete!(`${POOL}/alice`, outputs());
+                const client = mock.call(0).thisValue as CognitoIdentityProviderClient;
+                expect(await client.config.region()).to.equal("eu-west-1");
+            });
+        });
+
+        // -------------------------------------------------------------------------------- check
+        describe("check", () => {
+            const policy12 = { ...cognitoDefaultPasswordRules, minimumLength: 12 };
+            const rows: Array<{ name: string; change: Partial<CognitoUserInputs>; property: string; reason: RegExp; user?: string }> = [
+                { name: "empty username", change: { username: "" }, property: "username", reason: /non-empty/, user: "" },
+                { name: "129-character username", change: { username: "u".repeat(129) }, property: "username", reason: /at most 128/, user: "u".repeat(129) },
+                { name: "username with a space", change: { username: "al ice" }, property: "username", reason: /no spaces or control characters/, user: "al ice" },
+                { name: "username with a control character", change: { username: "al\u0007ice" }, property: "username", reason: /no spaces or control characters/, user: "al\u0007ice" },
+                { name: "missing password", change: { password: undefined as unknown as string }, property: "password", reason: /password is required/ },
+                { name: "empty password", change: { password: "" }, property: "password", reason: /password is required/ },
+                { name: "password shorter than the policy's minimumLength", change: { password: "Sh0rt#Pass1", passwordPolicy: policy12 }, property: "password", reason: /at least 12 characters/ },
+                { name: "password without a lowercase letter", change: { password: "NOLOWER#1234" }, property: "password", reason: /lowercase/ },
+                { name: "password without an uppercase letter", change: { password: "noupper#1234" }, property: "password", reason: /uppercase/ },
+                { name: "password without a number", change: { password: "NoNumber#abcd" }, property: "password", reason: /number/ },
+                { name: "password without a symbol", change: { password: "NoSymbol1234" }, property: "password", reason: /symbol/ },
+                { name: "password with leading whitespace", change: { password: " Lead#1234ab" }, property: "password", reason: /whitespace/ },
+                { name: "password with trailing whitespace", change: { password: "Trail#1234ab " }, property: "password", reason: /whitespace/ },
+                { name: "password over 256 characters", change: { password: "Aa1#" + "x".repeat(253) }, property: "password", reason: /at most 256/ },
+                { name: "bad email", change: { attributes: { email: "not-an-email" } }, property: "attributes", reason: /"email" is not a valid email/ },
+                { name: "bad phone_number", change: { attributes: { phone_number: "0312345678" } }, property: "attributes", reason: /phone_number.*E\.164/ },
+                { name: "unknown attribute", change: { attributes: { favourite_colour: "blue" } }, property: "attributes", reason: /favourite_colour.*not a Cognito standard attribute/ },
+                { name: "non-boolean enabled", change: { enabled: "yes" as unknown as boolean }, property: "enabled", reason: /enabled must be true or false/ },
+                { name: "bad group name", change: { groups: ["bad group"] }, property: "groups", reason: /group "bad group"/ },
+            ];
+            for (const row of rows) {
+                it(`flags ${row.name}`, async () => {
+                    if (typeof row.change.password === "string" && row.change.password) secrets.add(row.change.password);
+                    const result = await provider.check!(outputs() as CognitoUserInputs, inputs(row.change));
+                    const failures = result.failures ?? [];
+                    expect(failures, "expected a failure").to.not.be.empty;
+                    expect(failures.map((f) => f.property)).to.satisfy((ps: string[]) => ps.every((p) => p === row.property),
+                        `only ${row.property} should fail: ${JSON.stringify(failures)}`);
+                    expect(failures.some((f) => row.reason.test(f.reason)), JSON.stringify(failures)).to.equal(true);
+                    for (const f of failures) {
+                        expect(f.reason).to.include(`Cognito user "${row.user ?? "alice"}"`);
+                        assertNoSecret(f.reason, "check failure reason");
+                    }
+                    expect(mock.calls()).to.have.length(0);
+                });
+            }
+
+            it("flags a password that breaks the policy without ever quoting it", async () => {
+                const weak = "weakpassword";
+                secrets.add(weak);
+                const result = await provider.check!(inputs(), inputs({ password: weak }));
+                expect(result.failures!.length).to.be.greaterThan(1);
+                for (const f of result.failures!) assertNoSecret(f.reason, "check failure reason");
+            });
+
+            it("accepts a password meeting a relaxed policy", async () => {
+                const relaxed = { minimumLength: 6, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false };
+                const result = await provider.check!(inputs(), inputs({ password: "simple", passwordPolicy: relaxed }));
+                expect(result.failures).to.deep.equal([]);
+            });
+
+            it("does not flag unknown values (preview)", async () => {
+                const result = await provider.check!({} as CognitoUserInputs, {
+                    userPoolId: UNKNOWN,
+                    username: UNKNOWN,
+                    password: UNKNOWN,
+                    attributes: UNKNOWN,
+                    enabled: UNKNOWN,
+                    groups: UNKNOWN,
+                    passwordPolicy: UNKNOWN,
+                    adoptExisting: UNKNOWN,
+                } as unknown as CognitoUserInputs);
+                expect(result.failures).to.deep.equal([]);
+            });
+
+            it("does not flag an unknown pool id or password alone", async () => {
+                const result = await provider.check!({} as CognitoUserInputs, inputs({ userPoolId: UNKNOWN, password: UNKNOWN }));
+                expect(result.failures).to.deep.equal([]);
+                expect(result.inputs!.userPoolId).to.equal(UNKNOWN);
+            });
+
+            // An unknown attribute *value* (e.g. an email from another resource's output during
+            // preview) must not be validated as if it were the value.
+            it("does not flag unknown attribute values or group names (preview)", async () => {
+                const result = await provider.check!({} as CognitoUserInputs, inputs({
+                    attributes: { email: UNKNOWN, email_verified: UNKNOWN, phone_number: UNKNOWN },
+                    groups: [UNKNOWN],
+                }));
+                expect(result.failures).to.deep.equal([]);
+            });
+
+            // Spreading an unknown (string) attributes map / group list would turn it into
+            // per-character entries, and the preview would show bogus attributes and groups.
+            it("passes whole unknown attributes and groups through unchanged (preview)", async () => {
+                const result = await provider.check!({} as CognitoUserInputs, inputs({
+                    attributes: UNKNOWN as unknown as Record<string, string>,
+                    groups: UNKNOWN as unknown as string[],
+                }));
+                expect(result.inputs!.attributes).to.equal(UNKNOWN);
+                expect(result.inputs!.groups).to.equal(UNKNOWN);
+            });
+
+            it("a valid input gives no failures and normalized inputs", async () => {
+                const news = {
+                    userPoolId: POOL,
+                    username: "alice",
+                    password: PASSWORD,
+                    attributes: { email: "alice@example.com", email_verified: "true", "custom:team": "blue" },
+                    groups: ["editors", "admins", "editors"],
+                } as unknown as CognitoUserInputs;
+                const result = await provider.check!({} as CognitoUserInputs, news);
+                expect(result.failures).to.deep.equal([]);
+                expect(result.inputs).to.deep.equal({
+                    userPoolId: POOL,
+                    username: "alice",
+                    password: PASSWORD,
+                    attributes: { email: "alice@example.com", email_verified: "true", "custom:team": "blue" },
+                    enabled: true,
+                    groups: ["admins", "editors"],
+                    passwordPolicy: cognitoDefaultPasswordRules,
+                    adoptExisting: false,
+                });
+                expect(undefinedPaths(result.inputs)).to.deep.equal([]);
+                expect(mock.calls()).to.have.length(0);
+            });
+        });
+    });
+
+    // -----------------------------------------------------------------------------------------
+    // Real SDK retries against a local HTTP server (no aws-sdk-client-mock)
+    // -----------------------------------------------------------------------------------------
+    describe("throttling and transient errors (real SDK, local HTTP server)", function () {
+        this.timeout(60_000);
+
+        type Fault = "throttle" | "503" | "exists" | undefined;
+        interface Seen { target: string; body: any }
+
+        let server: http.Server;
+        let seen: Seen[];
+        let faultFor: (index: number, target: string, body: any) => Fault;
+        let endpoint: string;
+
+        before(() => {
+            const send = CognitoIdentityProviderClient.prototype.send as unknown as { restore?: unknown; displayName?: string };
+            expect(send.restore, "aws-sdk-client-mock must be restored before these tests").to.equal(undefined);
+        });
+
+        beforeEach(async () => {
+            seen = [];
+            faultFor = () => undefined;
+            server = http.createServer((req, res) => {
+                let raw = "";
+                req.on("data", (chunk) => (raw += chunk));
+                req.on("end", () => {
+                    const target = String(req.headers["x-amz-target"] ?? "");
+                    const body = raw ? JSON.parse(raw) : {};
+                    const fault = faultFor(seen.length, target, body);
+                    seen.push({ target, body });
+                    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+                        res.writeHead(status, { "content-type": "application/x-amz-json-1.1", ...headers });
+                        res.end(JSON.stringify(payload));
+                    };
+                    if (fault === "throttle") {
+                        return reply(400, { __type: "TooManyRequestsException", message: "Rate exceeded" }, { "x-amzn-errortype": "TooManyRequestsException" });
+                    }
+                    if (fault === "503") return reply(503, { __type: "ServiceUnavailableException", message: "Service Unavailable" });
+                    if (fault === "exists") return reply(400, { __type: "UsernameExistsException", message: "User account already exists" });
+                    if (target.endsWith(".AdminCreateUser")) {
+                        return reply(200, {
+                            User: {
+                                Username: body.Username,
+                                Attributes: [{ Name: "sub", Value: "server-sub" }],
+                                UserStatus: "FORCE_CHANGE_PASSWORD",
+                                Enabled: true,
+                            },
+                        });
+                    }
+                    if (target.endsWith(".AdminSetUserPassword")) return reply(200, {});
+                    if (target.endsWith(".AdminGetUser")) {
+                        return reply(200, {
+                            Username: body.Username, UserStatus: "FORCE_CHANGE_PASSWORD", Enabled: true, UserCreateDate: Date.now() / 1000,
+                            UserAttributes: [{ Name: "sub", Value: "server-sub" }],
+                        });
+                    }
+                    if (target.endsWith(".AdminListGroupsForUser")) return reply(200, { Groups: [] });
+                    return reply(400, { __type: "InvalidParameterException", message: `unexpected ${target}` });
+                });
+            });
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+            process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = endpoint;
+        });
+
+        afterEach(async () => {
+            delete process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+            dropCachedClients(endpoint);
+            server.closeAllConnections();
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+        });
+
+        const targets = () => seen.map((s) => s.target.replace(/^AWSCognitoIdentityProviderService\./, ""));
+
+        it("retries TooManyRequestsException until the create succeeds", async () => {
+            faultFor = (index) => (index < 2 ? "throttle" : undefined);
+            const result = await createCognitoUserProvider().create!(inputs());
+
+            expect(result.outs!.status).to.equal("CONFIRMED");
+            expect(result.outs!.sub).to.equal("server-sub");
+            expect(targets()).to.deep.equal(["AdminCreateUser", "AdminCreateUser", "AdminCreateUser", "AdminSetUserPassword"]);
+            expect(seen[2].body).to.include({ MessageAction: "SUPPRESS", Username: "alice" });
+            expect(seen[3].body).to.include({ Permanent: true });
+        });
+
+        it("retries a throttled AdminSetUserPassword instead of rolling back", async () => {
+            faultFor = (_index, target) => (target.endsWith(".AdminSetUserPassword") && seen.filter((s) => s.target === target).length < 1 ? "throttle" : undefined);
+            const result = await createCognitoUserProvider().create!(inputs());
+
+            expect(result.outs!.status).to.equal("CONFIRMED");
+            expect(targets()).to.deep.equal(["AdminCreateUser", "AdminSetUserPassword", "AdminSetUserPassword"]);
+        });
+
+        it("retries a 503 until the create succeeds", async () => {
+            faultFor = (index) => (index === 0 ? "503" : undefined);
+            const result = await createCognitoUserProvider().create!(inputs());
+
+            expect(result.outs!.status).to.equal("CONFIRMED");
+            expect(result.outs!.sub).to.equal("server-sub");
+            expect(targets()).to.deep.equal(["AdminCreateUser", "AdminCreateUser", "AdminSetUserPassword"]);
+        });
+
+        it("completes its own create when the SDK's retry meets the user its lost first attempt made", async () => {
+            // The first AdminCreateUser is processed but its response is lost (503); the SDK's retry
+            // then gets UsernameExistsException with $metadata.attempts 2.
+            faultFor = (index, target) => (index === 0 ? "503" : index === 1 && target.endsWith(".AdminCreateUser") ? "exists" : undefined);
+            const result = await createCognitoUserProvider().create!(inputs({ attributes: {} }));
+
+            expect(targets()).to.deep.equal([
+                "AdminCreateUser", "AdminCreateUser", "AdminGetUser", "AdminListGroupsForUser", "AdminSetUserPassword",
+            ]);
+            expect(result.outs!.status).to.equal("CONFIRMED");
+            expect(result.outs!.adopted).to.equal(false);
+            expect(result.outs!.sub).to.equal("server-sub");
+        });
+
+        // With one shared retry strategy, the SDK's retry quota (500 tokens per strategy, 5 per
+        // throttled retry, 10-14 per 5xx/timeout retry, refunded only on success) is drained by a
+        // burst of concurrent throttling, after which errors surface after a single attempt. The
+        // provider gives each operation its own strategy (sharing the rate limiter).
+        it("converges when many users are created at once and each is throttled once", async function () {
+            this.timeout(60_000);
+            const throttledOnce = new Set<string>();
+            faultFor = (_index, target, body) => {
+                if (!target.endsWith(".AdminCreateUser") || throttledOnce.has(body.Username)) return undefined;
+                throttledOnce.add(body.Username);
+                return "throttle";
+            };
+            const provider = createCognitoUserProvider();
+            const results = await Promise.allSettled(Array.from({ length: 150 }, (_, i) => provider.create!(inputs({ username: `user-${i}` }))));
+            const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String(r.reason?.message));
+            for (const message of failed) assertNoSecret(message, "error message");
+            expect(failed.length, `${failed.length} of 150 creates failed, e.g. ${failed[0]}`).to.equal(0);
+            expect(throttledOnce.size).to.equal(150);
+            expect(targets().filter((t) => t === "AdminSetUserPassword")).to.have.length(150);
+        });
+    });
+});
