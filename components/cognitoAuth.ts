@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
-import { PasswordRules, attributeProblems, groupNameProblems, usernameProblems } from "../providers/rules";
+import { PasswordRules, userProblems as cognitoUserProblems } from "../providers/rules";
 
 /** MFA modes of a user pool. */
 export const mfaModes = ["OFF", "OPTIONAL", "ON"] as const;
@@ -132,21 +132,19 @@ function userProblems(users: Record<string, UserSpec>, passwordNames: string[], 
     const seen = new Map<string, string>();
     for (const [username, spec] of Object.entries(users)) {
         const say = (problem: string) => problems.push(`users.${username}: ${problem}`);
-        usernameProblems(username).forEach(say);
         // Usernames are case-insensitive in the pool, so these would be one user.
         const folded = username.toLowerCase();
         if (seen.has(folded)) say(`same username as users.${seen.get(folded)} (usernames are case-insensitive)`);
         seen.set(folded, username);
         if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+            cognitoUserProblems({ username }).forEach(([, problem]) => say(problem));
             say("must be an object with optional email, attributes, enabled and groups");
             continue;
         }
         const unknownKeys = Object.keys(spec).filter((k) => !["email", "attributes", "enabled", "groups"].includes(k));
         if (unknownKeys.length) say(`unknown setting ${unknownKeys.join(", ")}; allowed: email, attributes, enabled, groups`);
-        attributeProblems(userAttributes(spec), customAttributes).forEach(say);
-        if (spec.enabled !== undefined && typeof spec.enabled !== "boolean") say("enabled must be true or false");
-        if (spec.groups !== undefined && !Array.isArray(spec.groups)) say("groups must be a list of group names");
-        else (spec.groups ?? []).forEach((group) => groupNameProblems(group).forEach(say));
+        const user = { username, attributes: userAttributes(spec), groups: spec.groups, enabled: spec.enabled };
+        cognitoUserProblems(user, undefined, customAttributes).forEach(([, problem]) => say(problem));
         if (!passwordNames.includes(username)) {
             say(`has no password; set one with: pulumi config set --secret --path 'passwords.${username}' '<password>'`);
         }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as sdk from "@aws-sdk/client-cognito-identity-provider";
-import { PasswordRules, attributeProblems, cognitoDefaultPasswordRules, groupNameProblems, passwordProblems, usernameProblems } from "./rules";
+import { PasswordRules, cognitoDefaultPasswordRules, userProblems } from "./rules";
 
 // A Cognito user whose permanent password comes from a Pulumi secret.
 //
@@ -127,20 +127,9 @@ function userOperations(settings: ProviderSettings) {
     }
 
     function check(news: CognitoUserInputs) {
-        const known = (value: unknown) => value !== unknown;
-        const name = known(news.username) ? news.username : "<unknown>";
-        const failures: pulumi.dynamic.CheckFailure[] = [];
-        const add = (property: string, problems: string[]) => {
-            if (known((news as any)[property])) problems.forEach((p) => failures.push({ property, reason: `Cognito user "${name}": ${p}` }));
-        };
-        const { attributes, groups, enabled } = news;
-        add("username", usernameProblems(news.username));
-        add("password", passwordProblems(news.password, news.passwordPolicy ?? cognitoDefaultPasswordRules));
-        add("attributes", attributeProblems(attributes && typeof attributes === "object"
-            ? Object.fromEntries(Object.entries(attributes).filter(([, v]) => known(v))) : attributes));
-        if (groups !== undefined && !Array.isArray(groups)) add("groups", ["groups must be a list of group names"]);
-        else (groups ?? []).filter(known).forEach((g) => add("groups", groupNameProblems(g)));
-        if (enabled !== undefined && typeof enabled !== "boolean") add("enabled", ["enabled must be true or false"]);
+        const name = news.username === unknown ? "<unknown>" : news.username;
+        const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknown)
+            .map(([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }));
         return { inputs: normalize(news), failures };
     }
 
