@@ -5,7 +5,8 @@ import * as path from "path";
 import {
     AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { createPoolWithClient, startCognitoLocal, CognitoLocal } from "../test/helpers/cognitoLocal";
+import { createPoolWithClient, startCognitoLocal, withEnv, CognitoLocal } from "../test/helpers/cognitoLocal";
+import { createCognitoUserProvider } from "../providers/cognitoUser";
 import { plain, runProgram } from "../test/helpers/program";
 import { ProviderHost, userUrn } from "../test/helpers/providerHost";
 import { startFaultProxy } from "../test/helpers/faultProxy";
@@ -62,7 +63,7 @@ async function confirmedCount(local: CognitoLocal, userPoolId: string): Promise<
     return users.filter((u) => u.UserStatus === "CONFIRMED").length;
 }
 
-interface ProvisionResult { path: "host" | "plain" | "cli"; round: number; ms: number; errors: number; confirmed: number; hostStartMs?: number; firstCallMs?: number }
+interface ProvisionResult { path: "host" | "inProcess" | "plain" | "cli"; round: number; ms: number; errors: number; confirmed: number; hostStartMs?: number; firstCallMs?: number }
 
 async function provisionHost(local: CognitoLocal, template: Record<string, any>, round: number, endpoint = local.endpoint): Promise<ProvisionResult> {
     const { userPoolId } = await createPoolWithClient(local, `bench-host-${round}`);
@@ -112,6 +113,30 @@ async function provisionPlain(local: CognitoLocal, round: number, endpoint = loc
         return { path: "plain", round, ms, errors, confirmed: await confirmedCount(local, userPoolId) - 1 };
     } finally {
         client.destroy();
+    }
+}
+
+/**
+ * The provider's own cost without the host: the same check + create calls made in this process
+ * (the provider reads the endpoint from the environment, as in the host).
+ */
+async function provisionInProcess(local: CognitoLocal, template: Record<string, any>, round: number): Promise<ProvisionResult> {
+    const { userPoolId } = await createPoolWithClient(local, `bench-inprocess-${round}`);
+    const restore = withEnv(local.env);
+    try {
+        const provider = createCognitoUserProvider();
+        const createUser = async (name: string) => {
+            const { inputs } = await provider.check!({} as any, { ...template, userPoolId, username: name, attributes: { email: `${name}@example.com` } } as any);
+            await provider.create(inputs!);
+        };
+        await createUser(`inprocess${round}-warmup`);
+        const names = Array.from({ length: provisionUsers }, (_, i) => `inprocess${round}-user${i}`);
+        const started = process.hrtime.bigint();
+        const errors = await pool(names, concurrency, createUser);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        return { path: "inProcess", round, ms, errors, confirmed: await confirmedCount(local, userPoolId) - 1 };
+    } finally {
+        restore();
     }
 }
 
@@ -169,6 +194,7 @@ async function main() {
             process.stderr.write(`provisioning round ${round}...\n`);
             provisioning.push(await provisionHost(local, template, round));
             provisioning.push(await provisionPlain(local, round));
+            provisioning.push(await provisionInProcess(local, template, round));
         }
         // Context for (b): the same comparison when every Cognito call takes as long as a call to
         // a real AWS region (a loopback proxy adds the delay), where the host's fixed cost per
@@ -225,10 +251,13 @@ async function main() {
     lines.push("| round | path | time | users/s | errors | CONFIRMED | host start, first call (excluded) |");
     lines.push("|---:|---|---:|---:|---:|---:|---:|");
     for (const p of provisioning) {
-        lines.push(`| ${p.round} | ${{ host: "provider host (Check+Create)", plain: "plain SDK v3 loop", cli: "AWS CLI (c)" }[p.path]} | ${(p.ms / 1000).toFixed(2)} s | ${(provisionUsers / (p.ms / 1000)).toFixed(0)} | ${p.errors} | ${p.confirmed} | ${p.hostStartMs !== undefined ? `${p.hostStartMs} ms, ${p.firstCallMs?.toFixed(0)} ms` : ""} |`);
+        lines.push(`| ${p.round} | ${{ host: "provider host (Check+Create)", inProcess: "provider in this process (check+create)", plain: "plain SDK v3 loop", cli: "AWS CLI (c)" }[p.path]} | ${(p.ms / 1000).toFixed(2)} s | ${(provisionUsers / (p.ms / 1000)).toFixed(0)} | ${p.errors} | ${p.confirmed} | ${p.hostStartMs !== undefined ? `${p.hostStartMs} ms, ${p.firstCallMs?.toFixed(0)} ms` : ""} |`);
     }
     lines.push("");
     lines.push(`ratio host/plain: ${ratios.map((r) => `round ${r.round}${r.round === 3 ? ` (${realisticDelayMs} ms per call)` : ""} ${r.ratio.toFixed(2)}x`).join(", ")}`);
+    const inProcessRatios = [1, 2].map((round) => provisioning.find((p) => p.path === "inProcess" && p.round === round)!.ms
+        / provisioning.find((p) => p.path === "plain" && p.round === round)!.ms);
+    lines.push(`ratio provider in this process/plain (no host): ${inProcessRatios.map((r, i) => `round ${i + 1} ${r.toFixed(2)}x`).join(", ")}`);
     lines.push(`(c) AWS CLI: ${cliNote}`);
     lines.push("");
     lines.push("| target | measured | result |");
@@ -253,7 +282,7 @@ async function main() {
         "minutes when `aws` is installed: one process per call; set `BENCH_SKIP_CLI=1` to skip it). No AWS account or Pulumi CLI needed.",
         "It starts cognito-local on a free loopback port and the SDK's dynamic-provider host itself, evaluates",
         "`index.ts` under Pulumi mocks in a fresh process per size (peak RSS is that process's `maxRSS`), and",
-        "writes the raw figures to `bench/results.json`. Provisioning times exclude the host's start (~0.4 s)",
+        "writes the raw figures to `bench/results.json`. Provisioning times exclude the host's start and first call (shown)",
         "and use a fresh pool per run; cognito-local's speed, not AWS quotas, bounds these numbers (real",
         "Cognito allows ~50 AdminCreateUser/s and 25 AdminSetUserPassword/s per account by default).",
         "",
