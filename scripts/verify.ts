@@ -5,13 +5,15 @@ import {
     AuthFlowType, CognitoIdentityProviderClient, InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
-    CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand,
+    CognitoIdentityClient, Credentials, GetCredentialsForIdentityCommand, GetIdCommand,
 } from "@aws-sdk/client-cognito-identity";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
 // `npm run verify`: proves that a deployed stack lets its users sign in and receive temporary AWS
 // credentials from the identity pool. Reads the stack's outputs and config (Pulumi CLI or JSON
 // files), signs every configured user in with USER_PASSWORD_AUTH, exchanges the ID token for an
-// identity and credentials, and prints one row per user. Never prints a password, token, client
+// identity and credentials, asks STS whose credentials they are (the role must be the stack's
+// authenticated role; the unauthenticated one for guests), and prints one row per user. Never prints a password, token, client
 // secret or credential: only whether each step worked, the identity id and the expiry.
 //
 // Everything below is a pure function taking its SDK clients as parameters so tests can inject
@@ -207,6 +209,18 @@ export interface UserReport {
 export interface Clients {
     idp: CognitoIdentityProviderClient;
     identity: CognitoIdentityClient;
+    /** An STS client that signs with the given temporary credentials. */
+    stsWith(credentials: Credentials): STSClient;
+}
+
+/** The role name in an IAM role ARN (`arn:aws:iam::<account>:role/<path/>name`). */
+export function roleName(roleArn: string): string {
+    return roleArn.slice(roleArn.lastIndexOf("/") + 1);
+}
+
+/** The role name in an STS assumed-role ARN (`arn:aws:sts::<account>:assumed-role/<name>/<session>`). */
+export function assumedRoleName(callerArn: string): string | undefined {
+    return /:assumed-role\/([^/]+)\//.exec(callerArn)?.[1];
 }
 
 function errorName(err: unknown): string {
@@ -348,10 +362,21 @@ async function identityAndCredentials(
         if (!role) {
             return fail(report, "credentials", `credentials were issued but the stack has no ${guest ? "unauthenticatedRoleArn" : "authenticatedRoleArn"} output to compare`);
         }
-        // Cognito does not return the role ARN; with the stack's role attachment (no role-mapping
-        // rules) credentials for a login are those of the authenticated role, for a guest the
-        // unauthenticated one. STS would refuse them if the role's trust did not allow this pool.
-        report.credentials = `OK (${guest ? "unauthenticated" : "authenticated"} role)`;
+        // Cognito does not say which role the credentials are for: STS does, for the credentials
+        // themselves (GetCallerIdentity needs no permission).
+        const kind = guest ? "unauthenticated" : "authenticated";
+        let callerArn: string | undefined;
+        try {
+            callerArn = (await clients.stsWith(c).send(new GetCallerIdentityCommand({}))).Arn;
+        } catch (err) {
+            return fail(report, "credentials", `could not ask STS which role the credentials are for (${errorName(err)}: ${errorMessage(err)})`);
+        }
+        const actual = assumedRoleName(callerArn ?? "");
+        if (actual !== roleName(role)) {
+            return fail(report, "credentials", `the credentials are for ${actual ? `role ${actual}` : callerArn ?? "an unknown principal"}, `
+                + `not for the ${kind} role ${roleName(role)}: check the identity pool's role attachment`);
+        }
+        report.credentials = `OK (${kind} role)`;
         report.expiry = c.Expiration ? c.Expiration.toISOString() : "-";
         report.ok = true;
         return report;
@@ -509,7 +534,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 }
 
 function defaultClients(region: string): Clients {
-    return { idp: new CognitoIdentityProviderClient({ region }), identity: new CognitoIdentityClient({ region }) };
+    return {
+        idp: new CognitoIdentityProviderClient({ region }),
+        identity: new CognitoIdentityClient({ region }),
+        stsWith: (c) => new STSClient({
+            region, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken },
+        }),
+    };
 }
 
 if (require.main === module) {

@@ -15,6 +15,7 @@ import {
     CognitoIdentityClient, ExternalServiceException, GetCredentialsForIdentityCommand, GetIdCommand,
     InvalidIdentityPoolConfigurationException, NotAuthorizedException, ResourceNotFoundException,
 } from "@aws-sdk/client-cognito-identity";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { createCognitoUserProvider, CognitoUserInputs } from "../providers/cognitoUser";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "./helpers/cognitoLocal";
@@ -48,6 +49,12 @@ const fakeCredentials = {
     SessionToken: "FakeSessionTokenValue+0123456789abcdefghijklmnopqrstuvwxyz",
     Expiration: new Date("2030-01-02T03:04:05.000Z"),
 };
+const guestCredentials = {
+    AccessKeyId: "ASIAFAKEGUESTKEY9876",
+    SecretKey: "fakeGuestSecretKeyValue/zyxwvutsrqponmlkji",
+    SessionToken: "FakeGuestSessionTokenValue+9876543210zyxwvutsrqponmlk",
+    Expiration: new Date("2030-01-02T03:04:05.000Z"),
+};
 const identityId = "us-east-1:11111111-2222-3333-4444-555555555555";
 const guestIdentityId = "us-east-1:99999999-8888-7777-6666-555555555555";
 
@@ -61,6 +68,11 @@ function capture(): { deps: Pick<MainDeps, "out" | "err">; text: () => string } 
 function expectNoSecrets(text: string, secrets: Record<string, string>) {
     const leaked = Object.entries(secrets).filter(([, value]) => value && text.includes(value)).map(([name]) => name);
     expect(leaked, "secret values found in the printed output (names only)").to.deep.equal([]);
+}
+
+/** An STS client signing with the given temporary credentials (as the script's default does). */
+function stsClientFor(c: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string }): STSClient {
+    return new STSClient({ region, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken } });
 }
 
 function tempDir(): string {
@@ -153,13 +165,28 @@ async function startSignInProxy(local: CognitoLocal, userPoolId: () => string) {
     };
 }
 
-/** Mocked identity pool answering GetId / GetCredentialsForIdentity successfully. */
-function mockIdentityPoolSuccess() {
+/**
+ * Mocked identity pool answering GetId / GetCredentialsForIdentity successfully (guests get
+ * credentials of their own), and STS saying whose credentials they are: the stack's
+ * authenticated role `auth` for a login, `unauth` for a guest (or `roleFor` to test mismatches).
+ */
+function mockIdentityPoolSuccess(roleFor: (guest: boolean) => string = (guest) => (guest ? "unauth" : "auth")) {
     const identity = mockClient(CognitoIdentityClient);
     identity.on(GetIdCommand).callsFake((input) => ({ IdentityId: input.Logins ? identityId : guestIdentityId }));
-    identity.on(GetCredentialsForIdentityCommand).callsFake((input) => ({ IdentityId: input.IdentityId, Credentials: fakeCredentials }));
+    identity.on(GetCredentialsForIdentityCommand).callsFake((input) => ({
+        IdentityId: input.IdentityId, Credentials: input.Logins ? fakeCredentials : guestCredentials,
+    }));
+    sts?.restore();
+    sts = mockClient(STSClient);
+    sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
+        const { accessKeyId } = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+        const role = roleFor(accessKeyId === guestCredentials.AccessKeyId);
+        return { Arn: `arn:aws:sts::123456789012:assumed-role/${role}/CognitoIdentityCredentials`, Account: "123456789012" };
+    });
     return identity;
 }
+let sts: AwsClientStub<STSClient> | undefined;
+after(() => sts?.restore());
 
 describe("verify script: sign-in against cognito-local (users created by our provider)", function () {
     this.timeout(60_000);
@@ -210,7 +237,7 @@ describe("verify script: sign-in against cognito-local (users created by our pro
         await local?.stop();
     });
 
-    const clients = (): Clients => ({ idp, identity: new CognitoIdentityClient({ region }) });
+    const clients = (): Clients => ({ idp, identity: new CognitoIdentityClient({ region }), stsWith: stsClientFor });
 
     it("signs a provider-created user in and passes the ID token to the identity pool", async () => {
         const report = await verifyUser(clients(), inputs, { username: "alice", password: passwords.alice, enabled: true });
@@ -281,6 +308,7 @@ describe("verify script: sign-in against cognito-local (users created by our pro
                 ...passwords,
                 ...Object.fromEntries(proxy.tokens.map((t, i) => [`token${i}`, t])),
                 accessKeyId: fakeCredentials.AccessKeyId, secretKey: fakeCredentials.SecretKey, sessionToken: fakeCredentials.SessionToken,
+                guestAccessKeyId: guestCredentials.AccessKeyId, guestSecretKey: guestCredentials.SecretKey, guestSessionToken: guestCredentials.SessionToken,
             });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -302,7 +330,7 @@ describe("verify script: identity pool and sign-in failures (aws-sdk-client-mock
         unauthenticatedRoleArn: "arn:aws:iam::123456789012:role/unauth",
         users: [user],
     };
-    const clients = (): Clients => ({ idp: new CognitoIdentityProviderClient({ region }), identity: new CognitoIdentityClient({ region }) });
+    const clients = (): Clients => ({ idp: new CognitoIdentityProviderClient({ region }), identity: new CognitoIdentityClient({ region }), stsWith: stsClientFor });
 
     beforeEach(() => {
         idpMock = mockClient(CognitoIdentityProviderClient);
@@ -409,6 +437,38 @@ describe("verify script: identity pool and sign-in failures (aws-sdk-client-mock
         expect(report.failure?.reason).to.match(/no complete credentials/);
     });
 
+    it("asks STS with the identity's own credentials whose they are", async () => {
+        await verifyUser(clients(), inputs, user);
+        const calls = sts!.commandCalls(GetCallerIdentityCommand);
+        expect(calls).to.have.length(1);
+        const used = await (calls[0].thisValue as STSClient).config.credentials();
+        expect(used.accessKeyId).to.equal(fakeCredentials.AccessKeyId);
+    });
+
+    it("fails when the credentials are for another role than the stack's authenticated role", async () => {
+        identityMock.restore();
+        identityMock = mockIdentityPoolSuccess(() => "unauth");
+        const report = await verifyUser(clients(), inputs, user);
+        expect(report.ok).to.equal(false);
+        expect(report.failure?.step).to.equal("credentials");
+        expect(report.failure?.reason).to.match(/^the credentials are for role unauth, not for the authenticated role auth/);
+    });
+
+    it("fails when guest credentials are for the authenticated role", async () => {
+        identityMock.restore();
+        identityMock = mockIdentityPoolSuccess(() => "auth");
+        const report = await verifyGuest(clients(), inputs);
+        expect(report.failure?.step).to.equal("credentials");
+        expect(report.failure?.reason).to.match(/not for the unauthenticated role unauth/);
+    });
+
+    it("fails clearly when STS cannot be asked", async () => {
+        sts!.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }));
+        const report = await verifyUser(clients(), inputs, user);
+        expect(report.failure?.step).to.equal("credentials");
+        expect(report.failure?.reason).to.match(/^could not ask STS which role the credentials are for \(ExpiredToken/);
+    });
+
     it("fails a user without a password in config, naming the command to set one", async () => {
         const report = await verifyUser(clients(), inputs, { username: "nopw", enabled: true });
         expect(report.failure?.reason).to.include("pulumi config set --secret --path 'passwords.nopw'");
@@ -435,6 +495,7 @@ describe("verify script: identity pool and sign-in failures (aws-sdk-client-mock
                 password: user.password!, clientSecret, idToken, accessToken, refreshToken: "refresh-xyz-123",
                 secretHash: secretHash(clientSecret, user.username, inputs.clientId),
                 accessKeyId: fakeCredentials.AccessKeyId, secretKey: fakeCredentials.SecretKey, sessionToken: fakeCredentials.SessionToken,
+                guestAccessKeyId: guestCredentials.AccessKeyId, guestSecretKey: guestCredentials.SecretKey, guestSessionToken: guestCredentials.SessionToken,
             });
         }
     });
