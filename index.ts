@@ -97,7 +97,9 @@ const { args, problems } = readArgs();
 if (problems.length > 0) {
     throw new Error(`Invalid stack configuration for ${project}/${pulumi.getStack()}:\n  - ${problems.join("\n  - ")}`);
 }
-const auth = new CognitoAuth(args.userPoolName!, args);
+// The component's (and so every child's) logical name is fixed: renaming the pool in config must
+// not give every resource a new URN, which would replace the identity pool, roles and users too.
+const auth = new CognitoAuth(project, args);
 
 export const region = auth.userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]);
 export const userPoolId = auth.userPool.id;

@@ -73,7 +73,7 @@ async function provisionHost(local: CognitoLocal, template: Record<string, any>,
     try {
         const names = Array.from({ length: provisionUsers }, (_, i) => `host${round}-user${i}`);
         const createUser = async (name: string) => {
-            const urn = userUrn(`cognito-auth-dev-user-${name}`);
+            const urn = userUrn(`cognito-auth-user-${name}`);
             const checked = await host.check(urn, {}, { ...template, userPoolId, username: name, attributes: { email: `${name}@example.com` } });
             await host.create(urn, checked.inputs);
         };

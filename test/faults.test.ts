@@ -40,7 +40,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number
 
 /** Configure, Check, Create: what the engine sends for a new user. */
 async function createThroughHost(host: ProviderHost, inputs: Props): Promise<{ id: string; props: Props }> {
-    const urn = userUrn(`cognito-auth-dev-user-${inputs.username}`);
+    const urn = userUrn(`cognito-auth-user-${inputs.username}`);
     const checked = await host.check(urn, {}, inputs);
     if (checked.failures.length > 0) throw new Error(`check failed for ${inputs.username}: ${checked.failures.map((f) => f.property).join(", ")}`);
     return host.create(urn, checked.inputs);

@@ -77,7 +77,7 @@ describe("program (mocked runtime)", function () {
             }));
             const component = run.one(types.component);
             const c = component.name;
-            expect(c).to.equal(`${projectName}-dev`);
+            expect(c).to.equal(projectName);
             expect(component.parent, "the component is a child of the stack").to.equal(undefined);
             expect(component.urn).to.equal(`urn:pulumi:dev::${projectName}::${types.component}::${c}`);
 
@@ -104,12 +104,12 @@ describe("program (mocked runtime)", function () {
             }
         });
 
-        it("names the component and its children after cognito-auth:userPoolName, and the pool, client and identity pool by default from it", async function () {
+        it("keeps every logical name when cognito-auth:userPoolName changes, and names the pool, client and identity pool from it", async function () {
+            const before = await runProgram(twoUsers({}));
             const run = await runProgram(twoUsers({ userPoolName: "acme-auth" }));
-            expect(run.one(types.component).name).to.equal("acme-auth");
-            for (const child of run.resources.filter((r) => r.type !== types.component)) {
-                expect(child.name, child.type).to.match(/^acme-auth-/);
-            }
+            expect(run.one(types.component).name).to.equal(projectName);
+            expect(run.resources.map((r) => r.urn).sort(), "same URNs as with the default name").to.deep.equal(before.resources.map((r) => r.urn).sort());
+            expect(before.one(types.pool).inputs.name).to.equal(`${projectName}-dev`);
             expect(run.one(types.pool).inputs.name).to.equal("acme-auth");
             expect(run.one(types.client).inputs.name).to.equal("acme-auth-client");
             expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("acme-auth-identities");
@@ -233,7 +233,7 @@ describe("program (mocked runtime)", function () {
             it(`the ${kind} role may be assumed only by ${kind} identities of this identity pool`, async function () {
                 const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
                 const identityPoolId = run.one(types.identityPool).id;
-                const policy = parsePolicy(roleNamed(run, `${projectName}-dev-${kind}`));
+                const policy = parsePolicy(roleNamed(run, `${projectName}-${kind}`));
                 expect(policy.Version).to.equal("2012-10-17");
                 expect(policy.Statement).to.have.lengthOf(1);
                 const [statement] = policy.Statement;
@@ -267,8 +267,8 @@ describe("program (mocked runtime)", function () {
                 authenticatedPolicyArns: authArns,
                 unauthenticatedPolicyArns: guestArns,
             }));
-            const authRole = roleNamed(run, `${projectName}-dev-authenticated`);
-            const guestRole = roleNamed(run, `${projectName}-dev-unauthenticated`);
+            const authRole = roleNamed(run, `${projectName}-authenticated`);
+            const guestRole = roleNamed(run, `${projectName}-unauthenticated`);
             const attachments = run.byType(types.policyAttachment);
             expect(attachments).to.have.lengthOf(3);
             const attached = (role: RecordedResource) => attachments.filter((a) => a.inputs.role === role.state.name).map((a) => a.inputs.policyArn).sort();
@@ -281,8 +281,8 @@ describe("program (mocked runtime)", function () {
         it("maps authenticated and unauthenticated identities to their roles when guests are allowed", async function () {
             const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
             const attachment = run.one(types.roleAttachment);
-            const authRole = roleNamed(run, `${projectName}-dev-authenticated`);
-            const guestRole = roleNamed(run, `${projectName}-dev-unauthenticated`);
+            const authRole = roleNamed(run, `${projectName}-authenticated`);
+            const guestRole = roleNamed(run, `${projectName}-unauthenticated`);
             expect(attachment.inputs.identityPoolId).to.equal(run.one(types.identityPool).id);
             expect(attachment.inputs.roles).to.deep.equal({ authenticated: authRole.state.arn, unauthenticated: guestRole.state.arn });
             expect(run.one(types.identityPool).inputs.allowUnauthenticatedIdentities).to.equal(true);
@@ -293,7 +293,7 @@ describe("program (mocked runtime)", function () {
         it("without guests has no unauthenticated role, mapping or output", async function () {
             const run = await runProgram(twoUsers());
             const roles = run.byType(types.role);
-            expect(roles.map((r) => r.name)).to.deep.equal([`${projectName}-dev-authenticated`]);
+            expect(roles.map((r) => r.name)).to.deep.equal([`${projectName}-authenticated`]);
             const attachment = run.one(types.roleAttachment);
             expect(attachment.inputs.roles).to.deep.equal({ authenticated: roles[0].state.arn });
             expect(run.outputs.authenticatedRoleArn).to.equal(roles[0].state.arn);
@@ -367,7 +367,7 @@ describe("program (mocked runtime)", function () {
             expect(users.map((u) => u.inputs.username).sort()).to.deep.equal(["alice", "bob"]);
             for (const user of users) {
                 const username = user.inputs.username as "alice" | "bob";
-                expect(user.name).to.equal(`${projectName}-dev-user-${username}`);
+                expect(user.name).to.equal(`${projectName}-user-${username}`);
                 expect(user.inputs.userPoolId).to.equal(poolId);
                 expect(user.inputs.attributes).to.include({ email: `${username}@example.com`, email_verified: "true" });
                 expect(user.inputs.enabled).to.equal(true);
