@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
-import { PasswordRules, userProblems as cognitoUserProblems } from "../providers/rules";
+import { PasswordRules, userProblems } from "../providers/rules";
 
 /** MFA modes of a user pool. */
 export const mfaModes = ["OFF", "OPTIONAL", "ON"] as const;
@@ -123,11 +123,12 @@ export function validateArgs(args: CognitoAuthArgs): string[] {
     if (args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
         problems.push("unauthenticatedPolicyArns: set allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to");
     }
-    problems.push(...userProblems(args.users ?? {}, Object.keys(args.passwords ?? {}), args.customAttributes ?? []));
+    problems.push(...configuredUserProblems(args.users ?? {}, Object.keys(args.passwords ?? {}), args.customAttributes ?? []));
     return problems;
 }
 
-function userProblems(users: Record<string, UserSpec>, passwordNames: string[], customAttributes: string[]): string[] {
+/** Problems with the configured users and their passwords, as `users.<name>: ...` messages. */
+function configuredUserProblems(users: Record<string, UserSpec>, passwordNames: string[], customAttributes: string[]): string[] {
     const problems: string[] = [];
     const seen = new Map<string, string>();
     for (const [username, spec] of Object.entries(users)) {
@@ -137,14 +138,14 @@ function userProblems(users: Record<string, UserSpec>, passwordNames: string[], 
         if (seen.has(folded)) say(`same username as users.${seen.get(folded)} (usernames are case-insensitive)`);
         seen.set(folded, username);
         if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-            cognitoUserProblems({ username }).forEach(([, problem]) => say(problem));
+            userProblems({ username }).forEach(([, problem]) => say(problem));
             say("must be an object with optional email, attributes, enabled and groups");
             continue;
         }
         const unknownKeys = Object.keys(spec).filter((k) => !["email", "attributes", "enabled", "groups"].includes(k));
         if (unknownKeys.length) say(`unknown setting ${unknownKeys.join(", ")}; allowed: email, attributes, enabled, groups`);
         const user = { username, attributes: userAttributes(spec), groups: spec.groups, enabled: spec.enabled };
-        cognitoUserProblems(user, undefined, customAttributes).forEach(([, problem]) => say(problem));
+        userProblems(user, undefined, customAttributes).forEach(([, problem]) => say(problem));
         if (!passwordNames.includes(username)) {
             say(`has no password; set one with: pulumi config set --secret --path 'passwords.${username}' '<password>'`);
         }

@@ -94,21 +94,21 @@ function userOperations(settings: ProviderSettings) {
     const send = (command: any): Promise<any> => (client ??= newClient()).send(command);
 
     function newClient(): sdk.CognitoIdentityProviderClient {
-        const retry = require(require.resolve("@smithy/core/retry", { paths: [require.resolve("@aws-sdk/client-cognito-identity-provider")] }));
         const region = settings.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
         const endpoint = process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? process.env.AWS_ENDPOINT_URL ?? "";
         const cacheKey = JSON.stringify([region, settings.profile, endpoint]);
         const cache = ((globalThis as any).__cognitoAuthClients ??= new Map());
         if (!cache.has(cacheKey)) {
+            const retry = require(require.resolve("@smithy/core/retry", { paths: [require.resolve("@aws-sdk/client-cognito-identity-provider")] }));
             const first = new (api().CognitoIdentityProviderClient)({
                 region, profile: settings.profile, requestHandler: { connectionTimeout: 5000, requestTimeout: 30000 },
             });
-            cache.set(cacheKey, { first, rateLimiter: new retry.DefaultRateLimiter() });
+            cache.set(cacheKey, { first, rateLimiter: new retry.DefaultRateLimiter(), Strategy: retry.AdaptiveRetryStrategy });
         }
-        const { first, rateLimiter } = cache.get(cacheKey);
+        const { first, rateLimiter, Strategy } = cache.get(cacheKey);
         return new (api().CognitoIdentityProviderClient)({
             region, credentials: first.config.credentials, requestHandler: first.config.requestHandler,
-            retryStrategy: new retry.AdaptiveRetryStrategy(10, { rateLimiter }),
+            retryStrategy: new Strategy(10, { rateLimiter }),
         });
     }
 
