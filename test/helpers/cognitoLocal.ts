@@ -6,6 +6,7 @@ import * as path from "path";
 import {
     CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { dropSharedClients } from "../../providers/cognitoUser/client";
 
 // Starts the cognito-local emulator (npm devDependency) on a free loopback port in a temp dir,
 // and stops it again. Nothing is left running or on disk after `stop()`.
@@ -79,7 +80,7 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
         async stop() {
             unhook();
             client.destroy();
-            dropCachedClients(endpoint);
+            dropSharedClients(endpoint); // the provider keeps no socket to an emulator that is gone
             await kill(child);
             fs.rmSync(dir, { recursive: true, force: true });
         },
@@ -108,20 +109,6 @@ function kill(child: ChildProcess): Promise<void> {
         child.once("exit", () => { clearTimeout(hard); resolve(); });
         child.kill("SIGTERM");
     });
-}
-
-/**
- * Closes and forgets the provider's shared SDK pieces (kept on `globalThis` per region, profile
- * and endpoint) for an endpoint that is going away, so no socket to it is kept.
- */
-export function dropCachedClients(endpoint: string): void {
-    const cache: Map<string, { first: CognitoIdentityProviderClient }> | undefined = (globalThis as any).__cognitoAuthClients;
-    for (const [key, shared] of cache ?? []) {
-        if (key.includes(endpoint)) {
-            shared.first.destroy();
-            cache!.delete(key);
-        }
-    }
 }
 
 /** Sets environment variables for the duration of a test suite; returns the restore function. */

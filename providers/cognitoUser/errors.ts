@@ -1,0 +1,76 @@
+// Every error the provider raises names the user and pool and says what to do; none contains a
+// password. Text that comes from AWS or the network is redacted before it is used.
+
+const redacted = "[secret]";
+
+/**
+ * `text` with every occurrence of each secret cut out: as it is, and in the forms a service or
+ * library may echo it in (JSON-escaped, URL- and form-encoded), ignoring case.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+        if (typeof secret !== "string" || secret === "") continue;
+        const encoded = encodeURIComponent(secret);
+        for (const form of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, "+"), escape(secret)]) forms.add(form);
+    }
+    // Longest first, so a form that contains another is cut whole.
+    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+        text = text.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), redacted);
+    }
+    return text;
+}
+
+/** An error's name and message, with the secrets cut out. */
+export function describe(err: unknown, secrets: readonly (string | undefined)[]): string {
+    const e = err as { name?: string; message?: string } | undefined;
+    return redact(`${e?.name || "Error"}: ${e?.message ?? String(err)}`, secrets);
+}
+
+export interface UserRef {
+    userPoolId: string;
+    username: string;
+}
+
+/** `Cognito user "<name>" in pool <id> <what>: <cause>`, without secrets. */
+export function userError(user: UserRef, what: string, cause: unknown, secrets: readonly (string | undefined)[]): Error {
+    return new Error(`Cognito user "${user.username}" in pool ${user.userPoolId} ${what}: ${describe(cause, secrets)}`);
+}
+
+/** Names of the errors Cognito returns for a user, or its pool, that does not exist. */
+export const notFound = ["UserNotFoundException", "ResourceNotFoundException"];
+
+export function isNotFound(err: unknown): boolean {
+    return notFound.includes((err as { name?: string } | undefined)?.name ?? "");
+}
+
+/** An update found the user (or its pool) gone: say so, and how Pulumi recreates it. */
+export function goneError(user: UserRef, cause: unknown): Error {
+    const what = (cause as { name?: string }).name === "ResourceNotFoundException"
+        ? `user pool ${user.userPoolId} no longer exists`
+        : `Cognito user "${user.username}" no longer exists in user pool ${user.userPoolId}`;
+    return new Error(`${what} (deleted outside Pulumi), so it cannot be updated. Run \`pulumi refresh\` and then \`pulumi up\` `
+        + `(or \`pulumi up --refresh\`) to create it again.`);
+}
+
+/** What create found when the username was taken: who the user is, as far as Cognito says. */
+export interface ExistingUser {
+    status?: string;
+    createdAt?: Date;
+}
+
+/** Create met a user this stack does not manage, and adoption is off. */
+export function alreadyExistsError(user: UserRef, existing: ExistingUser): Error {
+    const created = existing.createdAt ? `, created ${existing.createdAt.toISOString()}` : "";
+    const intro = `Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.status ?? "unknown"}${created}) `
+        + "and this stack does not manage it, so it was left untouched.";
+    const remedies = "remove the user from cognito-auth:users; or delete it from the pool "
+        + `(aws cognito-idp admin-delete-user --user-pool-id ${user.userPoolId} --username '${user.username}') and run \`pulumi up\` again.`;
+    if (existing.status === "FORCE_CHANGE_PASSWORD") {
+        return new Error(`${intro} A user without a permanent password is what an interrupted \`pulumi up\` leaves behind `
+            + "(the CLI was stopped between creating the user and setting its password): if that happened, it is this stack's own "
+            + "user. To take it over, run `pulumi up` once with `pulumi config set cognito-auth:adoptExistingUsers true` "
+            + `(then set it back to false); or ${remedies}`);
+    }
+    return new Error(`${intro} To manage it with the configured password and attributes, set cognito-auth:adoptExistingUsers to true; or ${remedies}`);
+}

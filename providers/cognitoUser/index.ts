@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import loader = require("@cognito-auth/user-provider-loader");
+import { PasswordRules, cognitoDefaultPasswordRules } from "../rules";
+
+// A Cognito user whose permanent password comes from a Pulumi secret: a dynamic resource whose
+// provider is the loader package (./loader). Pulumi serializes a dynamic resource's provider into
+// its state; for a module under node_modules it stores only `require("<package>")`, so every user's
+// state holds a few hundred bytes of provider instead of its code, and the dynamic-provider host
+// loads the implementation (./provider.ts) from the project when it runs.
+
+export { createCognitoUserProvider } from "./provider";
+export type { CognitoUserProvider } from "./provider";
+export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
+
+/** Arguments of a `CognitoUser`; names follow `aws.cognito.User`. */
+export interface CognitoUserArgs {
+    /** The user pool's id. Changing it replaces the user. */
+    userPoolId: pulumi.Input<string>;
+    /** The username. Changing it replaces the user. */
+    username: pulumi.Input<string>;
+    /** The permanent password; always stored as a secret. */
+    password: pulumi.Input<string>;
+    /** Cognito attributes, name -> value (e.g. `email`). @default {} */
+    attributes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Whether the user may sign in. @default true */
+    enabled?: pulumi.Input<boolean>;
+    /** Groups the user belongs to (they must exist in the pool). @default [] */
+    groups?: pulumi.Input<pulumi.Input<string>[]>;
+    /** The pool's password policy, checked at preview. @default Cognito's default policy */
+    passwordPolicy?: pulumi.Input<PasswordRules>;
+    /** Manage a user that already exists (e.g. made by hand) instead of failing. @default false */
+    adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** A Cognito user in status CONFIRMED with a permanent password from a Pulumi secret. */
+export class CognitoUser extends pulumi.dynamic.Resource {
+    declare public readonly userPoolId: pulumi.Output<string>;
+    declare public readonly username: pulumi.Output<string>;
+    declare public readonly attributes: pulumi.Output<Record<string, string>>;
+    declare public readonly enabled: pulumi.Output<boolean>;
+    declare public readonly groups: pulumi.Output<string[]>;
+    declare public readonly sub: pulumi.Output<string>;
+    declare public readonly status: pulumi.Output<string>;
+
+    constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
+        // One provider object for all users: the SDK serializes a provider once per object.
+        super(loader, name, {
+            userPoolId: args.userPoolId,
+            username: args.username,
+            password: pulumi.secret(args.password),
+            attributes: args.attributes ?? {},
+            enabled: args.enabled ?? true,
+            groups: args.groups ?? [],
+            passwordPolicy: args.passwordPolicy ?? cognitoDefaultPasswordRules,
+            adoptExisting: args.adoptExisting ?? false,
+            sub: undefined,
+            status: undefined,
+            adopted: undefined,
+            stateVersion: undefined,
+        }, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }), "cognito-auth", "CognitoUser");
+    }
+}

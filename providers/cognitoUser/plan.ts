@@ -1,0 +1,159 @@
+// The pure half of the user provider: the shape of its inputs and outputs, how they are
+// normalized, what counts as a change, and which Cognito calls take a user from its current state
+// to the desired one. No I/O here, so tests call these functions directly.
+
+import { PasswordRules, cognitoDefaultPasswordRules } from "../rules";
+
+/** What the engine sends in place of a value that is not known yet (during preview). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * The version of the outputs this code writes, stored with every user as `stateVersion`.
+ * - 1 (no `stateVersion`): written by the provider that was serialized into state by value
+ *   (cognito-auth 0.1); its outputs also held `passwordPolicy` and `adoptExisting`.
+ * - 2: written through the loader; outputs hold only what the next diff, read and delete need.
+ * Resources are read, updated and deleted by the current code whatever version wrote them, so
+ * every function here accepts outputs of every version.
+ */
+export const stateVersion = 2;
+
+/** Inputs of the provider, as the engine passes them (secrets already unwrapped). */
+export interface CognitoUserInputs {
+    userPoolId: string;
+    username: string;
+    password: string;
+    attributes: Record<string, string>;
+    enabled: boolean;
+    groups: string[];
+    /** Rules of the pool's password policy, checked at preview. */
+    passwordPolicy: PasswordRules;
+    /** Manage a user that already exists instead of failing with "already exists". */
+    adoptExisting: boolean;
+}
+
+/** What the provider stores. `password` stays (a secret) so that the next diff can see a rotation. */
+export interface CognitoUserOutputs {
+    userPoolId: string;
+    username: string;
+    password: string;
+    /** The managed attributes (those named in the inputs), as last written or read. */
+    attributes: Record<string, string>;
+    enabled: boolean;
+    groups: string[];
+    /** The user's immutable `sub` attribute. */
+    sub: string;
+    /** Cognito's UserStatus; CONFIRMED after every create and update. */
+    status: string;
+    /** True when the user existed before this stack managed it (it is then never rolled back). */
+    adopted: boolean;
+    stateVersion: number;
+}
+
+/** A user as Cognito holds it, limited to what the provider manages. */
+export interface UserState {
+    attributes: Record<string, string>;
+    enabled: boolean;
+    groups: string[];
+}
+
+/** One Cognito call of a plan, as data. The password is not in it: the executor adds it. */
+export type CognitoCall =
+    | { action: "AdminUpdateUserAttributes"; attributes: Record<string, string> }
+    | { action: "AdminDeleteUserAttributes"; names: string[] }
+    | { action: "AdminSetUserPassword" }
+    | { action: "AdminAddUserToGroup"; group: string }
+    | { action: "AdminRemoveUserFromGroup"; group: string }
+    | { action: "AdminEnableUser" }
+    | { action: "AdminDisableUser" };
+
+/** Inputs with every optional field filled, groups sorted and deduplicated; unknown values kept as they are. */
+export function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
+    const { attributes, groups } = inputs;
+    return {
+        userPoolId: inputs.userPoolId,
+        username: inputs.username,
+        password: inputs.password ?? "",
+        attributes: isUnknown(attributes) ? attributes : { ...attributes },
+        enabled: inputs.enabled ?? true,
+        groups: Array.isArray(groups) ? [...new Set(groups)].sort() : (groups ?? []),
+        passwordPolicy: inputs.passwordPolicy ?? cognitoDefaultPasswordRules,
+        adoptExisting: inputs.adoptExisting ?? false,
+    };
+}
+
+/** The outputs to store for a user that now matches `user` and is CONFIRMED. Never holds `undefined`. */
+export function outputsOf(user: CognitoUserInputs, sub: string | undefined, adopted: boolean): CognitoUserOutputs {
+    return {
+        userPoolId: user.userPoolId,
+        username: user.username,
+        password: user.password,
+        attributes: user.attributes,
+        enabled: user.enabled,
+        groups: user.groups,
+        sub: sub ?? "",
+        status: "CONFIRMED",
+        adopted,
+        stateVersion,
+    };
+}
+
+/** The state of a user as stored outputs (of any version) describe it. */
+export function storedState(olds: Partial<CognitoUserOutputs>): UserState {
+    return { attributes: olds.attributes ?? {}, enabled: olds.enabled ?? true, groups: olds.groups ?? [] };
+}
+
+/** The password must be set again when it changed, or when the user's status drifted (an admin reset). */
+export function needsPassword(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): boolean {
+    return olds.password !== news.password || olds.status !== "CONFIRMED";
+}
+
+/**
+ * The Cognito calls that take a user from `current` to `desired`, in the order they are sent:
+ * attributes, password, groups, then enabled last so a user is disabled only once it is complete.
+ * Changing `email` or `phone_number` resets its `*_verified` flag in Cognito unless the same call
+ * sets it, so a configured flag is re-sent with its contact attribute.
+ */
+export function planChanges(current: UserState, desired: CognitoUserInputs, setPassword: boolean): CognitoCall[] {
+    const before = current.attributes, after = desired.attributes;
+    const changed = Object.keys(after).filter((name) => before[name] !== after[name]);
+    for (const [contact, verified] of [["email", "email_verified"], ["phone_number", "phone_number_verified"]]) {
+        if (changed.includes(contact) && !changed.includes(verified) && verified in after) changed.push(verified);
+    }
+    const removed = Object.keys(before).filter((name) => !(name in after));
+    const calls: CognitoCall[] = [];
+    if (changed.length) calls.push({ action: "AdminUpdateUserAttributes", attributes: Object.fromEntries(changed.map((n) => [n, after[n]])) });
+    if (removed.length) calls.push({ action: "AdminDeleteUserAttributes", names: removed });
+    if (setPassword) calls.push({ action: "AdminSetUserPassword" });
+    for (const group of desired.groups) if (!current.groups.includes(group)) calls.push({ action: "AdminAddUserToGroup", group });
+    for (const group of current.groups) if (!desired.groups.includes(group)) calls.push({ action: "AdminRemoveUserFromGroup", group });
+    if (current.enabled !== desired.enabled) calls.push({ action: desired.enabled ? "AdminEnableUser" : "AdminDisableUser" });
+    return calls;
+}
+
+/** The engine's view of a change: replace on a new pool or username, else update in place. */
+export interface UserDiff {
+    changes: boolean;
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+}
+
+/**
+ * Compares stored outputs (of any version) with new inputs. Outputs of an older version always
+ * count as a change, so that the next `pulumi up` rewrites them in the current (smaller) form;
+ * that update sends Cognito nothing unless something else changed too.
+ */
+export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserInputs): UserDiff {
+    const news = normalize(inputs);
+    const replaces = (["userPoolId", "username"] as const).filter((key) => olds[key] !== news[key]);
+    const unknownInput = [news.attributes, news.groups, news.enabled, news.password].some(isUnknown);
+    const changes = replaces.length > 0 || unknownInput || olds.stateVersion !== stateVersion || needsPassword(olds, news)
+        || planChanges(storedState(olds), news, false).length > 0;
+    // A username that differs only in case is the same user in a case-insensitive pool: the old one
+    // must go before the new one can be created.
+    const caseOnly = olds.userPoolId === news.userPoolId && olds.username?.toLowerCase() === news.username?.toLowerCase();
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && caseOnly };
+}
+
+export function isUnknown(value: unknown): boolean {
+    return value === unknownValue;
+}
