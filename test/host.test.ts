@@ -1,13 +1,16 @@
 import { expect } from "chai";
 import * as crypto from "crypto";
 import * as http from "http";
+import * as fs from "fs";
 import * as net from "net";
+import * as path from "path";
 import {
     AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput,
     AdminListGroupsForUserCommand, AdminSetUserPasswordCommand, CreateGroupCommand, DeleteUserPoolCommand,
     InitiateAuthCommand, ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./helpers/cognitoLocal";
+import { startFaultProxy } from "./helpers/faultProxy";
 import { HostError, ProviderHost, Props, userUrn, withHost } from "./helpers/providerHost";
 import { ProgramRun, isSecretValue, plain, runProgram } from "./helpers/program";
 import loader = require("@cognito-auth/user-provider-loader");
@@ -381,6 +384,57 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
             expect(attributesOf(await getUser(userPoolId, "alice"))).to.deep.equal({ email: "alice@example.com", email_verified: "true" });
             expect(await groupsOf(userPoolId, "alice")).to.deep.equal(["admins", "ops"]);
         });
+    }));
+
+    it("migrates users written by version 1 (provider stored as code): one update each, nothing sent to Cognito, state shrinks", guarded(async () => {
+        // test/fixtures/provider-v1.js.txt is the exact __provider text cognito-auth 0.1 stored in every user's state.
+        const v1Provider = fs.readFileSync(path.join(__dirname, "fixtures", "provider-v1.js.txt"), "utf8");
+        const { userPoolId, clientId, inputsOf, urnOf } = await freshPool();
+        const proxy = await startFaultProxy({ upstreamPort: local.port });
+        try {
+            await host(async (h) => {
+                // Version 1 creates alice and bob; its outputs copy the inputs (policy, adoptExisting, __provider).
+                const v1 = new Map<string, { id: string; props: Props; inputs: Props }>();
+                for (const name of ["alice", "bob"]) {
+                    const inputs = await check(h, urnOf(name), {}, { ...inputsOf(name), __provider: v1Provider });
+                    v1.set(name, { ...(await h.create(urnOf(name), inputs)), inputs });
+                }
+                const alice = v1.get("alice")!;
+                expect(alice.props.__provider).to.equal(v1Provider);
+                expect(alice.props).to.not.have.property("stateVersion");
+                const v1Bytes = Buffer.byteLength(JSON.stringify(alice.props)) + Buffer.byteLength(JSON.stringify(alice.inputs));
+
+                // A refresh before upgrading runs version 1's own stored code and keeps working.
+                expect((await h.read(alice.id, urnOf("alice"), alice.props, alice.inputs)).props.status).to.equal("CONFIRMED");
+
+                // The upgrade: today's program sends today's inputs (the loader's __provider).
+                const before = proxy.counts.requests;
+                for (const [name, old] of v1) {
+                    const news = await check(h, urnOf(name), old.inputs, inputsOf(name));
+                    expect(news.__provider).to.not.equal(v1Provider);
+                    expect(await h.diff(old.id, urnOf(name), old.props, news), `${name}: diff`).to.deep.equal({ changes: "some", replaces: [], deleteBeforeReplace: false });
+                    const migrated = await h.update(old.id, urnOf(name), old.props, news);
+                    expect(migrated).to.include({ stateVersion: 2, status: "CONFIRMED", sub: old.props.sub, __provider: news.__provider });
+                    expect(migrated).to.not.have.any.keys("passwordPolicy", "adoptExisting");
+                    expectOutputs(migrated, name === "alice" ? pw.alice : pw.bob, `${name} migrated`);
+                    const bytes = Buffer.byteLength(JSON.stringify(migrated)) + Buffer.byteLength(JSON.stringify(news));
+                    if (name === "alice") console.log(`      state per user (inputs + outputs): ${v1Bytes} bytes before, ${bytes} after`);
+                    expect(bytes, `${name}: inputs + outputs after migration`).to.be.below(2048);
+                    // Then nothing more to do, and refresh and delete run today's code through the loader.
+                    expect((await h.diff(old.id, urnOf(name), migrated, news)).changes).to.equal("none");
+                    v1.set(name, { id: old.id, props: migrated, inputs: news });
+                }
+                expect(proxy.counts.requests - before, "Cognito requests during the migrating update").to.equal(0);
+
+                expect(await signIn(clientId, "alice", pw.alice)).to.equal(true);
+                const refreshed = await h.read(alice.id, urnOf("alice"), v1.get("alice")!.props, v1.get("alice")!.inputs);
+                expect(refreshed.props).to.include({ status: "CONFIRMED", stateVersion: 2 });
+                await h.delete(alice.id, urnOf("alice"), v1.get("alice")!.props);
+                expect(await userExists(userPoolId, "alice")).to.equal(false);
+            }, { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy.endpoint });
+        } finally {
+            await proxy.close();
+        }
     }));
 
     it("writes nothing to Cognito during a preview (Check + Diff only)", guarded(async () => {
