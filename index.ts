@@ -1,72 +1,79 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CognitoAuth, CognitoAuthArgs, UserSpec, defaultPasswordPolicy, validateArgs } from "./components/cognitoAuth";
-import { passwordProblems } from "./providers/rules";
+import { CognitoAuth, CognitoAuthArgs, keyedMap, usersOutput, validateArgs } from "./components/cognitoAuth";
+import { hasKey, settings } from "./components/settings";
+import { userPoolIdProblem, userPoolRegion } from "./providers/rules";
 
 // Reads the stack config (README: "Configuration"), validates all of it before any resource is
 // declared, builds the CognitoAuth component and exports its ids. Never exports a password.
+// Which keys exist, how each is stored and what a valid value is: the table in components/settings.ts.
 
 const project = pulumi.getProject();
 const config = new pulumi.Config(project);
 
-/** Every key this program reads, so a typo in a key name is an error rather than a silent default. */
-const knownKeys = [
-    "userPoolName", "clientName", "identityPoolName", "allowUnauthenticatedIdentities", "mfa", "passwordPolicy",
-    "deletionProtection", "generateClientSecret", "tokenValidity", "customAttributes", "authenticatedPolicyArns",
-    "unauthenticatedPolicyArns", "users", "passwords", "adoptExistingUsers",
-];
-
-function readArgs(): { args: CognitoAuthArgs; problems: string[] } {
+function readArgs(): { args: CognitoAuthArgs; problems: string[]; plainPasswords: Record<string, string> } {
     const problems: string[] = [];
     for (const key of Object.keys(pulumi.runtime.allConfig())) {
         const [namespace, name] = key.split(":");
-        if (namespace === project && !knownKeys.includes(name)) {
-            problems.push(`${key}: unknown setting; known settings are ${knownKeys.join(", ")}`);
+        if (namespace === project && !hasKey(settings, name)) {
+            problems.push(`${key}: unknown setting; known: ${Object.keys(settings).join(", ")}`);
         }
     }
-    const object = <T>(key: string, check: (value: unknown) => boolean, shape: string): T | undefined => {
-        const value = config.getObject<unknown>(key);
-        if (value === undefined || check(value)) return value as T | undefined;
-        problems.push(`${project}:${key}: must be ${shape}`);
-        return undefined;
-    };
-    const isMap = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
-    const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
-
-    const users = object<Record<string, UserSpec>>("users", isMap, "a map of username to { email, attributes, enabled, groups }") ?? {};
-    const passwords = readPasswords(problems);
-    const userPoolName = config.get("userPoolName") ?? `${project}-${pulumi.getStack()}`;
-    const args: CognitoAuthArgs = {
-        userPoolName,
-        clientName: config.get("clientName"),
-        identityPoolName: config.get("identityPoolName"),
-        allowUnauthenticatedIdentities: config.getBoolean("allowUnauthenticatedIdentities") ?? false,
-        mfa: config.get("mfa") as CognitoAuthArgs["mfa"],
-        passwordPolicy: object("passwordPolicy", isMap, "an object such as { \"minimumLength\": 12 }"),
-        deletionProtection: config.getBoolean("deletionProtection"),
-        generateClientSecret: config.getBoolean("generateClientSecret"),
-        tokenValidity: object("tokenValidity", isMap, "an object such as { \"accessTokenMinutes\": 60 }"),
-        customAttributes: object("customAttributes", isStringList, "a list of attribute names"),
-        authenticatedPolicyArns: object("authenticatedPolicyArns", isStringList, "a list of IAM policy ARNs"),
-        unauthenticatedPolicyArns: object("unauthenticatedPolicyArns", isStringList, "a list of IAM policy ARNs"),
-        users,
-        // Each password travels as a Pulumi secret from here on.
-        passwords: Object.fromEntries(Object.entries(passwords).map(([name, password]) => [name, pulumi.secret(password)])),
-        adoptExistingUsers: config.getBoolean("adoptExistingUsers") ?? false,
-    };
-    // Check each password against the pool's policy now, so `pulumi preview` fails before any change.
-    const rules = { ...defaultPasswordPolicy, ...args.passwordPolicy };
-    for (const [name, password] of Object.entries(passwords)) {
-        if (name in users) passwordProblems(password, rules).forEach((p) => problems.push(`passwords.${name}: ${p}`));
+    const values: Record<string, unknown> = {};
+    let plainPasswords: Record<string, string> | undefined;
+    for (const [key, setting] of Object.entries(settings)) {
+        if (setting.read === "secret") {
+            plainPasswords = readPasswords(problems);
+            continue;
+        }
+        const raw = config.get(key);
+        if (raw === undefined) continue;
+        if (setting.read === "string") values[key] = raw;
+        // The CLI stores `pulumi config set key true` as the text "true"; anything else is left for the check to refuse.
+        else if (setting.read === "boolean") values[key] = raw === "true" ? true : raw === "false" ? false : raw;
+        else values[key] = parseJson(raw);
     }
-    problems.push(...validateArgs(args));
-    return { args, problems };
+    const args = values as CognitoAuthArgs;
+    if (args.userPoolId === undefined) args.userPoolName ??= `${project}-${pulumi.getStack()}`;
+    // Each password travels as a Pulumi secret from here on.
+    if (plainPasswords) {
+        args.passwords = keyedMap(Object.entries(plainPasswords).map(([name, password]) => [name, pulumi.secret(password)]));
+    }
+    problems.push(...regionProblems(args.userPoolId));
+    return { args, problems, plainPasswords: plainPasswords ?? keyedMap() };
 }
 
-/** The plaintext passwords, only for validation here; they must have been stored with --secret. */
-function readPasswords(problems: string[]): Record<string, string> {
+/** JSON for objects and lists; a value that is no JSON stays text, for the setting's check to refuse by its shape. */
+function parseJson(raw: string): unknown {
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+/**
+ * With an existing pool, the user provider calls Cognito in the region of `aws:region`, and the
+ * pool lives in the region its id starts with: they must be the same.
+ */
+function regionProblems(userPoolId: unknown): string[] {
+    if (typeof userPoolId !== "string" || userPoolIdProblem(userPoolId)) return [];
+    const poolRegion = userPoolRegion(userPoolId);
+    const region = new pulumi.Config("aws").get("region");
+    if (region === undefined) {
+        return [`aws:region: not set; the users of ${project}:userPoolId are managed in aws:region: pulumi config set aws:region ${poolRegion}`];
+    }
+    if (region !== poolRegion) {
+        return [`${project}:userPoolId: the pool is in ${poolRegion} (its id starts with its region), but aws:region is ${region}; set aws:region to ${poolRegion}, or name a pool in ${region}`];
+    }
+    return [];
+}
+
+/** The plaintext passwords (undefined when unset), only for validation here; they must have been stored with --secret. */
+function readPasswords(problems: string[]): Record<string, string> | undefined {
     const key = `${project}:passwords`;
+    const result: Record<string, string> = keyedMap();
     const raw = pulumi.runtime.getConfig(key);
-    if (raw === undefined) return {};
+    if (raw === undefined) return undefined;
     // Parsed here rather than with config.getObject, whose error for bad JSON quotes the value.
     let passwords: unknown;
     try {
@@ -83,17 +90,17 @@ function readPasswords(problems: string[]): Record<string, string> {
     }
     if (typeof passwords !== "object" || passwords === null || Array.isArray(passwords)) {
         problems.push(`${key}: must be a map of username to password`);
-        return {};
+        return result;
     }
-    const result: Record<string, string> = {};
     for (const [name, password] of Object.entries(passwords)) {
         if (typeof password === "string") result[name] = password;
-        else problems.push(`passwords.${name}: must be a string, not a ${typeof password}; set it again with --type string`);
+        else problems.push(`${key}.${name}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; set it again with --type string`);
     }
     return result;
 }
 
-const { args, problems } = readArgs();
+const { args, problems, plainPasswords } = readArgs();
+problems.push(...validateArgs(args, { keyPrefix: `${project}:`, plainPasswords }));
 if (problems.length > 0) {
     throw new Error(`Invalid stack configuration for ${project}/${pulumi.getStack()}:\n  - ${problems.join("\n  - ")}`);
 }
@@ -101,12 +108,24 @@ if (problems.length > 0) {
 // not give every resource a new URN, which would replace the identity pool, roles and users too.
 const auth = new CognitoAuth(project, args);
 
-export const region = auth.userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]);
-export const userPoolId = auth.userPool.id;
-export const userPoolArn = auth.userPool.arn;
-export const userPoolClientId = auth.userPoolClient.id;
-export const identityPoolId = auth.identityPool.id;
-export const authenticatedRoleArn = auth.authenticatedRole.arn;
-export const unauthenticatedRoleArn = auth.unauthenticatedRole?.arn;
-export const clientSecret = auth.clientSecret;
-export const users = Object.fromEntries(Object.entries(auth.users).map(([name, user]) => [name, { sub: user.sub, status: user.status }]));
+/**
+ * The stack outputs. Always `userPoolId`, `region` and `users` (username -> { sub, status }); for a
+ * pool this stack creates also its ARN, the client, the identity pool and the roles. An output that
+ * does not apply is absent, not undefined.
+ */
+const outputs: Record<string, pulumi.Input<unknown>> = {
+    userPoolId: auth.userPoolId,
+    region: auth.region,
+    users: usersOutput(auth.users),
+};
+if (auth.userPool) {
+    Object.assign(outputs, {
+        userPoolArn: auth.userPool.arn,
+        userPoolClientId: auth.userPoolClient!.id,
+        identityPoolId: auth.identityPool!.id,
+        authenticatedRoleArn: auth.authenticatedRole!.arn,
+        ...(auth.unauthenticatedRole ? { unauthenticatedRoleArn: auth.unauthenticatedRole.arn } : {}),
+        ...(auth.clientSecret ? { clientSecret: auth.clientSecret } : {}),
+    });
+}
+export = outputs;

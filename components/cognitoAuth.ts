@@ -1,17 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
-import { PasswordRules, userProblems } from "../providers/rules";
+import { PasswordRules, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
+import {
+    Field, Fields, Setting, fieldProblems, hasKey, mfaModes, passwordPolicyFields, settings, tokenValidityFields, userSpecFields,
+} from "./settings";
 
 /** MFA modes of a user pool. */
-export const mfaModes = ["OFF", "OPTIONAL", "ON"] as const;
+export { mfaModes };
 export type MfaMode = (typeof mfaModes)[number];
 
 /** A user as described in stack config (`cognito-auth:users.<username>`). */
 export interface UserSpec {
     /** The user's email; also marked verified so account recovery by email works. */
     email?: string;
-    /** Further Cognito attributes, name -> value (`custom:<name>` for declared custom attributes). @default {} */
+    /** Further Cognito attributes, name -> value (`custom:<name>` for custom attributes). @default {} */
     attributes?: Record<string, string>;
     /** Whether the user may sign in. @default true */
     enabled?: boolean;
@@ -21,7 +24,7 @@ export interface UserSpec {
 
 /** The pool's password policy. */
 export interface PasswordPolicy extends PasswordRules {
-    /** Days a temporary password stays valid. */
+    /** Days a temporary password stays valid (only for a pool this stack creates). */
     temporaryPasswordValidityDays: number;
 }
 
@@ -35,38 +38,51 @@ export interface TokenValidity {
     refreshTokenDays: number;
 }
 
+/**
+ * Arguments of `CognitoAuth`; each is also a `cognito-auth:` config key (see ./settings.ts, the
+ * table that validates them). With `userPoolId` the component manages only users and groups of that
+ * existing pool, and the settings marked "owned pool only" are refused.
+ */
 export interface CognitoAuthArgs {
-    /** Name of the user pool. @default the component's name */
-    userPoolName?: string;
-    /** Name of the app client. @default `<userPoolName>-client` */
-    clientName?: string;
-    /** Name of the identity pool. @default `<userPoolName>-identities` */
-    identityPoolName?: string;
-    /** Give guests (unauthenticated identities) credentials of their own role. @default false */
-    allowUnauthenticatedIdentities?: boolean;
-    /** MFA: OFF, OPTIONAL (users may enrol TOTP) or ON (every user must). @default "OPTIONAL" */
-    mfa?: MfaMode;
     /**
-     * Password policy; unset fields keep their default.
-     * @default { minimumLength: 12, requireLowercase/Uppercase/Numbers/Symbols: true, temporaryPasswordValidityDays: 7 }
+     * An existing user pool (`<region>_<id>`, e.g. `us-east-1_AbC123xyz`) whose users and groups
+     * this component manages: it then creates no pool, client, identity pool or roles.
+     * @default undefined (a pool is created)
      */
-    passwordPolicy?: Partial<PasswordPolicy>;
-    /** Refuse to delete the user pool while this is on. @default true */
-    deletionProtection?: boolean;
-    /** Give the app client a secret (SDK clients must then send SECRET_HASH). @default false */
-    generateClientSecret?: boolean;
-    /** Token lifetimes. @default { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } */
-    tokenValidity?: Partial<TokenValidity>;
-    /** Custom attributes (mutable strings) declared in the pool's schema, without `custom:`. @default [] */
-    customAttributes?: string[];
-    /** Managed policy ARNs attached to the authenticated role. @default [] (no permissions) */
-    authenticatedPolicyArns?: string[];
-    /** Managed policy ARNs attached to the unauthenticated role. @default [] (no permissions) */
-    unauthenticatedPolicyArns?: string[];
+    userPoolId?: pulumi.Input<string>;
+    /** Name of the user pool. Owned pool only. @default the component's name */
+    userPoolName?: string;
+    /** Name of the app client. Owned pool only. @default `<userPoolName>-client` */
+    clientName?: string;
+    /** Name of the identity pool. Owned pool only. @default `<userPoolName>-identities` */
+    identityPoolName?: string;
+    /** Give guests (unauthenticated identities) credentials of their own role. Owned pool only. @default false */
+    allowUnauthenticatedIdentities?: boolean;
     /** Users by username. @default {} */
     users?: Record<string, UserSpec>;
     /** Permanent passwords by username; every user needs one. Always stored as secrets. @default {} */
     passwords?: Record<string, pulumi.Input<string>>;
+    /** MFA: OFF, OPTIONAL (users may enrol TOTP) or ON (every user must). Owned pool only. @default "OPTIONAL" */
+    mfa?: MfaMode;
+    /**
+     * Password policy; unset fields keep their default. For an existing pool it describes that
+     * pool's policy (only the four classes and `minimumLength`), so passwords are checked at preview.
+     * @default owned pool: { minimumLength: 12, requireLowercase/Uppercase/Numbers/Symbols: true, temporaryPasswordValidityDays: 7 };
+     * existing pool: Cognito's default (minimumLength 8, all four classes required)
+     */
+    passwordPolicy?: Partial<PasswordPolicy>;
+    /** Refuse to delete the user pool while this is on. Owned pool only. @default true */
+    deletionProtection?: boolean;
+    /** Give the app client a secret (SDK clients must then send SECRET_HASH). Owned pool only. @default false */
+    generateClientSecret?: boolean;
+    /** Token lifetimes. Owned pool only. @default { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } */
+    tokenValidity?: Partial<TokenValidity>;
+    /** Custom attributes (mutable strings) declared in the pool's schema, without `custom:`. Owned pool only. @default [] */
+    customAttributes?: string[];
+    /** Managed policy ARNs attached to the authenticated role. Owned pool only. @default [] (no permissions) */
+    authenticatedPolicyArns?: string[];
+    /** Managed policy ARNs attached to the unauthenticated role. Owned pool only. @default [] (no permissions) */
+    unauthenticatedPolicyArns?: string[];
     /** Manage users that already exist in the pool instead of failing. @default false */
     adoptExistingUsers?: boolean;
 }
@@ -85,86 +101,174 @@ export const defaultTokenValidity: TokenValidity = { accessTokenMinutes: 60, idT
 /** The auth flows the app client allows: password sign-in (as the AWS CLI setup does), SRP and refresh. */
 export const clientAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
 
+const isMap = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A map without a prototype, so keys from config such as `__proto__` or `constructor` are plain keys. */
+export function keyedMap<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+    const map: Record<string, T> = Object.create(null);
+    for (const [key, value] of entries) map[key] = value;
+    return map;
+}
+
 /**
- * Problems with the component's plain arguments, each naming the setting or user and the rule.
- * Pure, so the stack-config reader and tests can call it; the constructor throws on any.
+ * `defaults`, with each of its keys taken from `given` where the table's check accepts the value:
+ * only known keys are read, so an unknown key (a typo) never reaches a resource.
  */
-export function validateArgs(args: CognitoAuthArgs): string[] {
+function validFields<T extends object>(defaults: T, fields: Fields<any>, given: unknown): T {
+    const result = { ...defaults } as Record<string, unknown>;
+    if (!isMap(given)) return result as T;
+    for (const key of Object.keys(defaults)) {
+        const value = hasKey(given, key) ? given[key] : undefined;
+        const check = (fields as Record<string, Field>)[key].check;
+        if (value !== undefined && (check?.(value) ?? []).length === 0) result[key] = value;
+    }
+    return result as T;
+}
+
+/** The password rules passwords are checked against: `passwordPolicy` over the mode's default. */
+export function passwordRulesOf(args: CognitoAuthArgs): PasswordRules {
+    const { temporaryPasswordValidityDays: _unused, ...ownedDefault } = defaultPasswordPolicy;
+    return validFields(args.userPoolId === undefined ? ownedDefault : cognitoDefaultPasswordRules, passwordPolicyFields, args.passwordPolicy);
+}
+
+/** The password policy of a pool this stack creates. */
+export function ownedPasswordPolicy(args: CognitoAuthArgs): PasswordPolicy {
+    return validFields(defaultPasswordPolicy, passwordPolicyFields, args.passwordPolicy);
+}
+
+/** The token lifetimes of the app client of a pool this stack creates. */
+export function tokenValidityOf(args: CognitoAuthArgs): TokenValidity {
+    return validFields(defaultTokenValidity, tokenValidityFields, args.tokenValidity);
+}
+
+/** How `validateArgs` words its messages and what else it checks. */
+export interface ValidationOptions {
+    /** Put before every key named in a message; the stack-config reader passes `cognito-auth:`. @default "" */
+    keyPrefix?: string;
+    /**
+     * Plaintext passwords to check against the policy and their usernames (the config reader's,
+     * before they become secrets). Never quoted in a message.
+     * @default the plain strings among `args.passwords` (secrets cannot be checked synchronously)
+     */
+    plainPasswords?: Record<string, string>;
+}
+
+/**
+ * Problems with the component's plain arguments, each naming the setting or user (with its key
+ * path, e.g. `passwordPolicy.minimumLength`) and the rule. Every argument and nested key is checked
+ * against the table in ./settings.ts; an unknown key is an error listing the known ones. Pure, so
+ * the stack-config reader and tests can call it; the constructor throws on any.
+ */
+export function validateArgs(args: CognitoAuthArgs, options: ValidationOptions = {}): string[] {
+    const prefix = options.keyPrefix ?? "";
     const problems: string[] = [];
-    if (args.mfa !== undefined && !mfaModes.includes(args.mfa)) {
-        problems.push(`mfa: "${args.mfa}" is not an MFA mode; use one of ${mfaModes.join(", ")}`);
-    }
-    const policy = { ...defaultPasswordPolicy, ...args.passwordPolicy };
-    if (!Number.isInteger(policy.minimumLength) || policy.minimumLength < 6 || policy.minimumLength > 99) {
-        problems.push(`passwordPolicy.minimumLength: must be a whole number from 6 to 99 (Cognito's range)`);
-    }
-    if (!Number.isInteger(policy.temporaryPasswordValidityDays) || policy.temporaryPasswordValidityDays < 0 || policy.temporaryPasswordValidityDays > 365) {
-        problems.push(`passwordPolicy.temporaryPasswordValidityDays: must be a whole number from 0 to 365`);
-    }
-    for (const flag of ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"] as const) {
-        if (typeof policy[flag] !== "boolean") problems.push(`passwordPolicy.${flag}: must be true or false`);
-    }
-    const tokens = { ...defaultTokenValidity, ...args.tokenValidity };
-    for (const [key, min, max] of [["accessTokenMinutes", 5, 1440], ["idTokenMinutes", 5, 1440], ["refreshTokenDays", 1, 3650]] as const) {
-        if (!Number.isInteger(tokens[key]) || tokens[key] < min || tokens[key] > max) {
-            problems.push(`tokenValidity.${key}: must be a whole number from ${min} to ${max}`);
+    const say = (path: string, problem: string) => problems.push(`${prefix}${path}: ${problem}`);
+    const existingPool = args.userPoolId !== undefined;
+    const ownedOnly = () => `applies only to a pool this stack creates; remove it, or unset ${prefix}userPoolId`;
+    const values = args as Record<string, unknown>;
+    for (const key of Object.keys(values)) {
+        const value = values[key];
+        if (value === undefined) continue;
+        if (!hasKey(settings, key)) {
+            say(key, `unknown setting; known: ${Object.keys(settings).join(", ")}`);
+            continue;
         }
-    }
-    for (const custom of args.customAttributes ?? []) {
-        if (!/^[A-Za-z0-9_-]{1,20}$/.test(custom)) {
-            problems.push(`customAttributes: "${custom}" must be 1-20 letters, digits, "_" or "-" (without the "custom:" prefix)`);
+        const setting: Setting = (settings as Record<string, Setting>)[key];
+        if (existingPool && setting.ownedPoolOnly) {
+            say(key, ownedOnly());
+            continue;
         }
+        // An id from another stack (an Output) is checked by AWS; a plain one here.
+        if (key === "userPoolId" && (pulumi.Output.isInstance(value) || value instanceof Promise)) continue;
+        const shape = setting.check?.(value) ?? [];
+        shape.forEach((problem) => say(key, problem));
+        if (shape.length === 0 && setting.fields && key !== "users") fieldProblems(key, value as Record<string, unknown>, setting.fields, existingPool, say, ownedOnly);
     }
-    for (const [key, arns] of [["authenticatedPolicyArns", args.authenticatedPolicyArns], ["unauthenticatedPolicyArns", args.unauthenticatedPolicyArns]] as const) {
-        for (const arn of arns ?? []) {
-            if (!/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn)) problems.push(`${key}: "${arn}" is not an IAM policy ARN`);
-        }
+    if (!existingPool && args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
+        say("unauthenticatedPolicyArns", `set ${prefix}allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to`);
     }
-    if (args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
-        problems.push("unauthenticatedPolicyArns: set allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to");
-    }
-    problems.push(...configuredUserProblems(args.users ?? {}, Object.keys(args.passwords ?? {}), args.customAttributes ?? []));
+    const users = isMap(args.users) ? args.users : {};
+    const passwords = isMap(args.passwords) ? args.passwords : {};
+    const plainPasswords = options.plainPasswords
+        ?? keyedMap(Object.entries(passwords).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+    // With an existing pool its schema is unknown: any well-formed custom: attribute passes.
+    const customAttributes = existingPool ? undefined : (Array.isArray(args.customAttributes) ? args.customAttributes : []);
+    configuredUserProblems(users, passwords, plainPasswords, passwordRulesOf(args), customAttributes, existingPool, prefix, say, ownedOnly);
     return problems;
 }
 
-/** Problems with the configured users and their passwords, as `users.<name>: ...` messages. */
-function configuredUserProblems(users: Record<string, UserSpec>, passwordNames: string[], customAttributes: string[]): string[] {
-    const problems: string[] = [];
+/** Problems with the configured users and their passwords, as `users.<name>: ...` / `passwords.<name>: ...`. */
+function configuredUserProblems(users: Record<string, unknown>, passwords: Record<string, unknown>, plainPasswords: Record<string, string>,
+    rules: PasswordRules, customAttributes: readonly string[] | undefined, existingPool: boolean, prefix: string,
+    say: (path: string, problem: string) => void, ownedOnly: (path: string) => string): void {
     const seen = new Map<string, string>();
     for (const [username, spec] of Object.entries(users)) {
-        const say = (problem: string) => problems.push(`users.${username}: ${problem}`);
+        const where = `users.${username}`;
+        const sayUser = (problem: string) => say(where, problem);
         // Usernames are case-insensitive in the pool, so these would be one user.
         const folded = username.toLowerCase();
-        if (seen.has(folded)) say(`same username as users.${seen.get(folded)} (usernames are case-insensitive)`);
+        if (seen.has(folded)) sayUser(`same username as ${prefix}users.${seen.get(folded)} (usernames are case-insensitive)`);
         seen.set(folded, username);
-        if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-            userProblems({ username }).forEach(([, problem]) => say(problem));
-            say("must be an object with optional email, attributes, enabled and groups");
+        if (!isMap(spec)) {
+            userProblems({ username }).forEach(([, problem]) => sayUser(problem));
+            sayUser(`must be an object with optional ${Object.keys(userSpecFields).join(", ")}`);
             continue;
         }
-        const unknownKeys = Object.keys(spec).filter((k) => !["email", "attributes", "enabled", "groups"].includes(k));
-        if (unknownKeys.length) say(`unknown setting ${unknownKeys.join(", ")}; allowed: email, attributes, enabled, groups`);
-        const user = { username, attributes: userAttributes(spec), groups: spec.groups, enabled: spec.enabled };
-        userProblems(user, undefined, customAttributes).forEach(([, problem]) => say(problem));
-        if (!passwordNames.includes(username)) {
-            say(`has no password; set one with: pulumi config set --secret --path 'passwords.${username}' '<password>'`);
+        fieldProblems(where, spec, userSpecFields, existingPool, say, ownedOnly);
+        // Attributes that are not a map go to the rules as they are, which say so.
+        const attributes = spec.attributes === undefined || isMap(spec.attributes) ? userAttributes(spec as UserSpec) : spec.attributes;
+        userProblems({ username, attributes, groups: spec.groups, enabled: spec.enabled }, undefined, customAttributes)
+            .forEach(([, problem]) => sayUser(problem));
+        if (!hasKey(passwords, username)) {
+            sayUser(`has no password; set one with: pulumi config set --secret --path 'passwords.${username}' '<password>'`);
+        } else if (hasKey(plainPasswords, username)) {
+            passwordProblems(plainPasswords[username], rules, username).forEach((problem) => say(`passwords.${username}`, problem));
         }
     }
-    for (const name of passwordNames) {
-        if (!(name in users)) problems.push(`passwords.${name}: password for a user that is not in cognito-auth:users`);
+    for (const name of Object.keys(passwords)) {
+        if (!hasKey(users, name)) say(`passwords.${name}`, `password for a user that is not in ${prefix}users`);
     }
-    return problems;
 }
 
 /**
  * A user's Cognito attributes: `email` (marked verified) merged under the explicit attributes.
  * Cognito attributes are strings; `pulumi config set --path` stores true/false and integers as
- * booleans and numbers, so those are turned back into strings.
+ * booleans and numbers, so those are turned back into strings. Names come from config, so they are
+ * merged in a map without a prototype; the result is a plain object (the SDK turns resource inputs
+ * into text, which a prototype-free object cannot do) built with own keys only.
  */
 export function userAttributes(spec: UserSpec): Record<string, string> {
-    const attributes: Record<string, unknown> = { ...(spec.email === undefined ? {} : { email: spec.email, email_verified: "true" }), ...spec.attributes };
+    const attributes = keyedMap<unknown>(typeof spec.email === "string" ? [["email", spec.email], ["email_verified", "true"]] : []);
+    if (isMap(spec.attributes)) for (const [name, value] of Object.entries(spec.attributes)) attributes[name] = value;
     return Object.fromEntries(Object.entries(attributes).map(([name, value]) =>
-        [name, typeof value === "boolean" || typeof value === "number" ? String(value) : value])) as Record<string, string>;
+        [name, (typeof value === "boolean" || typeof value === "number" ? String(value) : value) as string]));
+}
+
+/** What the `users` stack output says of a user. */
+export interface CognitoUserSummary {
+    /** The user's immutable `sub`. */
+    sub: pulumi.Output<string>;
+    /** Cognito's user status (CONFIRMED once the password is set). */
+    status: pulumi.Output<string>;
+}
+
+/**
+ * The `users` stack output: username -> { sub, status }. A user named `__proto__` is left out,
+ * with a warning (the user itself is managed as any other): the Pulumi SDK copies output maps key
+ * by key onto `{}`, where that key replaces the prototype, and the user's `sub` and `status` would
+ * then be published as users named "sub" and "status".
+ */
+export function usersOutput(users: Record<string, CognitoUser>): Record<string, CognitoUserSummary> {
+    const summaries: [string, CognitoUserSummary][] = [];
+    for (const [username, user] of Object.entries(users)) {
+        if (username === "__proto__") {
+            pulumi.log.warn("users.__proto__ is left out of the users stack output: the Pulumi SDK cannot export a map key named __proto__; the user itself is managed as usual");
+        } else {
+            summaries.push([username, { sub: user.sub, status: user.status }]);
+        }
+    }
+    return Object.fromEntries(summaries);
 }
 
 /**
@@ -189,16 +293,25 @@ export function roleTrustPolicy(identityPoolId: string, kind: "authenticated" | 
 /**
  * Cognito authentication as code: a user pool with secure defaults, an app client for password
  * sign-in, an identity pool handing out role credentials, and users with permanent passwords.
+ * With `userPoolId` it manages only the users and groups of that existing pool: no pool, client,
+ * identity pool or roles (and, without groups, no `@pulumi/aws` resource at all).
  */
 export class CognitoAuth extends pulumi.ComponentResource {
-    public readonly userPool: aws.cognito.UserPool;
-    public readonly userPoolClient: aws.cognito.UserPoolClient;
-    public readonly identityPool: aws.cognito.IdentityPool;
-    public readonly authenticatedRole: aws.iam.Role;
+    /** The id of the pool the users are in: the created pool's, or `userPoolId`. */
+    public readonly userPoolId: pulumi.Output<string>;
+    /** The pool's region: from the created pool's endpoint, or the prefix of `userPoolId`. */
+    public readonly region: pulumi.Output<string>;
+    /** The created pool; undefined with `userPoolId`, as are the client, identity pool and roles. */
+    public readonly userPool?: aws.cognito.UserPool;
+    public readonly userPoolClient?: aws.cognito.UserPoolClient;
+    public readonly identityPool?: aws.cognito.IdentityPool;
+    public readonly authenticatedRole?: aws.iam.Role;
     /** Only when `allowUnauthenticatedIdentities` is true. */
     public readonly unauthenticatedRole?: aws.iam.Role;
-    public readonly roleAttachment: aws.cognito.IdentityPoolRoleAttachment;
+    public readonly roleAttachment?: aws.cognito.IdentityPoolRoleAttachment;
+    /** Groups by name (a map without a prototype: names come from config). */
     public readonly groups: Record<string, aws.cognito.UserGroup>;
+    /** Users by username (a map without a prototype: names come from config). */
     public readonly users: Record<string, CognitoUser>;
     /** The client secret (a Pulumi secret); only when `generateClientSecret` is true. */
     public readonly clientSecret?: pulumi.Output<string>;
@@ -209,53 +322,57 @@ export class CognitoAuth extends pulumi.ComponentResource {
         if (problems.length > 0) {
             throw new Error(`CognitoAuth "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
         }
-        const poolName = args.userPoolName ?? name;
-        const passwordPolicy = { ...defaultPasswordPolicy, ...args.passwordPolicy };
-
-        this.userPool = this.createUserPool(name, poolName, args, passwordPolicy);
-        this.userPoolClient = this.createClient(name, args.clientName ?? `${poolName}-client`, args);
-        this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {
-            identityPoolName: args.identityPoolName ?? `${poolName}-identities`,
-            allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? false,
-            allowClassicFlow: false,
-            cognitoIdentityProviders: [{
-                clientId: this.userPoolClient.id,
-                providerName: this.userPool.endpoint, // cognito-idp.<region>.amazonaws.com/<pool id>
-                serverSideTokenCheck: true,
-            }],
-        }, { parent: this });
-
-        this.authenticatedRole = this.createRole(name, "authenticated", args.authenticatedPolicyArns ?? []);
-        if (args.allowUnauthenticatedIdentities) {
-            this.unauthenticatedRole = this.createRole(name, "unauthenticated", args.unauthenticatedPolicyArns ?? []);
+        if (args.userPoolId !== undefined) {
+            this.userPoolId = pulumi.output(args.userPoolId);
+            this.region = this.userPoolId.apply(userPoolRegion);
+        } else {
+            const poolName = args.userPoolName ?? name;
+            this.userPool = this.createUserPool(name, poolName, args);
+            this.userPoolClient = this.createClient(name, args.clientName ?? `${poolName}-client`, args, this.userPool);
+            this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {
+                identityPoolName: args.identityPoolName ?? `${poolName}-identities`,
+                allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? false,
+                allowClassicFlow: false,
+                cognitoIdentityProviders: [{
+                    clientId: this.userPoolClient.id,
+                    providerName: this.userPool.endpoint, // cognito-idp.<region>.amazonaws.com/<pool id>
+                    serverSideTokenCheck: true,
+                }],
+            }, { parent: this });
+            this.authenticatedRole = this.createRole(name, "authenticated", args.authenticatedPolicyArns ?? [], this.identityPool);
+            if (args.allowUnauthenticatedIdentities) {
+                this.unauthenticatedRole = this.createRole(name, "unauthenticated", args.unauthenticatedPolicyArns ?? [], this.identityPool);
+            }
+            this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
+                identityPoolId: this.identityPool.id,
+                roles: {
+                    authenticated: this.authenticatedRole.arn,
+                    ...(this.unauthenticatedRole ? { unauthenticated: this.unauthenticatedRole.arn } : {}),
+                },
+            }, { parent: this });
+            if (args.generateClientSecret) this.clientSecret = pulumi.secret(this.userPoolClient.clientSecret);
+            this.userPoolId = this.userPool.id;
+            this.region = this.userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]);
         }
-        this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
-            identityPoolId: this.identityPool.id,
-            roles: {
-                authenticated: this.authenticatedRole.arn,
-                ...(this.unauthenticatedRole ? { unauthenticated: this.unauthenticatedRole.arn } : {}),
-            },
-        }, { parent: this });
 
         this.groups = this.createGroups(name, args.users ?? {});
-        this.users = this.createUsers(name, args, passwordPolicy);
-        if (args.generateClientSecret) this.clientSecret = pulumi.secret(this.userPoolClient.clientSecret);
+        this.users = this.createUsers(name, args);
 
-        this.registerOutputs({
-            userPoolId: this.userPool.id,
-            userPoolClientId: this.userPoolClient.id,
-            identityPoolId: this.identityPool.id,
-            authenticatedRoleArn: this.authenticatedRole.arn,
-            unauthenticatedRoleArn: this.unauthenticatedRole?.arn,
-        });
+        this.registerOutputs(this.userPool ? {
+            userPoolId: this.userPoolId,
+            userPoolClientId: this.userPoolClient!.id,
+            identityPoolId: this.identityPool!.id,
+            authenticatedRoleArn: this.authenticatedRole!.arn,
+            ...(this.unauthenticatedRole ? { unauthenticatedRoleArn: this.unauthenticatedRole.arn } : {}),
+        } : { userPoolId: this.userPoolId });
     }
 
-    private createUserPool(name: string, poolName: string, args: CognitoAuthArgs, policy: PasswordPolicy) {
+    private createUserPool(name: string, poolName: string, args: CognitoAuthArgs) {
         const mfa = args.mfa ?? "OPTIONAL";
         return new aws.cognito.UserPool(`${name}-pool`, {
             name: poolName,
             usernameConfiguration: { caseSensitive: false },
-            passwordPolicy: policy,
+            passwordPolicy: ownedPasswordPolicy(args),
             mfaConfiguration: mfa,
             ...(mfa === "OFF" ? {} : { softwareTokenMfaConfiguration: { enabled: true } }),
             autoVerifiedAttributes: ["email"],
@@ -276,11 +393,11 @@ export class CognitoAuth extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private createClient(name: string, clientName: string, args: CognitoAuthArgs) {
-        const tokens = { ...defaultTokenValidity, ...args.tokenValidity };
+    private createClient(name: string, clientName: string, args: CognitoAuthArgs, pool: aws.cognito.UserPool) {
+        const tokens = tokenValidityOf(args);
         return new aws.cognito.UserPoolClient(`${name}-client`, {
             name: clientName,
-            userPoolId: this.userPool.id,
+            userPoolId: pool.id,
             generateSecret: args.generateClientSecret ?? false,
             explicitAuthFlows: clientAuthFlows,
             preventUserExistenceErrors: "ENABLED",
@@ -292,10 +409,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
         }, { parent: this });
     }
 
-    private createRole(name: string, kind: "authenticated" | "unauthenticated", policyArns: string[]) {
+    private createRole(name: string, kind: "authenticated" | "unauthenticated", policyArns: string[], identityPool: aws.cognito.IdentityPool) {
         const role = new aws.iam.Role(`${name}-${kind}`, {
             description: `Assumed by ${kind} identities of the Cognito identity pool of ${name}`,
-            assumeRolePolicy: this.identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
+            assumeRolePolicy: identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
         }, { parent: this });
         policyArns.forEach((policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-${kind}-policy-${index}`, {
             role: role.name,
@@ -304,28 +421,30 @@ export class CognitoAuth extends pulumi.ComponentResource {
         return role;
     }
 
+    /** One UserGroup per group named by any user, in the pool the users are in. */
     private createGroups(name: string, users: Record<string, UserSpec>) {
         const groupNames = [...new Set(Object.values(users).flatMap((spec) => spec.groups ?? []))].sort();
-        return Object.fromEntries(groupNames.map((group) => [group, new aws.cognito.UserGroup(`${name}-group-${group}`, {
+        return keyedMap(groupNames.map((group) => [group, new aws.cognito.UserGroup(`${name}-group-${group}`, {
             name: group,
-            userPoolId: this.userPool.id,
-        }, { parent: this })]));
+            userPoolId: this.userPoolId,
+        }, { parent: this })] as const));
     }
 
-    private createUsers(name: string, args: CognitoAuthArgs, policy: PasswordPolicy) {
-        const { temporaryPasswordValidityDays: _unused, ...passwordRules } = policy;
-        return Object.fromEntries(Object.entries(args.users ?? {}).map(([username, spec]) => {
+    private createUsers(name: string, args: CognitoAuthArgs) {
+        const passwordPolicy = passwordRulesOf(args);
+        const passwords = args.passwords ?? {};
+        return keyedMap(Object.entries(args.users ?? {}).map(([username, spec]) => {
             const groups = spec.groups ?? [];
             return [username, new CognitoUser(`${name}-user-${username}`, {
-                userPoolId: this.userPool.id,
+                userPoolId: this.userPoolId,
                 username,
-                password: args.passwords![username],
+                password: passwords[username],
                 attributes: userAttributes(spec),
                 enabled: spec.enabled ?? true,
                 groups,
-                passwordPolicy: passwordRules,
+                passwordPolicy,
                 adoptExisting: args.adoptExistingUsers ?? false,
-            }, { parent: this, dependsOn: groups.map((group) => this.groups[group]) })];
+            }, { parent: this, dependsOn: groups.map((group) => this.groups[group]) })] as const;
         }));
     }
 }

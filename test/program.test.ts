@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { CognitoAuth } from "../components/cognitoAuth";
+import { CognitoAuth, validateArgs } from "../components/cognitoAuth";
+import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { ProgramRun, RecordedResource, isSecretValue, plain, projectName, promiseOf, runProgram } from "./helpers/program";
 
 // Unit tests of the Pulumi program (index.ts) and the CognitoAuth component under the SDK's mocked
@@ -131,12 +132,12 @@ describe("program (mocked runtime)", function () {
                 users: { carol: { email: "carol@example.com", groups: ["ops"] } },
                 passwords: { carol: pulumi.secret(passwords.alice) },
             });
-            const children: [pulumi.Resource, string, string][] = [
+            const children: [pulumi.Resource | undefined, string, string][] = [
                 [auth.userPool, types.pool, "direct-pool"],
                 [auth.userPoolClient, types.client, "direct-client"],
                 [auth.identityPool, types.identityPool, "direct-identities"],
                 [auth.authenticatedRole, types.role, "direct-authenticated"],
-                [auth.unauthenticatedRole!, types.role, "direct-unauthenticated"],
+                [auth.unauthenticatedRole, types.role, "direct-unauthenticated"],
                 [auth.roleAttachment, types.roleAttachment, "direct-roles"],
                 [auth.groups.ops, types.group, "direct-group-ops"],
                 [auth.users.carol, types.user, "direct-user-carol"],
@@ -144,7 +145,7 @@ describe("program (mocked runtime)", function () {
             expect(await promiseOf(auth.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}::direct`);
             for (const [child, type, name] of children) {
                 expect(child, name).to.not.equal(undefined);
-                expect(await promiseOf(child.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}$${type}::${name}`);
+                expect(await promiseOf(child!.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}$${type}::${name}`);
             }
         });
 
@@ -340,7 +341,9 @@ describe("program (mocked runtime)", function () {
                 passwords: { alice: "lowercaseonly" },
                 passwordPolicy: { minimumLength: 8, requireUppercase: false, requireNumbers: false, requireSymbols: false },
             });
-            expect(run.one(types.pool).inputs.passwordPolicy).to.include({ minimumLength: 8, requireUppercase: false, requireLowercase: true });
+            expect(run.one(types.pool).inputs.passwordPolicy).to.deep.equal({
+                minimumLength: 8, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false, temporaryPasswordValidityDays: 7,
+            });
             expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({
                 minimumLength: 8, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false,
             });
@@ -495,7 +498,7 @@ describe("program (mocked runtime)", function () {
             {
                 title: "usernames that differ only in case",
                 config: { users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } }, passwords: { Alice: passwords.alice, alice: passwords.bob } },
-                expect: [/users\.alice: same username as users\.Alice \(usernames are case-insensitive\)/],
+                expect: [/cognito-auth:users\.alice: same username as cognito-auth:users\.Alice \(usernames are case-insensitive\)/],
             },
             {
                 title: "an unknown attribute",
@@ -507,16 +510,331 @@ describe("program (mocked runtime)", function () {
                 config: { users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme" } } }, passwords: { alice: passwords.alice } },
                 expect: [/users\.alice: attribute "custom:tenant" is not declared in the pool's custom attributes/],
             },
+            // Nested keys are checked like top-level ones: a typo names the key and lists the known ones.
+            {
+                title: "a typo inside passwordPolicy",
+                config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: { minLength: 16 } },
+                expect: [/^  - cognito-auth:passwordPolicy\.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays$/m],
+            },
+            {
+                title: "a typo inside tokenValidity",
+                config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { accessTokenMinuts: 30 } },
+                expect: [/^  - cognito-auth:tokenValidity\.accessTokenMinuts: unknown setting; known: accessTokenMinutes, idTokenMinutes, refreshTokenDays$/m],
+            },
+            {
+                title: "a typo inside a user",
+                config: { users: { alice: { email: "alice@example.com", group: ["admins"] } }, passwords: { alice: passwords.alice } },
+                expect: [/^  - cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups$/m],
+            },
+            {
+                title: "a password policy flag that is not true/false",
+                config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: { requireSymbols: "yes" } },
+                expect: [/cognito-auth:passwordPolicy\.requireSymbols: must be true or false/],
+            },
+            {
+                title: "a password policy that is not an object",
+                config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: "16" },
+                expect: [/cognito-auth:passwordPolicy: must be a map of policy keys to values/],
+            },
+            {
+                title: "a boolean setting that is not true/false",
+                config: { users: alice, passwords: { alice: passwords.alice }, deletionProtection: "maybe" },
+                expect: [/cognito-auth:deletionProtection: must be true or false/],
+            },
+            {
+                title: "customAttributes set as a bare name instead of a list",
+                config: { users: alice, passwords: { alice: passwords.alice }, customAttributes: "tenant" },
+                expect: [/cognito-auth:customAttributes: must be a list of attribute names/],
+            },
+            {
+                title: "an email that is not text",
+                config: { users: { alice: { email: 42 } }, passwords: { alice: passwords.alice } },
+                expect: [/cognito-auth:users\.alice\.email: must be a non-empty string/],
+            },
+            ...([5, true, "name=John", ["name"]] as unknown[]).map((attributes) => ({
+                title: `attributes given as ${JSON.stringify(attributes)} (not a map)`,
+                config: { users: { alice: { email: "alice@example.com", attributes } }, passwords: { alice: passwords.alice } },
+                expect: [/^  - cognito-auth:users\.alice: attributes must be a map of attribute name to string$/m],
+                absent: [/attribute "0"/, /attribute "1"/],
+            })),
+            {
+                title: "a password equal to its username, ignoring case",
+                config: { users: { "Winter#Sunset-2024x": {} }, passwords: { "Winter#Sunset-2024x": "WINTER#sunset-2024X" } },
+                expect: [/cognito-auth:passwords\.Winter#Sunset-2024x: password must not be the same as the username \(ignoring case\)/],
+                secrets: ["WINTER#sunset-2024X"],
+            },
+            ...([["a line feed", "\n"], ["a carriage return", "\r"], ["a line separator (U+2028)", "\u2028"], ["a paragraph separator (U+2029)", "\u2029"], ["a tab", "\t"]] as const).map(([what, character]) => ({
+                title: `a password with ${what} inside`,
+                config: { users: alice, passwords: { alice: `Alice#Secret${character}4217xq` } },
+                expect: [/cognito-auth:passwords\.alice: password must not contain line breaks, tabs, other whitespace or control characters/],
+                secrets: [`Alice#Secret${character}4217xq`, "Alice#Secret"],
+            })),
+            {
+                // 11 code points but 14 UTF-16 units: counted as AWS does, it is too short for 12.
+                title: "a password of 11 characters, 3 of them emoji",
+                config: { users: alice, passwords: { alice: "Ab1#xyzw\u{1F600}\u{1F600}\u{1F600}" } },
+                expect: [/cognito-auth:passwords\.alice: password must be at least 12 characters long/],
+                secrets: ["Ab1#xyzw\u{1F600}\u{1F600}\u{1F600}"],
+            },
+            {
+                title: "a password for a user named like an Object.prototype member (toString) that is not configured",
+                config: { users: alice, passwords: { alice: passwords.alice, toString: passwords.bob } },
+                expect: [/cognito-auth:passwords\.toString: password for a user that is not in cognito-auth:users/],
+            },
+            {
+                title: "a user named constructor without a password",
+                config: { users: { ...alice, constructor: { email: "c@example.com" } }, passwords: { alice: passwords.alice } },
+                expect: [/cognito-auth:users\.constructor: has no password/],
+            },
+            {
+                title: "attribute names __proto__, constructor and toString",
+                config: {
+                    users: { alice: { email: "alice@example.com", attributes: JSON.parse('{"__proto__": "x", "constructor": "y", "toString": "z"}') } },
+                    passwords: { alice: passwords.alice },
+                },
+                expect: [
+                    /cognito-auth:users\.alice: attribute "__proto__" is not a Cognito standard attribute/,
+                    /cognito-auth:users\.alice: attribute "constructor" is not a Cognito standard attribute/,
+                    /cognito-auth:users\.alice: attribute "toString" is not a Cognito standard attribute/,
+                ],
+            },
         ];
-        for (const testCase of cases) {
+        for (const testCase of cases as { title: string; config: Record<string, unknown>; options?: Parameters<typeof runProgram>[1]; expect: RegExp[]; secrets?: string[]; absent?: RegExp[] }[]) {
             it(`rejects ${testCase.title}, naming the key and rule but not the password`, async function () {
                 const error = await programError(testCase.config, testCase.options);
                 expectNoPassword(error.message, testCase.secrets);
                 expectNoPassword(String(error.stack), testCase.secrets);
                 expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:/);
                 for (const pattern of testCase.expect) expect(error.message).to.match(pattern);
+                for (const pattern of testCase.absent ?? []) expect(error.message).to.not.match(pattern);
             });
         }
+    });
+
+    describe("names from config that are Object.prototype members", function () {
+        // Built with JSON.parse: an object literal's `__proto__:` would set the prototype, not a key.
+        const names = ["__proto__", "constructor", "toString"];
+        const config = () => ({
+            users: JSON.parse(`{${names.map((name, i) => `"${name}": { "email": "u${i}@example.com", "groups": ["${name}"] }`).join(", ")}}`),
+            passwords: JSON.parse(`{${names.map((name, i) => `"${name}": "Proto#Name-${i}secret"`).join(", ")}}`),
+        });
+
+        it("declares a CognitoUser with its own password and a UserGroup for usernames and group names __proto__, constructor, toString", async function () {
+            const warnings: string[] = [];
+            const warn = console.warn;
+            console.warn = (...args: unknown[]) => { warnings.push(args.join(" ")); };
+            let run: ProgramRun;
+            try {
+                run = await runProgram(config());
+            } finally {
+                console.warn = warn;
+            }
+            const users = run.byType(types.user);
+            expect(users.map((u) => u.name).sort()).to.deep.equal(names.map((name) => `${projectName}-user-${name}`).sort());
+            for (const [i, name] of names.entries()) {
+                const user = users.find((u) => u.inputs.username === name);
+                expect(user, `user ${name}`).to.not.equal(undefined);
+                expect(isSecretValue(user!.inputs.password), `${name}'s password is a secret`).to.equal(true);
+                expect(plain(user!.inputs.password), `${name}'s password`).to.equal(`Proto#Name-${i}secret`);
+                expect(user!.inputs.groups).to.deep.equal([name]);
+                expect(user!.inputs.attributes).to.deep.equal({ email: `u${i}@example.com`, email_verified: "true" });
+            }
+            expect(run.byType(types.group).map((g) => g.inputs.name).sort()).to.deep.equal([...names].sort());
+            // The SDK cannot export a map key __proto__ (it would publish the user's sub and status
+            // as users named "sub" and "status"): that user is left out of the output, with a warning.
+            expect(Object.keys(run.outputs.users).sort()).to.deep.equal(["constructor", "toString"]);
+            expect(Object.getPrototypeOf(run.outputs.users)).to.equal(Object.prototype);
+            expect(run.outputs.users.constructor).to.deep.equal({ sub: "sub-constructor", status: "CONFIRMED" });
+            expect(run.outputs.users.toString).to.deep.equal({ sub: "sub-toString", status: "CONFIRMED" });
+            expect(warnings.join("\n")).to.match(/users\.__proto__ is left out of the users stack output/);
+            expectNoPassword(JSON.stringify(run.outputs), names.map((_, i) => `Proto#Name-${i}secret`));
+        });
+    });
+
+    describe("existing user pool (cognito-auth:userPoolId)", function () {
+        const poolId = "ap-northeast-1_AbC123xyz";
+        const existing = (extra: Record<string, unknown> = {}) => ({ userPoolId: poolId, ...extra });
+        const awsResources = (run: ProgramRun) => run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi:providers:"));
+
+        it("declares only the component and the users, in that pool, with no @pulumi/aws resource or provider", async function () {
+            const run = await runProgram(existing({
+                users: { alice: { email: "alice@example.com" }, bob: { email: "bob@example.com", attributes: { given_name: "Bob" } } },
+                passwords,
+            }));
+            const c = projectName;
+            expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal([
+                `${types.component} ${c}`,
+                `${types.user} ${c}-user-alice`,
+                `${types.user} ${c}-user-bob`,
+            ].sort());
+            expect(awsResources(run)).to.deep.equal([]);
+            const component = run.one(types.component);
+            for (const user of run.byType(types.user)) {
+                expect(user.inputs.userPoolId, user.name).to.equal(poolId);
+                expect(user.parent, user.name).to.equal(component.urn);
+                expect(isSecretValue(user.inputs.password), user.name).to.equal(true);
+            }
+        });
+
+        it("keeps the users' URNs of a stack that creates its pool", async function () {
+            const config = { users: { alice: { email: "alice@example.com", groups: ["staff"] } }, passwords: { alice: passwords.alice } };
+            const owned = await runProgram(config);
+            const run = await runProgram(existing(config));
+            const urns = (r: ProgramRun) => r.resources.filter((x) => x.type === types.user || x.type === types.group || x.type === types.component).map((x) => x.urn).sort();
+            expect(urns(run)).to.have.lengthOf(3);
+            expect(urns(run)).to.deep.equal(urns(owned));
+        });
+
+        it("declares a UserGroup in that pool per group, and nothing else from @pulumi/aws", async function () {
+            const run = await runProgram(existing(twoUsers()));
+            const groups = run.byType(types.group);
+            expect(groups.map((g) => g.inputs.name).sort()).to.deep.equal(["admins", "staff"]);
+            for (const group of groups) expect(group.inputs.userPoolId).to.equal(poolId);
+            expect(awsResources(run).map((r) => r.type)).to.deep.equal([types.group, types.group]);
+            expect(run.byType(types.user).find((u) => u.inputs.username === "alice")!.inputs.groups).to.deep.equal(["admins", "staff"]);
+        });
+
+        it("exports exactly userPoolId, region and users, and no password", async function () {
+            const run = await runProgram(existing(twoUsers()));
+            expect(Object.keys(run.outputs).sort()).to.deep.equal(["region", "userPoolId", "users"]);
+            expect(run.outputs.userPoolId).to.equal(poolId);
+            expect(run.outputs.region).to.equal("ap-northeast-1");
+            expect(run.outputs.users).to.deep.equal({ alice: { sub: "sub-alice", status: "CONFIRMED" }, bob: { sub: "sub-bob", status: "CONFIRMED" } });
+            expect(run.secretOutputs).to.deep.equal([]);
+            expectNoPassword(JSON.stringify(run.outputs));
+            for (const resource of run.resources) {
+                const { password: _in, __provider: _p, ...inputs } = resource.inputs;
+                expectNoPassword(JSON.stringify(inputs));
+            }
+        });
+
+        it("evaluates in a first preview (every computed output unknown) with the same resources", async function () {
+            const config = existing(twoUsers());
+            const update = await runProgram(config);
+            const preview = await runProgram(config, { preview: true, unknownComputed: true });
+            const signature = (run: ProgramRun) => run.resources.map((r) => `${r.type} ${r.name}`).sort();
+            expect(signature(preview)).to.deep.equal(signature(update));
+            expect(preview.outputs.userPoolId).to.equal(poolId);
+            expect(preview.outputs.region).to.equal("ap-northeast-1");
+        });
+
+        it("checks passwords against Cognito's default policy (8 characters), not the 12-character default of a created pool", async function () {
+            const tenCharacters = "Short#Pw10";
+            const config = { users: { alice: { email: "alice@example.com" } }, passwords: { alice: tenCharacters } };
+            const run = await runProgram(existing(config));
+            expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal(cognitoDefaultPasswordRules);
+            const owned = await programError(config);
+            expect(owned.message).to.match(/cognito-auth:passwords\.alice: password must be at least 12 characters long/);
+            const tooShort = await programError(existing({ ...config, passwords: { alice: "Sh0rt#x" } }));
+            expect(tooShort.message).to.match(/cognito-auth:passwords\.alice: password must be at least 8 characters long/);
+            expectNoPassword(owned.message + tooShort.message, [tenCharacters, "Sh0rt#x"]);
+        });
+
+        it("takes passwordPolicy as the existing pool's policy", async function () {
+            const config = existing({
+                users: { alice: { email: "alice@example.com" } },
+                passwords: { alice: "lowercase-only" },
+                passwordPolicy: { minimumLength: 14, requireUppercase: false, requireNumbers: false },
+            });
+            const run = await runProgram(config);
+            expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({
+                minimumLength: 14, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: true,
+            });
+            const error = await programError({ ...config, passwords: { alice: "lowercase-o" } });
+            expect(error.message).to.match(/cognito-auth:passwords\.alice: password must be at least 14 characters long/);
+        });
+
+        it("allows any well-formed custom: attribute (the pool's schema is not known here)", async function () {
+            const run = await runProgram(existing({
+                users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme", "custom:department_id": "42" } } },
+                passwords: { alice: passwords.alice },
+            }));
+            expect(run.one(types.user).inputs.attributes).to.include({ "custom:tenant": "acme", "custom:department_id": "42" });
+            const error = await programError(existing({
+                users: { alice: { email: "alice@example.com", attributes: { "custom:": "acme" } } },
+                passwords: { alice: passwords.alice },
+            }));
+            expect(error.message).to.match(/cognito-auth:users\.alice: attribute "custom:" is not a well-formed custom attribute/);
+        });
+
+        const ownedPoolOnly: [string, unknown][] = [
+            ["userPoolName", "acme-auth"],
+            ["clientName", "web"],
+            ["identityPoolName", "web-identities"],
+            ["allowUnauthenticatedIdentities", false],
+            ["mfa", "ON"],
+            ["deletionProtection", true],
+            ["generateClientSecret", false],
+            ["tokenValidity", { accessTokenMinutes: 30 }],
+            ["customAttributes", ["tenant"]],
+            ["authenticatedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]],
+            ["unauthenticatedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]],
+        ];
+        for (const [key, value] of ownedPoolOnly) {
+            it(`rejects ${key}, which applies only to a pool this stack creates`, async function () {
+                const error = await programError(existing({ ...twoUsers(), [key]: value }));
+                expect(error.message).to.include(`\n  - cognito-auth:${key}: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId`);
+                expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
+                expectNoPassword(error.message);
+            });
+        }
+
+        it("rejects passwordPolicy.temporaryPasswordValidityDays, which applies only to a pool this stack creates", async function () {
+            const error = await programError(existing({ ...twoUsers(), passwordPolicy: { minimumLength: 10, temporaryPasswordValidityDays: 3 } }));
+            expect(error.message).to.include("\n  - cognito-auth:passwordPolicy.temporaryPasswordValidityDays: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId");
+            expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
+        });
+
+        const badIds: [string, string, RegExp][] = [
+            ["no region prefix", "AbC123xyz", /cognito-auth:userPoolId: is not a user pool id: expected <region>_<letters and digits>/],
+            ["a hyphen in the id part", "ap-northeast-1_AbC-123", /cognito-auth:userPoolId: is not a user pool id/],
+            ["more than 55 characters", `ap-northeast-1_${"a".repeat(41)}`, /cognito-auth:userPoolId: must be at most 55 characters long/],
+        ];
+        for (const [title, id, pattern] of badIds) {
+            it(`rejects a userPoolId with ${title}`, async function () {
+                const error = await programError({ ...twoUsers(), userPoolId: id });
+                expect(error.message).to.match(pattern);
+            });
+        }
+
+        it("rejects a pool in another region than aws:region, and an unset aws:region", async function () {
+            const other = await programError({ ...twoUsers(), userPoolId: "us-east-1_AbC123xyz" });
+            expect(other.message).to.match(/cognito-auth:userPoolId: the pool is in us-east-1 \(its id starts with its region\), but aws:region is ap-northeast-1/);
+            const unset = await programError(existing(twoUsers()), { rawConfig: { "aws:region": undefined } });
+            expect(unset.message).to.match(/aws:region: not set; .*pulumi config set aws:region ap-northeast-1/);
+        });
+
+        it("a directly constructed CognitoAuth with userPoolId (also from another stack's output) creates only users, region from the id", async function () {
+            const registered: string[] = [];
+            pulumi.runtime.setMocks({
+                newResource: (args) => { registered.push(`${args.type} ${args.name}`); return { id: `${args.name}-id`, state: { ...args.inputs, sub: "s", status: "CONFIRMED" } }; },
+                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
+            }, projectName, "unit", false);
+            for (const userPoolId of ["us-east-1_AbC123xyz", pulumi.output("us-east-1_AbC123xyz")]) {
+                registered.length = 0;
+                const auth = new CognitoAuth("direct", {
+                    userPoolId,
+                    users: { carol: { email: "carol@example.com" } },
+                    passwords: { carol: pulumi.secret(passwords.alice) },
+                });
+                expect(auth.userPool).to.equal(undefined);
+                expect(auth.userPoolClient).to.equal(undefined);
+                expect(auth.identityPool).to.equal(undefined);
+                expect(auth.authenticatedRole).to.equal(undefined);
+                expect(await promiseOf(auth.userPoolId)).to.equal("us-east-1_AbC123xyz");
+                expect(await promiseOf(auth.region)).to.equal("us-east-1");
+                expect(await promiseOf(auth.users.carol.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}$${types.user}::direct-user-carol`);
+                await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+                expect(registered.sort()).to.deep.equal([`${types.component} direct`, `${types.user} direct-user-carol`]);
+            }
+        });
+
+        it("validateArgs names the argument without the config namespace when the component is used directly", function () {
+            expect(validateArgs({ userPoolId: "us-east-1_AbC123xyz", mfa: "ON", passwordPolicy: { minLength: 9 } as any })).to.deep.equal([
+                "mfa: applies only to a pool this stack creates; remove it, or unset userPoolId",
+                "passwordPolicy.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays",
+            ]);
+        });
     });
 
     describe("shipped stack", function () {

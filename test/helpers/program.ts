@@ -75,7 +75,8 @@ export async function runProgram(
         secretKeys?: string[];
         preview?: boolean;
         stack?: string;
-        rawConfig?: Record<string, string>;
+        /** Config outside the project namespace, e.g. `aws:region` (a key set to undefined is removed). */
+        rawConfig?: Record<string, string | undefined>;
         /**
          * With `preview`, behave like the engine planning a create: custom resources get no id and
          * only their inputs back, so every computed output (id, arn, endpoint...) is unknown.
@@ -109,7 +110,11 @@ export async function runProgram(
             callback(err, resp);
         });
     };
-    const allConfig: Record<string, string> = { "aws:region": fakeRegion, ...options.rawConfig };
+    const allConfig: Record<string, string> = { "aws:region": fakeRegion };
+    for (const [key, value] of Object.entries(options.rawConfig ?? {})) {
+        if (value === undefined) delete allConfig[key];
+        else allConfig[key] = value;
+    }
     for (const [key, value] of Object.entries(config)) {
         allConfig[`${projectName}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
