@@ -43,20 +43,29 @@ export class CognitoUser extends pulumi.dynamic.Resource {
     declare public readonly status: pulumi.Output<string>;
 
     constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
-        // One provider object for all users: the SDK serializes a provider once per object.
-        super(loader, name, {
-            userPoolId: args.userPoolId,
-            username: args.username,
-            password: pulumi.secret(args.password),
-            attributes: args.attributes ?? {},
-            enabled: args.enabled ?? true,
-            groups: args.groups ?? [],
-            passwordPolicy: args.passwordPolicy ?? cognitoDefaultPasswordRules,
-            adoptExisting: args.adoptExisting ?? false,
-            sub: undefined,
-            status: undefined,
-            adopted: undefined,
-            stateVersion: undefined,
-        }, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }), "cognito-auth", "CognitoUser");
+        // The SDK records a stack trace for every promise it makes (for its promise-leak report),
+        // a dozen per property, synchronously in this constructor; mapped through ts-node's source
+        // maps, that was two thirds of a preview's time at thousands of users. The traces are
+        // dropped here only: resources' source positions are taken with the SDK's own limit.
+        const stackTraceLimit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            // One provider object for all users: the SDK serializes a provider once per object.
+            super(loader, name, {
+                userPoolId: args.userPoolId,
+                username: args.username,
+                password: pulumi.secret(args.password),
+                attributes: args.attributes ?? {},
+                enabled: args.enabled ?? true,
+                groups: args.groups ?? [],
+                passwordPolicy: args.passwordPolicy ?? cognitoDefaultPasswordRules,
+                adoptExisting: args.adoptExisting ?? false,
+                // Outputs only (the provider also stores `adopted` and `stateVersion`, read by nothing here).
+                sub: undefined,
+                status: undefined,
+            }, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }), "cognito-auth", "CognitoUser");
+        } finally {
+            Error.stackTraceLimit = stackTraceLimit;
+        }
     }
 }

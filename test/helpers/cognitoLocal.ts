@@ -78,11 +78,15 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     return {
         endpoint, port, env, client,
         async stop() {
-            unhook();
-            client.destroy();
-            dropSharedClients(endpoint); // the provider keeps no socket to an emulator that is gone
-            await kill(child);
-            fs.rmSync(dir, { recursive: true, force: true });
+            // The emulator is killed and its folder removed even if closing a client throws.
+            try {
+                unhook();
+                client.destroy();
+                dropSharedClients(endpoint); // the provider keeps no socket to an emulator that is gone
+            } finally {
+                await kill(child);
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         },
     };
 }
