@@ -1,0 +1,35 @@
+import { AwsError } from "./errors";
+
+// What one check found, as data. The checks fill it in; only the renderer turns it into text.
+// It holds no secret: no password, token, client secret or credential.
+
+export type Step = "sign-in" | "identity" | "credentials";
+
+/** The step that failed, why in plain words, and the AWS error when there was one. */
+export interface Failure {
+    step: Step;
+    reason: string;
+    error?: AwsError;
+}
+
+/**
+ * One user's (or the guest's) result. Each field is set once its step succeeded; the step that
+ * failed is in `failure`, and the steps after it did not run.
+ */
+export interface Outcome {
+    /** The username, or undefined for the guest identity. */
+    user?: string;
+    /**
+     * "ok": signed in; "refused-as-expected": disabled in config and refused by Cognito with
+     * "User is disabled.", which is what should happen; "not-applicable": the guest.
+     */
+    signIn?: "ok" | "refused-as-expected" | "not-applicable";
+    /** The identity id GetId returned. */
+    identityId?: string;
+    /** The credentials, once STS said they are for the expected role. */
+    credentials?: { role: "authenticated" | "unauthenticated"; expiration?: Date };
+    failure?: Failure;
+}
+
+/** A check passed when no step failed. */
+export const passed = (outcome: Outcome): boolean => outcome.failure === undefined;

@@ -1,0 +1,91 @@
+import { VerifyInputs, secretsOf } from "./inputs";
+import { Outcome, passed } from "./outcome";
+
+// Rendering: outcomes -> the table and one "user: step failed: reason (AWS error)" line per
+// failure, the progress line, and the redaction every printed report goes through.
+
+const columns = ["user", "sign-in", "identity", "credentials", "expiry"];
+
+const signInText = { "ok": "OK", "refused-as-expected": "refused (disabled in config, as expected)", "not-applicable": "n/a (guest)" };
+
+/** The table's cells for one outcome. */
+export function row(o: Outcome): string[] {
+    const failedAt = o.failure?.step;
+    return [
+        o.user ?? "(guest)",
+        o.signIn ? signInText[o.signIn] : failedAt === "sign-in" ? "FAILED" : "-",
+        o.identityId ?? (failedAt === "identity" ? "FAILED" : "-"),
+        o.credentials ? `OK (${o.credentials.role} role)` : failedAt === "credentials" ? "FAILED" : "-",
+        o.credentials?.expiration ? o.credentials.expiration.toISOString() : "-",
+    ];
+}
+
+/** "user: step failed: reason (Name: message)", or undefined when the check passed. */
+export function failureLine(o: Outcome): string | undefined {
+    if (!o.failure) return undefined;
+    const { step, reason, error } = o.failure;
+    return `${o.user ?? "(guest)"}: ${step} failed: ${reason}${error ? ` (${error.name}: ${error.message})` : ""}`;
+}
+
+/** The result table plus one failure line per failed check. */
+export function formatTable(outcomes: Outcome[]): string {
+    const rows = outcomes.map(row);
+    const widths = columns.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+    const lines = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+    const failures = outcomes.map(failureLine).filter((l): l is string => l !== undefined);
+    if (failures.length > 0) lines.push("", ...failures);
+    return lines.join("\n");
+}
+
+/** The whole report printed on stdout: the stack, then the table. Secrets redacted. */
+export function formatReport(inputs: VerifyInputs, outcomes: Outcome[]): string {
+    return redact([
+        `Stack: user pool ${inputs.userPoolId}, app client ${inputs.clientId}${inputs.clientSecret ? " (with secret)" : ""}, identity pool ${inputs.identityPoolId}, region ${inputs.region}`,
+        `Roles: authenticated ${inputs.authenticatedRoleArn}; unauthenticated ${inputs.unauthenticatedRoleArn ?? "(guests not allowed)"}`,
+        "",
+        outcomes.length > 0 ? formatTable(outcomes) : "No users in config (cognito-auth:users) and guests not allowed: nothing to verify.",
+    ].join("\n"), secretsOf(inputs));
+}
+
+/** The closing line: "verify: all N checks passed" or "verify: F of N checks failed". */
+export function summary(outcomes: Outcome[]): { failed: number; line?: string } {
+    const failed = outcomes.filter((o) => !passed(o)).length;
+    if (failed > 0) return { failed, line: `verify: ${failed} of ${outcomes.length} checks failed` };
+    return { failed, line: outcomes.length > 0 ? `verify: all ${outcomes.length} checks passed` : undefined };
+}
+
+/** Users between progress lines when stderr is not a terminal (CI logs). */
+export const progressEvery = 10;
+
+/**
+ * The progress line after `done` of `total` users were checked, or undefined when none is due:
+ * after every user on a terminal, every `progressEvery` users otherwise (so a run of a few users
+ * in CI prints none). Counts only: no username, password or result.
+ */
+export function progressLine(done: number, total: number, isTTY: boolean): string | undefined {
+    return isTTY || done % progressEvery === 0 ? `verify: ${done} of ${total} users checked` : undefined;
+}
+
+/** The forms in which a secret may come back inside an AWS error message. */
+function secretForms(secret: string): string[] {
+    const json = JSON.stringify(secret).slice(1, -1);
+    const url = encodeURIComponent(secret);
+    return [secret, json, url, url.replace(/%20/g, "+"), JSON.stringify(url).slice(1, -1)];
+}
+
+/**
+ * Replaces every secret in a text with "[secret]" (defence in depth: the checks put no secret in
+ * an outcome, but an AWS error message could echo one). Also catches the secret JSON-escaped,
+ * URL-encoded (%20 or + for spaces) and in any letter case. Secrets shorter than 4 characters are
+ * left alone: they would blank out ordinary words.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+        if (secret && secret.length >= 4) secretForms(secret).forEach((f) => forms.add(f));
+    }
+    if (forms.size === 0) return text;
+    const pattern = [...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+    return text.replace(new RegExp(pattern, "giu"), "[secret]");
+}
