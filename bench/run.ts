@@ -6,7 +6,7 @@ import {
     AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { createPoolWithClient, startCognitoLocal, withEnv, CognitoLocal } from "../test/helpers/cognitoLocal";
-import { createCognitoUserProvider } from "../providers/cognitoUser";
+import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { plain, runProgram } from "../test/helpers/program";
 import { ProviderHost, userUrn } from "../test/helpers/providerHost";
 import { startFaultProxy } from "../test/helpers/faultProxy";

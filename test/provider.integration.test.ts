@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
     CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider,
-} from "../providers/cognitoUser";
+} from "../providers/cognitoUser/provider";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "./helpers/cognitoLocal";
 
 // Integration tests of the CognitoUser dynamic provider against the cognito-local emulator.

@@ -3,7 +3,7 @@
 // dropped connections, and what create does when a username is taken while that happens.
 
 import { expect } from "chai";
-import { createCognitoUserProvider } from "../providers/cognitoUser";
+import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { CognitoUserInputs } from "../providers/cognitoUser/plan";
 import { dropSharedClients } from "../providers/cognitoUser/client";
 import { cognitoDefaultPasswordRules } from "../providers/rules";

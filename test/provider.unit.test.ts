@@ -24,7 +24,7 @@ import {
     UserNotFoundException,
     UsernameExistsException,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser";
+import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { dropSharedClients } from "../providers/cognitoUser/client";
 
@@ -338,7 +338,7 @@ describe("Cognito user provider (unit)", function () {
 
                 expect(err.message).to.include('"alice"').and.include("already exists").and.include("adoptExistingUsers")
                     .and.include("CONFIRMED").and.include("2024-01-02T03:04:05.000Z").and.include("left untouched");
-                expect(err.message).to.not.include("interrupted");
+                expect(err.message).to.include("interrupted").and.not.include("no permanent password");
                 expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
             });
 
@@ -346,7 +346,7 @@ describe("Cognito user provider (unit)", function () {
                 // Made by hand moments before, or left by an interrupted `pulumi up`: either way not provably ours.
                 mock.on(AdminGetUserCommand).resolves(halfMade());
                 const err = await expectSafeRejection(provider.create!(inputs()));
-                expect(err.message).to.include("interrupted `pulumi up`").and.include("adoptExistingUsers true")
+                expect(err.message).to.include("no permanent password yet").and.include("interrupted").and.include("adoptExistingUsers true")
                     .and.include("admin-delete-user --user-pool-id eu-west-1_AbCdEf123 --username 'alice'");
                 expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
             });

@@ -5,7 +5,7 @@ import * as net from "net";
 import * as path from "path";
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import { createCognitoUserProvider, CognitoUserInputs } from "../providers/cognitoUser";
+import { createCognitoUserProvider, CognitoUserInputs } from "../providers/cognitoUser/provider";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "./helpers/cognitoLocal";
 import { Clients, verifyUser } from "../scripts/verify/checks";
 import { main } from "../scripts/verify/cli";

@@ -5,6 +5,11 @@
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
 
+// On Node 20 the SDK warns, once per process, that its releases after January 2027 need Node 22.
+// The SDK version is pinned to one that supports Node 20 (README: "Node versions"), so in every
+// `pulumi up` the warning would only be noise among the diagnostics. A setting made by the user wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** Settings from the stack config (`aws:region`, `aws:profile`); they win over the environment. */
 export interface ClientSettings {
     region?: string;

@@ -59,18 +59,20 @@ export interface ExistingUser {
     createdAt?: Date;
 }
 
-/** Create met a user this stack does not manage, and adoption is off. */
+/**
+ * Create met a user this stack does not manage, and adoption is off. The likeliest cause is an
+ * interrupted `pulumi up` of this very stack (the user was made, the state never recorded it),
+ * so the message says how to take it over, and what to do if it is someone else's.
+ */
 export function alreadyExistsError(user: UserRef, existing: ExistingUser): Error {
     const created = existing.createdAt ? `, created ${existing.createdAt.toISOString()}` : "";
-    const intro = `Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.status ?? "unknown"}${created}) `
-        + "and this stack does not manage it, so it was left untouched.";
-    const remedies = "remove the user from cognito-auth:users; or delete it from the pool "
-        + `(aws cognito-idp admin-delete-user --user-pool-id ${user.userPoolId} --username '${user.username}') and run \`pulumi up\` again.`;
-    if (existing.status === "FORCE_CHANGE_PASSWORD") {
-        return new Error(`${intro} A user without a permanent password is what an interrupted \`pulumi up\` leaves behind `
-            + "(the CLI was stopped between creating the user and setting its password): if that happened, it is this stack's own "
-            + "user. To take it over, run `pulumi up` once with `pulumi config set cognito-auth:adoptExistingUsers true` "
-            + `(then set it back to false); or ${remedies}`);
-    }
-    return new Error(`${intro} To manage it with the configured password and attributes, set cognito-auth:adoptExistingUsers to true; or ${remedies}`);
+    const halfMade = existing.status === "FORCE_CHANGE_PASSWORD"
+        ? " It has no permanent password yet, which is what a `pulumi up` interrupted between creating it and setting its password leaves behind."
+        : "";
+    return new Error(`Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.status ?? "unknown"}${created}) `
+        + `and this stack does not manage it, so it was left untouched.${halfMade} If an earlier \`pulumi up\` of this stack was interrupted, `
+        + "the user is this stack's own but missing from its state: take it over with `pulumi config set cognito-auth:adoptExistingUsers true` "
+        + "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's: "
+        + `remove it from cognito-auth:users, or delete it from the pool (aws cognito-idp admin-delete-user --user-pool-id ${user.userPoolId} `
+        + `--username '${user.username}') and run \`pulumi up\` again.`);
 }

@@ -8,8 +8,8 @@ import { PasswordRules, cognitoDefaultPasswordRules } from "../rules";
 // state holds a few hundred bytes of provider instead of its code, and the dynamic-provider host
 // loads the implementation (./provider.ts) from the project when it runs.
 
-export { createCognitoUserProvider } from "./provider";
-export type { CognitoUserProvider } from "./provider";
+// The implementation (./provider.ts, with the AWS SDK) is not imported here: the program only
+// declares users; the engine's dynamic-provider host loads the implementation through the loader.
 export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
 
 /** Arguments of a `CognitoUser`; names follow `aws.cognito.User`. */

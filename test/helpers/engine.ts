@@ -1,0 +1,114 @@
+import { spawn, spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+// Runs the real Pulumi CLI (`pulumi` on PATH, else the one `npm run install:pulumi` built into
+// .pulumi-cli/bin) on a copy of this project, offline: a file backend and PULUMI_HOME in a temp
+// folder, passphrase secrets, no update check, no plugin downloads. The copy holds the program's
+// sources and links node_modules, so the engine runs the real index.ts and the real provider
+// (the loader resolves to this project's providers/) while stack files stay out of the repo.
+
+export const projectRoot = path.resolve(__dirname, "..", "..");
+const builtCli = path.join(projectRoot, ".pulumi-cli", "bin", "pulumi");
+/** What the program needs; copied into each temp project. */
+const programFiles = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "providers"];
+
+/** The CLI to use, or why there is none. */
+export function findPulumi(): { cli?: string; reason?: string } {
+    const onPath = spawnSync("pulumi", ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+    if (onPath.status === 0) return { cli: "pulumi" };
+    if (fs.existsSync(builtCli)) return { cli: builtCli };
+    return { reason: "no `pulumi` on PATH and none built in .pulumi-cli/bin (run `npm run install:pulumi`, which needs Go)" };
+}
+
+export interface CommandResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    /** stdout and stderr together, in the order they arrived as far as pipes allow. */
+    output: string;
+}
+
+export interface EngineProject {
+    dir: string;
+    stack: string;
+    env: Record<string, string>;
+    /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
+    run(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
+    /** Like `run`, but fails with the whole output when the exit code is not 0. */
+    ok(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
+    /** Starts `pulumi <args>` and returns the child, for tests that interrupt it. */
+    start(args: string[]): ReturnType<typeof spawn>;
+    /** The stack's state file in the file backend (what `pulumi up` writes after each step). */
+    stateFiles(): string[];
+    remove(): void;
+}
+
+/**
+ * A fresh project copy and stack. `env` is added to the CLI's environment (e.g. the emulator's
+ * endpoint); nothing from the caller's PULUMI_* variables leaks in.
+ */
+export async function createEngineProject(cli: string, env: Record<string, string>): Promise<EngineProject> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-auth-engine-"));
+    const project = path.join(dir, "project");
+    fs.mkdirSync(project);
+    for (const name of programFiles) fs.cpSync(path.join(projectRoot, name), path.join(project, name), { recursive: true });
+    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(project, "node_modules"), "dir");
+    const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PULUMI_")) as [string, string][]);
+    const fullEnv: Record<string, string> = {
+        ...baseEnv,
+        PATH: `${path.dirname(cli === "pulumi" ? "pulumi" : cli)}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+        PULUMI_HOME: path.join(dir, "home"),
+        PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(12).toString("hex"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+        NO_COLOR: "1",
+        ...env,
+    };
+    fs.mkdirSync(path.join(dir, "state"));
+    const stack = `engine-${crypto.randomBytes(3).toString("hex")}`;
+    const command = cli === "pulumi" ? "pulumi" : cli;
+
+    const run = (args: string[], options: { input?: string; timeoutMs?: number } = {}) => new Promise<CommandResult>((resolve, reject) => {
+        const child = spawn(command, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "", stderr = "", output = "";
+        child.stdout!.on("data", (c) => { stdout += c; output += c; });
+        child.stderr!.on("data", (c) => { stderr += c; output += c; });
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
+        child.on("error", reject);
+        child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, output }); });
+        child.stdin!.end(options.input ?? "");
+    });
+    const engine: EngineProject = {
+        dir: project,
+        stack,
+        env: fullEnv,
+        run,
+        async ok(args, options) {
+            const result = await run(args, options);
+            if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output.slice(-6000)}`);
+            return result;
+        },
+        // Its own process group, so that a test can kill the CLI with every process it started.
+        start: (args) => spawn(command, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true }),
+        stateFiles() {
+            const found: string[] = [];
+            const walk = (d: string) => {
+                for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+                    const full = path.join(d, entry.name);
+                    if (entry.isDirectory()) walk(full);
+                    else found.push(full);
+                }
+            };
+            walk(path.join(dir, "state"));
+            return found;
+        },
+        remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+    await engine.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    return engine;
+}
