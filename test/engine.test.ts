@@ -11,7 +11,7 @@ import {
     AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput, InitiateAuthCommand, ListUsersCommand, UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./helpers/cognitoLocal";
-import { EngineProject, createEngineProject, findPulumi } from "./helpers/engine";
+import { EngineProject, createEngineProject, findPulumi, killProcessesIn } from "./helpers/engine";
 import { startFaultProxy } from "./helpers/faultProxy";
 
 const { cli, reason } = findPulumi();
@@ -227,6 +227,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         }
         process.kill(-child.pid!, "SIGKILL");
         await exited;
+        killProcessesIn(project.dir); // the provider host, in a process group of its own, would outlive the CLI
         await new Promise((resolve) => setTimeout(resolve, 1000)); // requests already sent land
         const made = new Set((await listUsers(userPoolId)).map((u) => u.Username!));
         expect(made.size, "interrupted part-way").to.be.below(count);

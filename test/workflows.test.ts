@@ -32,7 +32,7 @@ describe("workflows (.github/workflows, parsed with js-yaml)", () => {
             const pulumi = indexOf(steps, (s) => uses("pulumi/actions@")(s) && s.with?.command === command);
             expect([checkout, node, ci, test, aws, pulumi].every((i) => i >= 0), "all steps present").to.equal(true);
             expect(checkout < node && node < ci && ci < test && test < aws && aws < pulumi, "step order").to.equal(true);
-            expect(String(steps[node].with["node-version"])).to.equal("20");
+            expect(String(steps[node].with["node-version"]), "an LTS Node (22 or 24)").to.be.oneOf(["22", "24"]);
             expect(steps[node].with.cache).to.equal("npm");
             expect(steps[aws].with["role-to-assume"]).to.match(/^\$\{\{ vars\.(AWS_PREVIEW_ROLE_ARN \|\| vars\.)?AWS_ROLE_ARN \|\| secrets\.AWS_ROLE_ARN \}\}$/);
             const p = steps[pulumi];

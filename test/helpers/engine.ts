@@ -107,8 +107,31 @@ export async function createEngineProject(cli: string, env: Record<string, strin
             walk(path.join(dir, "state"));
             return found;
         },
-        remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+        remove() {
+            killProcessesIn(project);
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
     };
     await engine.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
     return engine;
+}
+
+/**
+ * Kills every process whose working directory is inside `dir`. The engine starts each plugin (the
+ * dynamic-provider host) in a process group of its own, so a test that kills the CLI's group
+ * leaves them running; they all run in the project folder. Linux only (/proc); elsewhere a no-op.
+ */
+export function killProcessesIn(dir: string): void {
+    if (!fs.existsSync("/proc")) return;
+    for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+        let cwd: string;
+        try {
+            cwd = fs.readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, "");
+        } catch {
+            continue; // gone, or not ours to read
+        }
+        if (cwd === dir || cwd.startsWith(dir + path.sep)) {
+            try { process.kill(Number(pid), "SIGKILL"); } catch { /* already gone */ }
+        }
+    }
 }
