@@ -1,0 +1,25 @@
+// `npm run local`: this stack's users in a local Cognito (cognito-local) through a real
+// `pulumi up`, with no AWS account. See README, "Try it locally", and `npm run local -- --help`.
+// The modules:
+//   local/args.ts      command line
+//   local/paths.ts     what lives where (.local/, Pulumi.local.yaml)
+//   local/emulator.ts  cognito-local: port check, start, readiness, stop, log tail
+//   local/cognito.ts   the user pool and app client in it; the sign-in check
+//   local/stack.ts     passphrase, stack, config, generated passwords, Pulumi CLI runs
+//   local/output.ts    progress lines, table, redaction of passwords
+//   local/main.ts      the steps, signals and cleanup
+//   pulumiCli.ts       finding the Pulumi CLI and its offline environment (shared)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true"; // before any AWS SDK module loads
+
+import * as path from "path";
+
+if (require.main === module) {
+    // Loaded after the line above, so the SDK sees the setting.
+    const { main } = require("./local/main") as typeof import("./local/main");
+    main(process.argv.slice(2), path.resolve(__dirname, "..")).then((code) => {
+        process.exitCode = code;
+    }, (err) => {
+        process.stderr.write(`local: unexpected error: ${(err as Error)?.stack ?? err}\n`);
+        process.exitCode = 1;
+    });
+}

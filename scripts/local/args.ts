@@ -1,0 +1,51 @@
+// Command line of `npm run local`.
+
+export const defaultPort = 9229;
+
+export interface LocalArgs {
+    port: number;
+    /** Up, sign in, destroy, stop: for CI and a quick try. */
+    once: boolean;
+    /** Remove the local data and exit. */
+    reset: boolean;
+    help: boolean;
+}
+
+export const usage = `Usage: npm run local [-- [--port <n>] [--once] | --reset | --help]
+
+Runs this stack's users in cognito-local (a Cognito user-pool emulator) through a real
+\`pulumi up\`, signs every user in, prints what an app needs, and keeps serving until Ctrl-C.
+No AWS account needed. Data (emulator, local stack state, passphrase) stays in .local/.
+
+  --port <n>  port of the emulator on 127.0.0.1 (default ${defaultPort})
+  --once      up, sign in, then \`pulumi destroy\` and stop; exit 0 only if every user signed in
+  --reset     remove .local/ and Pulumi.local.yaml (the local stack, its users and passwords)
+  --help      this text
+`;
+
+export function parseArgs(argv: readonly string[]): LocalArgs | { error: string } {
+    const args: LocalArgs = { port: defaultPort, once: false, reset: false, help: false };
+    let portGiven = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        switch (flag) {
+            case "--once": args.once = true; break;
+            case "--reset": args.reset = true; break;
+            case "--help": case "-h": args.help = true; break;
+            case "--port": {
+                const value = inline ?? argv[++i];
+                if (value === undefined) return { error: "--port needs a value, e.g. --port 9230" };
+                if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) return { error: `--port: ${JSON.stringify(value)} is not a port (1-65535)` };
+                args.port = Number(value);
+                portGiven = true;
+                break;
+            }
+            default:
+                return { error: `unknown argument ${JSON.stringify(arg)}` };
+        }
+        if (inline !== undefined && flag !== "--port") return { error: `${flag} takes no value` };
+    }
+    if (args.reset && (args.once || portGiven)) return { error: "--reset takes no other option" };
+    return args;
+}
