@@ -7,10 +7,10 @@ import { expect } from "chai";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput } from "@aws-sdk/client-cognito-identity-provider";
 import {
-    AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput, InitiateAuthCommand, ListUsersCommand, UserType,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./helpers/cognitoLocal";
+    CognitoLocal, createPoolWithClient, listUsers as listAllUsers, signIn as signInAs, startCognitoLocal,
+} from "./helpers/cognitoLocal";
 import { EngineProject, createEngineProject, findPulumi, killProcessesIn } from "./helpers/engine";
 import { startFaultProxy } from "./helpers/faultProxy";
 
@@ -66,28 +66,8 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
     function getUser(userPoolId: string, username: string): Promise<AdminGetUserCommandOutput> {
         return local.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     }
-    async function listUsers(userPoolId: string): Promise<UserType[]> {
-        const users: UserType[] = [];
-        let PaginationToken: string | undefined;
-        do {
-            const page = await local.client.send(new ListUsersCommand({ UserPoolId: userPoolId, PaginationToken }));
-            users.push(...(page.Users ?? []));
-            PaginationToken = page.PaginationToken;
-        } while (PaginationToken);
-        return users;
-    }
-    /** Signs in; false only for a wrong password (cognito-local: InvalidPasswordException), never for a missing user. */
-    async function signIn(clientId: string, username: string, password: string): Promise<boolean> {
-        try {
-            const result = await local.client.send(new InitiateAuthCommand({
-                AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password },
-            }));
-            return Boolean(result.AuthenticationResult?.AccessToken);
-        } catch (err: any) {
-            if (["NotAuthorizedException", "InvalidPasswordException"].includes(err?.name)) return false;
-            throw new Error(`sign-in of ${username} failed unexpectedly: ${err?.name}`);
-        }
-    }
+    const listUsers = (userPoolId: string) => listAllUsers(local, userPoolId);
+    const signIn = (clientId: string, username: string, password: string) => signInAs(local, clientId, username, password);
     function attributesOf(user: AdminGetUserCommandOutput): Record<string, string> {
         return Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name!, a.Value!]));
     }

@@ -17,29 +17,28 @@ export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  */
 export const stateVersion = 2;
 
-/** Inputs of the provider, as the engine passes them (secrets already unwrapped). */
-export interface CognitoUserInputs {
+/** What inputs and outputs share: the user and the state the provider keeps it in. */
+interface UserFields {
     userPoolId: string;
     username: string;
+    /** Secret. In the outputs too, so that the next diff can see a rotation. */
     password: string;
+    /** In the outputs: the managed attributes (those named in the inputs), as last written or read. */
     attributes: Record<string, string>;
     enabled: boolean;
     groups: string[];
+}
+
+/** Inputs of the provider, as the engine passes them (secrets already unwrapped). */
+export interface CognitoUserInputs extends UserFields {
     /** Rules of the pool's password policy, checked at preview. */
     passwordPolicy: PasswordRules;
     /** Manage a user that already exists instead of failing with "already exists". */
     adoptExisting: boolean;
 }
 
-/** What the provider stores. `password` stays (a secret) so that the next diff can see a rotation. */
-export interface CognitoUserOutputs {
-    userPoolId: string;
-    username: string;
-    password: string;
-    /** The managed attributes (those named in the inputs), as last written or read. */
-    attributes: Record<string, string>;
-    enabled: boolean;
-    groups: string[];
+/** What the provider stores. */
+export interface CognitoUserOutputs extends UserFields {
     /** The user's immutable `sub` attribute. */
     sub: string;
     /** Cognito's UserStatus; CONFIRMED after every create and update. */

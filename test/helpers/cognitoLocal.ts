@@ -4,7 +4,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import {
-    CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand,
+    CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand, ListUsersCommand, UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { dropSharedClients } from "../../providers/cognitoUser/client";
 
@@ -137,4 +137,35 @@ export async function createPoolWithClient(local: CognitoLocal, name = "test-poo
         ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     }));
     return { userPoolId, clientId: appClient.UserPoolClient!.ClientId! };
+}
+
+/** Every user of a pool, read directly from the emulator, all pages. */
+export async function listUsers(local: CognitoLocal, userPoolId: string): Promise<UserType[]> {
+    const users: UserType[] = [];
+    let PaginationToken: string | undefined;
+    do {
+        const page = await local.client.send(new ListUsersCommand({ UserPoolId: userPoolId, PaginationToken }));
+        users.push(...(page.Users ?? []));
+        PaginationToken = page.PaginationToken;
+    } while (PaginationToken);
+    return users;
+}
+
+/**
+ * Signs a user in with USER_PASSWORD_AUTH. False only for a refused password (cognito-local answers
+ * a wrong one with InvalidPasswordException, Cognito with NotAuthorizedException); any other error,
+ * a missing user included, throws, so "the old password no longer works" cannot pass for a user
+ * that is gone. The error names the user, never the password.
+ */
+export async function signIn(local: CognitoLocal, clientId: string, username: string, password: string): Promise<boolean> {
+    try {
+        const result = await local.client.send(new InitiateAuthCommand({
+            AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password },
+        }));
+        return Boolean(result.AuthenticationResult?.AccessToken);
+    } catch (err) {
+        const name = (err as Error)?.name;
+        if (name === "NotAuthorizedException" || name === "InvalidPasswordException") return false;
+        throw new Error(`sign-in of ${username} failed unexpectedly: ${name}`);
+    }
 }
