@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CognitoAuth, CognitoAuthArgs, keyedMap, usersOutput, validateArgs } from "./components/cognitoAuth";
 import { hasKey, settings } from "./components/settings";
 import { userPoolIdProblem, userPoolRegion } from "./providers/rules";
+import { configKeyIsSecret } from "./lib/pulumiInternals";
 
 // Reads the stack config (README: "Configuration"), validates all of it before any resource is
 // declared, builds the CognitoAuth component and exports its ids. Never exports a password.
@@ -81,11 +82,9 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
     } catch {
         passwords = undefined;
     }
-    // The engine tells the program which keys are secret (the SDK keeps that list internally);
-    // refuse passwords stored in plain text. Without the list (an older CLI), this check is skipped.
-    const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { config: Record<string, string | undefined> } };
-    const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
-    if (getStore().config["PULUMI_CONFIG_SECRET_KEYS"] && !isConfigSecret(key)) {
+    // The engine tells the program which keys are secret; refuse passwords stored in plain text.
+    // Without that list (an older CLI), this check is skipped.
+    if (configKeyIsSecret(key) === false) {
         problems.push(`${key}: is stored in plain text; remove it and set each password with pulumi config set --secret --path 'passwords.<username>' '<password>'`);
     }
     if (typeof passwords !== "object" || passwords === null || Array.isArray(passwords)) {

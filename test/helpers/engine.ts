@@ -13,7 +13,7 @@ import * as path from "path";
 export const projectRoot = path.resolve(__dirname, "..", "..");
 const builtCli = path.join(projectRoot, ".pulumi-cli", "bin", "pulumi");
 /** What the program needs; copied into each temp project. */
-const programFiles = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "providers"];
+const programFiles = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "lib", "components", "providers"];
 
 /** The CLI to use, or why there is none. */
 export function findPulumi(): { cli?: string; reason?: string } {

@@ -2,8 +2,8 @@ import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
-const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+import { dynamicProviderHostScript, providerProtocol } from "../../lib/pulumiInternals";
+const { messages: provproto, service: provrpc } = providerProtocol();
 
 // Drives the SDK's own dynamic-provider host (the process `pulumi up` starts for dynamic
 // resources) over gRPC, as the engine does: Configure first; Check(olds = old inputs, news);
@@ -11,7 +11,7 @@ const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 // acceptSecrets=false). The `__provider` property carries the serialized provider text.
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
-const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
+const hostScript = dynamicProviderHostScript();
 export const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 
 export type Props = Record<string, any>;
