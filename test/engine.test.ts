@@ -222,8 +222,11 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         // Those are refused (never taken over silently), with the cause and the fix in the error.
         const refused = await project.run(["up", "--yes", "--skip-preview"]);
         expectNoPassword(refused.output, "up after the interruption");
-        expect(refused.code).to.not.equal(0);
-        expect(refused.output).to.include(`Cognito user "${orphans[0]}" already exists`).and.include("interrupted")
+        expect(refused.code, refused.output.slice(-4000)).to.not.equal(0);
+        // The engine stops scheduling at the first failure, so not every orphan need be named.
+        const named = orphans.filter((name) => refused.output.includes(`Cognito user "${name}" already exists`));
+        expect(named.length, refused.output.slice(-4000)).to.be.above(0);
+        expect(refused.output).to.include("interrupted")
             .and.include("pulumi config set cognito-auth:adoptExistingUsers true");
 
         await project.ok(["config", "set", "adoptExistingUsers", "true"]);

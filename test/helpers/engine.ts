@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { findPulumi, offlineEnv, projectRoot } from "../../scripts/pulumiCli";
 
 // Runs the real Pulumi CLI (`pulumi` on PATH, else the one `npm run install:pulumi` built into
 // .pulumi-cli/bin) on a copy of this project, offline: a file backend and PULUMI_HOME in a temp
@@ -10,18 +11,10 @@ import * as path from "path";
 // sources and links node_modules, so the engine runs the real index.ts and the real provider
 // (the loader resolves to this project's providers/) while stack files stay out of the repo.
 
-export const projectRoot = path.resolve(__dirname, "..", "..");
-const builtCli = path.join(projectRoot, ".pulumi-cli", "bin", "pulumi");
 /** What the program needs; copied into each temp project. */
 const programFiles = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "lib", "components", "providers"];
 
-/** The CLI to use, or why there is none. */
-export function findPulumi(): { cli?: string; reason?: string } {
-    const onPath = spawnSync("pulumi", ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-    if (onPath.status === 0) return { cli: "pulumi" };
-    if (fs.existsSync(builtCli)) return { cli: builtCli };
-    return { reason: "no `pulumi` on PATH and none built in .pulumi-cli/bin (run `npm run install:pulumi`, which needs Go)" };
-}
+export { findPulumi };
 
 export interface CommandResult {
     code: number | null;
@@ -56,25 +49,17 @@ export async function createEngineProject(cli: string, env: Record<string, strin
     fs.mkdirSync(project);
     for (const name of programFiles) fs.cpSync(path.join(projectRoot, name), path.join(project, name), { recursive: true });
     fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(project, "node_modules"), "dir");
-    const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PULUMI_")) as [string, string][]);
-    const fullEnv: Record<string, string> = {
-        ...baseEnv,
-        PATH: `${path.dirname(cli === "pulumi" ? "pulumi" : cli)}${path.delimiter}${process.env.PATH ?? ""}`,
-        PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-        PULUMI_HOME: path.join(dir, "home"),
-        PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(12).toString("hex"),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-        NO_COLOR: "1",
-        ...env,
-    };
+    const fullEnv = offlineEnv(cli, {
+        stateDir: path.join(dir, "state"),
+        homeDir: path.join(dir, "home"),
+        passphrase: crypto.randomBytes(12).toString("hex"),
+        extra: env,
+    });
     fs.mkdirSync(path.join(dir, "state"));
     const stack = `engine-${crypto.randomBytes(3).toString("hex")}`;
-    const command = cli === "pulumi" ? "pulumi" : cli;
 
     const run = (args: string[], options: { input?: string; timeoutMs?: number } = {}) => new Promise<CommandResult>((resolve, reject) => {
-        const child = spawn(command, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(cli, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "", stderr = "", output = "";
         child.stdout!.on("data", (c) => { stdout += c; output += c; });
         child.stderr!.on("data", (c) => { stderr += c; output += c; });
@@ -94,7 +79,7 @@ export async function createEngineProject(cli: string, env: Record<string, strin
             return result;
         },
         // Its own process group, so that a test can kill the CLI with every process it started.
-        start: (args) => spawn(command, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true }),
+        start: (args) => spawn(cli, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true }),
         stateFiles() {
             const found: string[] = [];
             const walk = (d: string) => {
