@@ -1,0 +1,64 @@
+// Mutation testing with StrykerJS: `npm run mutate` (not part of `npm test`). README: "Mutation testing".
+// @ts-check
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+    // Product code only: the program, the component, the user provider and its rules, the verify script.
+    // Not the loader (JavaScript, providers/cognitoUser/loader) and not its type declaration.
+    mutate: [
+        "index.ts",
+        "components/**/*.ts",
+        "providers/**/*.ts",
+        "!providers/**/*.d.ts",
+        "scripts/verify.ts",
+        "scripts/verify/**/*.ts",
+    ],
+    testRunner: "mocha",
+    // Only the tests that cover a mutant run against it.
+    coverageAnalysis: "perTest",
+    mochaOptions: {
+        // Not .mocharc.json: its spec is every test file. The same requires as there.
+        "no-config": true,
+        require: ["ts-node/register/transpile-only", "test/helpers/setup.ts"],
+        // Tests that call the product code in this process, where Stryker's mutants are active.
+        // Left out:
+        // - test/engine.test.ts, test/local.test.ts: the real pulumi CLI and emulator processes (minutes).
+        // - test/host.test.ts, test/faults.test.ts: they run the provider in the SDK's dynamic-provider
+        //   host, which loads it through node_modules/@cognito-auth/user-provider-loader. The sandbox
+        //   links node_modules to the original checkout, and the loader finds the implementation from
+        //   its own real path, so those hosts run the original, unmutated provider: any kill there
+        //   would be a false one. (Mutants are active only in the test runner's own process.)
+        // - test/workflows.test.ts, test/pulumiInternals.test.ts: no code in the mutated scope.
+        // Fastest first: a static mutant (in code that runs when a module loads, such as a constant
+        // table) runs every test until the first failure, in a fresh process.
+        spec: [
+            "test/rules.test.ts",
+            "test/provider.plan.test.ts",
+            "test/provider.unit.test.ts",
+            "test/verify.checks.test.ts",
+            "test/program.test.ts",
+            "test/provider.integration.test.ts",
+            "test/verify.signin.test.ts",
+            "test/verify.cli.test.ts",
+            "test/provider.retry.test.ts",
+        ],
+        // Minus one load test (hundreds of throttled creates, ~50 s of real backoff) that would run
+        // for every surviving create-path mutant; the other retry tests cover the same code paths.
+        grep: "^(?!.*converges when many users are created at once)",
+    },
+    checkers: ["typescript"],
+    tsconfigFile: "tsconfig.json",
+    // Tests wait on real timers (SDK retry backoff, emulator start-up): room for a busy 2-core machine.
+    timeoutMS: 15000,
+    concurrency: 2,
+    reporters: ["clear-text", "progress", "html", "json"],
+    htmlReporter: { fileName: "reports/mutation/mutation.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+    // Not needed to run the tests; the CLI build alone is ~180 MB.
+    ignorePatterns: [".pulumi-cli", "scratch", ".local", ".cognito", "bench/results.json.tmp"],
+    tempDirName: ".stryker-tmp",
+    // `npm run mutate -- --incremental` reuses the results of mutants whose code and tests did not
+    // change since the last run (reports/stryker-incremental.json); `--force` re-tests everything.
+    incrementalFile: "reports/stryker-incremental.json",
+    thresholds: { high: 90, low: 85, break: null },
+};
