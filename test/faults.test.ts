@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { AdminGetUserCommand, InitiateAuthCommand, ListUsersCommand, UserType } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./helpers/cognitoLocal";
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoLocal, createPoolWithClient, listUsers, signIn, startCognitoLocal } from "./helpers/cognitoLocal";
 import { FaultProxy, describeCounts, startFaultProxy } from "./helpers/faultProxy";
 import { runProgram, plain } from "./helpers/program";
 import { ProviderHost, Props, userUrn } from "./helpers/providerHost";
@@ -46,16 +46,13 @@ async function createThroughHost(host: ProviderHost, inputs: Props): Promise<{ i
     return host.create(urn, checked.inputs);
 }
 
-/** All users of a pool, read directly from cognito-local (not through the proxy). */
-async function listAllUsers(local: CognitoLocal, userPoolId: string): Promise<UserType[]> {
-    const users: UserType[] = [];
-    let PaginationToken: string | undefined;
-    do {
-        const page = await local.client.send(new ListUsersCommand({ UserPoolId: userPoolId, PaginationToken }));
-        users.push(...(page.Users ?? []));
-        PaginationToken = page.PaginationToken;
-    } while (PaginationToken);
-    return users;
+/** Polls `condition` every 10 ms until it holds; fails after `ms`, naming what it waited for. */
+async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    }
 }
 
 /** gRPC error text as the engine shows it; the password is masked should it ever appear. */
@@ -104,7 +101,7 @@ describe("fault injection through the provider host", function () {
                 expect(r.value.props.adopted, `${names[i]} is our own create, not an adoption`).to.equal(false);
             }
 
-            const users = await listAllUsers(local, userPoolId);
+            const users = await listUsers(local, userPoolId);
             const listed = users.map((u) => u.Username!);
             const duplicates = listed.filter((name, i) => listed.indexOf(name) !== i);
             const missing = names.filter((name) => !listed.includes(name));
@@ -128,11 +125,14 @@ describe("fault injection through the provider host", function () {
         }
     });
 
-    it("a host killed mid-batch: the re-run creates each user once or fails clearly with 'already exists', never half-made", async () => {
+    it("a host killed between AdminCreateUser and AdminSetUserPassword: the re-run creates each user once or fails clearly with 'already exists', never half-made", async () => {
         const { userPoolId, clientId } = await createPoolWithClient(local, "kill-pool");
-        // No faults here, only latency, so that the kill lands between AdminCreateUser and
-        // AdminSetUserPassword for several users (half-made: FORCE_CHANGE_PASSWORD).
-        const proxy = await startFaultProxy({ upstreamPort: local.port, faultRate: 0, delayMs: 15 });
+        // No faults here. The proxy lets the first 40 password steps through and then parks the
+        // next ones, so every one of the 10 workers stops with its user made (FORCE_CHANGE_PASSWORD)
+        // and its password step not yet sent: the window a kill must not turn into a silent success.
+        const confirmedFirst = 40;
+        const inFlightLimit = 10;
+        const proxy = await startFaultProxy({ upstreamPort: local.port, hold: { operations: ["AdminSetUserPassword"], after: confirmedFirst } });
         const env = { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy.endpoint };
         const names = Array.from({ length: 150 }, (_, i) => `kill-user-${String(i).padStart(3, "0")}`);
         const first = await ProviderHost.start(env);
@@ -140,19 +140,28 @@ describe("fault injection through the provider host", function () {
         let third: ProviderHost | undefined;
         try {
             await first.configure({ "aws:region": "us-east-1" });
-            let startedCount = 0;
-            let killed: Promise<void> | undefined;
-            const firstRun = await pool(names, 10, async (name) => {
+            let killed = false;
+            const firstRunDone = pool(names, inFlightLimit, async (name) => {
                 if (killed) throw new Error("not started: host was killed");
-                if (++startedCount === 50) killed = first.kill();
                 return createThroughHost(first, inputsFor(template, userPoolId, name));
             });
-            await killed;
-            // Requests the proxy still held (its added latency) reach cognito-local a moment later.
-            await new Promise((resolve) => setTimeout(resolve, 300));
+            // Every worker waits on a parked password step: kill the host there.
+            await waitFor(() => proxy.held().length === inFlightLimit, 60_000, `${inFlightLimit} parked AdminSetUserPassword requests`);
+            const parked = proxy.held().map((request) => String(request.body?.Username)).sort();
+            killed = true;
+            await first.kill();
+            // The killed host's password steps never reach cognito-local, and nothing else is on its way there.
+            proxy.dropHeld();
+            const firstRun = await firstRunDone;
+            await proxy.whenIdle();
             const firstOk = firstRun.filter((r) => r.ok).length;
-            const before = new Map((await listAllUsers(local, userPoolId)).map((u) => [u.Username!, u.UserStatus!]));
-            const halfMade = [...before].filter(([, status]) => status !== "CONFIRMED").map(([name]) => name);
+            expect(firstOk, "creates answered before the kill").to.equal(confirmedFirst);
+            const before = new Map((await listUsers(local, userPoolId)).map((u) => [u.Username!, u.UserStatus!]));
+            const halfMade = [...before].filter(([, status]) => status !== "CONFIRMED").map(([name]) => name).sort();
+            expect(halfMade, "half-made users: exactly those whose password step was parked").to.deep.equal(parked);
+            expect(halfMade).to.have.lengthOf(inFlightLimit);
+            expect(halfMade.map((name) => before.get(name))).to.deep.equal(Array(inFlightLimit).fill("FORCE_CHANGE_PASSWORD"));
+            expect(before.size, "users in the pool after the kill").to.equal(confirmedFirst + inFlightLimit);
 
             // The same batch again on a new host, adoption off (adoptExisting false from the program).
             await second.configure({ "aws:region": "us-east-1" });
@@ -168,29 +177,29 @@ describe("fault injection through the provider host", function () {
             });
             const existedBefore = (name: string) => before.has(name);
             console.log(`      first host: ${firstOk} creates answered before SIGKILL; ${before.size} users in the pool after the kill, `
-                + `${halfMade.length} half-made (${halfMade.join(", ") || "none"})`);
+                + `${halfMade.length} half-made (${halfMade.join(", ")})`);
             console.log(`      re-run: created ${created.length} (${created[0]} .. ${created[created.length - 1]}); `
                 + `"already exists" ${alreadyExists.length}: ${alreadyExists.map((n) => `${n}${before.get(n) === "CONFIRMED" ? "" : "(half-made)"}`).join(", ")}`);
             expect(otherErrors, "unexpected errors").to.deep.equal([]);
             // Exactly the users the killed host touched are reported as existing; the rest are made now.
             expect(alreadyExists).to.deep.equal(names.filter(existedBefore));
             expect(created).to.deep.equal(names.filter((n) => !existedBefore(n)));
-            expect(alreadyExists.length, "the kill left users behind").to.be.greaterThan(0);
+            expect(alreadyExists.length, "the kill left users behind").to.equal(confirmedFirst + inFlightLimit);
+            // The error says which users the interrupted run left without a password.
+            const halfMadeNote = (name: string) => /no permanent password yet/.test(errorText((rerun[names.indexOf(name)] as { error: unknown }).error));
+            expect(alreadyExists.filter(halfMadeNote), "errors that name a half-made user").to.deep.equal(halfMade);
 
-            const after = await listAllUsers(local, userPoolId);
+            const after = await listUsers(local, userPoolId);
             const listed = after.map((u) => u.Username!);
             expect(listed.filter((n, i) => listed.indexOf(n) !== i), "duplicates").to.deep.equal([]);
             const status = new Map(after.map((u) => [u.Username!, u.UserStatus!]));
             // Every success is a complete user: never a silent half-made success.
             expect(created.filter((n) => status.get(n) !== "CONFIRMED"), "created but not CONFIRMED").to.deep.equal([]);
             for (const name of [created[0], created[created.length - 1]]) {
-                const auth = await local.client.send(new InitiateAuthCommand({
-                    ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: name, PASSWORD: password },
-                }));
-                expect(auth.AuthenticationResult?.AccessToken, `${name} signs in`).to.be.a("string");
+                expect(await signIn(local, clientId, name, password), `${name} signs in`).to.equal(true);
             }
             // Half-made users stay as they were: the re-run without adoption did not touch them.
-            expect(halfMade.filter((n) => status.get(n) !== before.get(n)), "half-made users changed").to.deep.equal([]);
+            expect(halfMade.filter((n) => status.get(n) !== "FORCE_CHANGE_PASSWORD"), "half-made users changed").to.deep.equal([]);
 
             // "Already exists" users, re-run with adoption on, converge to CONFIRMED.
             third = await ProviderHost.start(env);
@@ -199,9 +208,11 @@ describe("fault injection through the provider host", function () {
             const adoptFailed = adopt.map((r, i) => (r.ok ? undefined : `${alreadyExists[i]}: ${errorText(r.error)}`)).filter(Boolean);
             expect(adoptFailed, "adoption errors").to.deep.equal([]);
             adopt.forEach((r) => { if (r.ok) expect(r.value.props.adopted).to.equal(true); });
-            const final = await listAllUsers(local, userPoolId);
+            const final = await listUsers(local, userPoolId);
             expect(final.length).to.equal(names.length);
             expect(final.filter((u) => u.UserStatus !== "CONFIRMED").map((u) => u.Username), "not CONFIRMED at the end").to.deep.equal([]);
+            // A formerly half-made user now signs in with the configured password.
+            expect(await signIn(local, clientId, halfMade[0], password), `${halfMade[0]} signs in after adoption`).to.equal(true);
             for (const h of [first, second, third]) expect(h.stderr.includes(password), "host stderr holds a password").to.equal(false);
         } finally {
             await Promise.all([first.kill(), second.kill(), third?.kill()]);

@@ -26,6 +26,28 @@ export interface FaultProxyOptions {
     delayMs?: number;
     /** Largest request body accepted, in bytes. @default 1 MiB */
     maxBodyBytes?: number;
+    /**
+     * Operations answered, without reaching the upstream, with HTTP 400 InvalidPasswordException
+     * whose message quotes the request: its body as received (JSON, so a password in it is
+     * JSON-escaped) and each of its string values as they are. A service that echoes its input is
+     * the worst case for redaction; neither Cognito's usual answers nor cognito-local do it.
+     * @default none
+     */
+    echoOperations?: string[];
+    /**
+     * Requests of these operations are parked after the first `after` of them were forwarded: they
+     * neither reach the upstream nor get an answer until `releaseHeld()` (forwarded then) or
+     * `dropHeld()` (their connections closed, never forwarded). To stop a client at a known step.
+     * @default none
+     */
+    hold?: { operations: string[]; after?: number };
+}
+
+/** A request parked by `hold`. */
+export interface HeldRequest {
+    operation: string;
+    /** The request body, parsed (undefined when it is not JSON). */
+    body: any;
 }
 
 export interface FaultCounts {
@@ -35,6 +57,8 @@ export interface FaultCounts {
     byKind: Record<FaultKind, number>;
     /** Faults per operation (X-Amz-Target without the service prefix). */
     byOperation: Record<string, number>;
+    /** Requests answered with an echo of themselves (`echoOperations`). */
+    echoed: number;
 }
 
 export interface FaultProxy {
@@ -43,6 +67,16 @@ export interface FaultProxy {
     counts: FaultCounts;
     /** Changes the share of faulty requests from now on (e.g. 0 to quiesce). */
     setFaultRate(rate: number): void;
+    /** The requests parked by `hold` right now, in arrival order. */
+    held(): HeldRequest[];
+    /** Forwards the parked requests (and stops holding). */
+    releaseHeld(): void;
+    /** Closes the connections of the parked requests without forwarding them (and stops holding). */
+    dropHeld(): void;
+    /** Requests received and not yet answered, dropped or parked: on their way to or from the upstream. */
+    inFlight(): number;
+    /** Resolves once no request is in flight (parked ones do not count). */
+    whenIdle(): Promise<void>;
     close(): Promise<void>;
 }
 
@@ -70,6 +104,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         requests: 0, forwarded: 0, faults: 0,
         byKind: Object.fromEntries(faultKinds.map((k) => [k, 0])) as Record<FaultKind, number>,
         byOperation: {},
+        echoed: 0,
+    };
+    const echoOperations = options.echoOperations ?? [];
+    const holdOperations = options.hold?.operations ?? [];
+    const holdAfter = options.hold?.after ?? 0;
+    let holding = holdOperations.length > 0;
+    /** Requests of the held operations that were forwarded. */
+    let passedHold = 0;
+    const parked: { request: HeldRequest; release: () => void; drop: () => void }[] = [];
+    let inFlight = 0;
+    const idleWaiters: (() => void)[] = [];
+    const settled = () => {
+        inFlight--;
+        if (inFlight === 0) for (const resolve of idleWaiters.splice(0)) resolve();
     };
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     const sockets = new Set<net.Socket>();
@@ -126,8 +174,46 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         timers.add(timer);
     });
 
+    /** The answer of `echoOperations`: the request quoted back, as text and value by value. */
+    const echo = (res: http.ServerResponse, body: Buffer) => {
+        counts.echoed++;
+        const text = body.toString("utf8");
+        let values: string[] = [];
+        try {
+            values = Object.values(JSON.parse(text) as Record<string, unknown>).filter((v): v is string => typeof v === "string");
+        } catch { /* not JSON: the text alone */ }
+        sendError(res, 400, "InvalidPasswordException", `Request rejected: ${text}; values: ${values.join(", ")}`);
+    };
+
+    /** Parks the request when `hold` says so; resolves true once released, false when dropped. */
+    const parkIfHeld = (operation: string, body: Buffer, req: http.IncomingMessage): Promise<boolean> | undefined => {
+        if (!holding || closing || !holdOperations.includes(operation)) return undefined;
+        if (passedHold < holdAfter) {
+            passedHold++;
+            return undefined;
+        }
+        let parsed: any;
+        try { parsed = JSON.parse(body.toString("utf8")); } catch { parsed = undefined; }
+        return new Promise<boolean>((resolve) => {
+            parked.push({
+                request: { operation, body: parsed },
+                release: () => resolve(true),
+                drop: () => { req.socket.destroy(); resolve(false); },
+            });
+        });
+    };
+
     const server = http.createServer((req, res) => {
         counts.requests++;
+        // In flight from now until the answer is sent or the connection closes (`settle`, once).
+        let counted = true;
+        inFlight++;
+        const settle = () => {
+            if (!counted) return;
+            counted = false;
+            settled();
+        };
+        res.once("close", settle);
         const chunks: Buffer[] = [];
         let size = 0;
         let tooBig = false;
@@ -143,6 +229,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             const operation = target.slice(target.lastIndexOf(".") + 1) || "unknown";
             const fault = pickFault(operation);
             if (fault) record(fault, operation);
+            if (echoOperations.includes(operation)) return echo(res, Buffer.concat(chunks));
+            const parking = fault ? undefined : parkIfHeld(operation, Buffer.concat(chunks), req);
+            if (parking) {
+                // Parked requests are not in flight: nothing happens to them until the test says so.
+                settle();
+                const released = await parking;
+                if (!released || req.socket.destroyed) return;
+                counted = true;
+                inFlight++;
+            }
             try {
                 switch (fault) {
                     case "throttle": return sendError(res, 400, "TooManyRequestsException", "Rate exceeded");
@@ -182,8 +278,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         endpoint: `http://127.0.0.1:${port}`,
         counts,
         setFaultRate(rate: number) { faultRate = rate; },
+        held: () => parked.map((p) => p.request),
+        releaseHeld() {
+            holding = false;
+            for (const p of parked.splice(0)) p.release();
+        },
+        dropHeld() {
+            holding = false;
+            for (const p of parked.splice(0)) p.drop();
+        },
+        inFlight: () => inFlight,
+        whenIdle: () => inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
         async close() {
             closing = true;
+            for (const p of parked.splice(0)) p.drop();
+            for (const resolve of idleWaiters.splice(0)) resolve();
             for (const timer of timers) clearTimeout(timer);
             timers.clear();
             const closed = new Promise<void>((resolve) => server.close(() => resolve()));
