@@ -7,9 +7,10 @@ import * as path from "path";
 import {
     AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput,
     AdminListGroupsForUserCommand, AdminSetUserPasswordCommand, CreateGroupCommand, DeleteUserPoolCommand,
-    InitiateAuthCommand, ListUsersCommand,
+    ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./helpers/cognitoLocal";
+import * as grpc from "@grpc/grpc-js";
+import { CognitoLocal, createPoolWithClient, signIn as signInAs, startCognitoLocal } from "./helpers/cognitoLocal";
 import { startFaultProxy } from "./helpers/faultProxy";
 import { HostError, ProviderHost, Props, userUrn, withHost } from "./helpers/providerHost";
 import { ProgramRun, isSecretValue, plain, runProgram } from "./helpers/program";
@@ -76,11 +77,20 @@ function errorText(err: HostError): string {
         .map(([key, value]) => `${key}=${Buffer.isBuffer(value) ? value.toString("latin1") : String(value)}`) : [];
     return [err.message, err.details ?? "", err.stack ?? "", ...metadata].join("\n");
 }
+/**
+ * Expects a host call to fail as the engine sees a provider error: a gRPC status UNKNOWN with the
+ * provider's message in its details. Anything else (a failed assertion, a host that is not
+ * reachable, a timeout) is not the expected failure and is rethrown.
+ */
 async function expectHostError(call: Promise<unknown>, what: string): Promise<HostError> {
     try {
         await call;
     } catch (err) {
-        return err as HostError;
+        const hostError = err as HostError;
+        if (hostError?.code !== grpc.status.UNKNOWN || typeof hostError.details !== "string") {
+            throw new Error(`${what} failed, but not with a provider error (gRPC status ${hostError?.code}): ${hostError?.name}: ${hostError?.message}`);
+        }
+        return hostError;
     }
     throw new Error(`${what} should have failed`);
 }
@@ -165,17 +175,9 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
         };
     }
 
-    async function signIn(clientId: string, username: string, password: string): Promise<boolean> {
-        try {
-            const result = await local.client.send(new InitiateAuthCommand({
-                AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password },
-            }));
-            return Boolean(result.AuthenticationResult?.AccessToken);
-        } catch (err: any) {
-            // cognito-local answers a wrong password with InvalidPasswordException (real Cognito: NotAuthorized).
-            if (["NotAuthorizedException", "InvalidPasswordException", "UserNotFoundException"].includes(err?.name)) return false;
-            throw new Error(redact(`sign-in failed unexpectedly: ${err?.name}: ${err?.message}`));
-        }
+    /** True when the user signs in, false when the password is refused; throws for anything else, a missing user included. */
+    function signIn(clientId: string, username: string, password: string): Promise<boolean> {
+        return signInAs(local, clientId, username, password);
     }
 
     function getUser(userPoolId: string, username: string): Promise<AdminGetUserCommandOutput> {
