@@ -181,12 +181,23 @@ describe("program (mocked runtime)", function () {
     });
 
     describe("app client", function () {
-        it("allows USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, belongs to the pool and has no secret by default", async function () {
+        it("allows exactly password, SRP and refresh-token sign-in, hides whether a user exists, revokes tokens, belongs to the pool and has no secret by default", async function () {
             const run = await runProgram(twoUsers());
             const client = run.one(types.client);
-            expect(client.inputs.explicitAuthFlows).to.include.members(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
-            expect(client.inputs.generateSecret).to.equal(false);
-            expect(client.inputs.userPoolId).to.equal(run.one(types.pool).id);
+            // Every input, exactly: an extra auth flow (ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_CUSTOM_AUTH),
+            // user-existence errors (LEGACY lets anyone enumerate users) or no token revocation is a hole.
+            expect(client.inputs).to.deep.equal({
+                name: `${projectName}-dev-client`,
+                userPoolId: run.one(types.pool).id,
+                generateSecret: false,
+                explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                preventUserExistenceErrors: "ENABLED",
+                enableTokenRevocation: true,
+                accessTokenValidity: 60,
+                idTokenValidity: 60,
+                refreshTokenValidity: 30,
+                tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+            });
             expect(run.outputs.userPoolClientId).to.equal(client.id);
             expect(run.outputs.clientSecret).to.equal(undefined);
             expect(run.secretOutputs).to.not.include("clientSecret");
@@ -305,17 +316,37 @@ describe("program (mocked runtime)", function () {
     describe("user pool", function () {
         it("has secure defaults", async function () {
             const run = await runProgram(twoUsers());
-            const pool = run.one(types.pool).inputs;
-            expect(pool.usernameConfiguration).to.deep.equal({ caseSensitive: false });
-            expect(pool.passwordPolicy).to.include({
-                minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true,
+            // Every input, exactly: a setting dropped or weakened (self sign-up, a changed email taking
+            // effect unverified, a longer-lived temporary password...) fails here.
+            expect(run.one(types.pool).inputs).to.deep.equal({
+                name: `${projectName}-dev`,
+                usernameConfiguration: { caseSensitive: false },
+                passwordPolicy: {
+                    minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true,
+                    temporaryPasswordValidityDays: 7,
+                },
+                mfaConfiguration: "OPTIONAL",
+                softwareTokenMfaConfiguration: { enabled: true },
+                autoVerifiedAttributes: ["email"],
+                userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
+                accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+                adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+                deletionProtection: "ACTIVE",
+                schemas: [],
             });
-            expect(pool.mfaConfiguration).to.equal("OPTIONAL");
-            expect(pool.softwareTokenMfaConfiguration).to.deep.equal({ enabled: true });
-            expect(pool.deletionProtection).to.equal("ACTIVE");
-            expect(pool.accountRecoverySetting).to.deep.equal({ recoveryMechanisms: [{ name: "verified_email", priority: 1 }] });
-            expect(pool.autoVerifiedAttributes).to.deep.equal(["email"]);
-            expect(pool.adminCreateUserConfig).to.include({ allowAdminCreateUserOnly: true });
+        });
+
+        it("takes temporaryPasswordValidityDays from config, 0 to 365", async function () {
+            const run = await runProgram(twoUsers({ passwordPolicy: { temporaryPasswordValidityDays: 1 } }));
+            expect(run.one(types.pool).inputs.passwordPolicy.temporaryPasswordValidityDays).to.equal(1);
+            for (const days of [0, 365]) {
+                const edge = await runProgram(twoUsers({ passwordPolicy: { temporaryPasswordValidityDays: days } }));
+                expect(edge.one(types.pool).inputs.passwordPolicy.temporaryPasswordValidityDays).to.equal(days);
+            }
+            for (const days of [-1, 366, 1.5]) {
+                const error = await programError(twoUsers({ passwordPolicy: { temporaryPasswordValidityDays: days } }));
+                expect(error.message).to.include("cognito-auth:passwordPolicy.temporaryPasswordValidityDays: must be a whole number from 0 to 365");
+            }
         });
 
         it("mfa OFF turns MFA and the TOTP factor off", async function () {
@@ -347,6 +378,61 @@ describe("program (mocked runtime)", function () {
             expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({
                 minimumLength: 8, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false,
             });
+            // The classes left on are still checked.
+            const error = await programError({
+                users: { alice: { email: "alice@example.com" } },
+                passwords: { alice: "UPPERCASEONLY" },
+                passwordPolicy: { minimumLength: 8, requireUppercase: false, requireNumbers: false, requireSymbols: false },
+            });
+            expect(error.message).to.match(/cognito-auth:passwords\.alice: password must contain a lowercase letter/);
+            expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
+        });
+
+        it("a stricter passwordPolicy refuses passwords the default policy accepts", async function () {
+            // passwords.alice meets the default policy (12 characters, four classes): 19 characters.
+            const longer = await programError(twoUsers({ passwordPolicy: { minimumLength: 20 } }));
+            expect(longer.message).to.match(/^  - cognito-auth:passwords\.alice: password must be at least 20 characters long$/m);
+            expect(longer.message).to.match(/^  - cognito-auth:passwords\.bob: password must be at least 20 characters long$/m);
+            expectNoPassword(longer.message);
+            const accepted = await runProgram({ ...twoUsers({ passwordPolicy: { minimumLength: 17 } }) });
+            expect(accepted.one(types.pool).inputs.passwordPolicy.minimumLength).to.equal(17);
+
+            // With the classes off by default in a policy, turning one on refuses a password without it.
+            const lax = { minimumLength: 8, requireLowercase: false, requireUppercase: false, requireNumbers: false, requireSymbols: false };
+            const config = (password: string, policy: Record<string, unknown>) => ({
+                users: { alice: { email: "alice@example.com" } }, passwords: { alice: password }, passwordPolicy: { ...lax, ...policy },
+            });
+            const cases: [Record<string, unknown>, string, string, RegExp][] = [
+                [{ requireLowercase: true }, "NOLOWERCASE", "NOLOWERCASe", /must contain a lowercase letter/],
+                [{ requireUppercase: true }, "nouppercase", "nouppercasE", /must contain an uppercase letter/],
+                [{ requireNumbers: true }, "nonumbers", "nonumbers1", /must contain a number/],
+                [{ requireSymbols: true }, "nosymbols", "no symbols", /must contain a symbol/],
+            ];
+            for (const [policy, refused, fine, pattern] of cases) {
+                const error = await programError(config(refused, policy));
+                expect(error.message, JSON.stringify(policy)).to.match(pattern);
+                expect(error.message.split("\n"), `${JSON.stringify(policy)}: one problem only`).to.have.lengthOf(2);
+                expectNoPassword(error.message, [refused]);
+                const run = await runProgram(config(fine, policy));
+                expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({ ...lax, ...policy });
+                expect((await runProgram(config(refused, {}))).byType(types.user), "the same password without the rule").to.have.lengthOf(1);
+            }
+        });
+
+        it("minimumLength is 6 to 99, as in Cognito", async function () {
+            const longest = `Aa1#${"x".repeat(95)}`;
+            const run = await runProgram({ users: { alice: { email: "alice@example.com" } }, passwords: { alice: longest }, passwordPolicy: { minimumLength: 99 } });
+            expect(run.one(types.pool).inputs.passwordPolicy.minimumLength).to.equal(99);
+            expect(run.one(types.user).inputs.passwordPolicy.minimumLength).to.equal(99);
+            const shortest = await runProgram({
+                users: { alice: { email: "alice@example.com" } }, passwords: { alice: "Aa1#xy" },
+                passwordPolicy: { minimumLength: 6 },
+            });
+            expect(shortest.one(types.pool).inputs.passwordPolicy.minimumLength).to.equal(6);
+            for (const minimumLength of [5, 100, 12.5, "12"]) {
+                const error = await programError(twoUsers({ passwordPolicy: { minimumLength } }));
+                expect(error.message, String(minimumLength)).to.include("\n  - cognito-auth:passwordPolicy.minimumLength: must be a whole number from 6 to 99");
+            }
         });
 
         it("declares customAttributes in the schema and lets users set them", async function () {
@@ -391,6 +477,27 @@ describe("program (mocked runtime)", function () {
             const byName = Object.fromEntries(run.byType(types.user).map((u) => [u.inputs.username, u.inputs]));
             expect(byName.alice.groups).to.deep.equal(["admins", "staff"]);
             expect(byName.bob.groups).to.deep.equal(["staff"]);
+        });
+
+        it("declares each user after the groups it joins (dependsOn), in a created and in an existing pool", async function () {
+            for (const config of [twoUsers(), { ...twoUsers(), userPoolId: "ap-northeast-1_AbC123xyz" }]) {
+                const run = await runProgram(config);
+                const groupUrn = (name: string) => run.byType(types.group).find((g) => g.inputs.name === name)!.urn!;
+                const user = (name: string) => run.byType(types.user).find((u) => u.inputs.username === name)!;
+                const groupUrns = run.byType(types.group).map((g) => g.urn);
+                expect(groupUrns, "group URNs recorded").to.have.lengthOf(2).and.not.include(undefined);
+                const groupDependencies = (name: string) => user(name).dependencies!.filter((urn) => groupUrns.includes(urn)).sort();
+                expect(groupDependencies("alice"), "alice (admins, staff)").to.deep.equal([groupUrn("admins"), groupUrn("staff")].sort());
+                expect(groupDependencies("bob"), "bob (staff)").to.deep.equal([groupUrn("staff")]);
+                if (config.userPoolId) {
+                    // The pool id is plain text here, so the groups are all a user depends on.
+                    expect(user("bob").dependencies).to.deep.equal([groupUrn("staff")]);
+                } else {
+                    expect(user("bob").dependencies).to.include(run.one(types.pool).urn);
+                }
+            }
+            const alone = await runProgram({ users: { carol: { email: "carol@example.com" } }, passwords: { carol: passwords.alice }, userPoolId: "ap-northeast-1_AbC123xyz" });
+            expect(alone.one(types.user).dependencies, "no groups, no dependencies").to.deep.equal([]);
         });
 
         it("passes enabled: false and registers no groups when none are configured", async function () {
@@ -495,6 +602,14 @@ describe("program (mocked runtime)", function () {
                 config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: ["arn:aws:s3:::my-bucket"] },
                 expect: [/authenticatedPolicyArns: "arn:aws:s3:::my-bucket" is not an IAM policy ARN/],
             },
+            ...([undefined, false] as const).map((allow) => ({
+                title: `unauthenticatedPolicyArns with allowUnauthenticatedIdentities ${allow === undefined ? "unset" : "false"} (no guest role to attach them to)`,
+                config: {
+                    users: alice, passwords: { alice: passwords.alice }, unauthenticatedPolicyArns: ["arn:aws:iam::123456789012:policy/guest-read"],
+                    ...(allow === undefined ? {} : { allowUnauthenticatedIdentities: allow }),
+                },
+                expect: [/^  - cognito-auth:unauthenticatedPolicyArns: set cognito-auth:allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to$/m],
+            })),
             {
                 title: "usernames that differ only in case",
                 config: { users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } }, passwords: { Alice: passwords.alice, alice: passwords.bob } },

@@ -16,6 +16,11 @@ export interface RecordedResource {
     urn?: string;
     /** The URN of the resource's parent, as the SDK sent it; undefined for the stack's children. */
     parent?: string;
+    /**
+     * URNs the resource depends on, as the SDK sent them to the engine (`dependsOn` and the
+     * resources its inputs come from); the mocks' `newResource` is not given them.
+     */
+    dependencies?: string[];
 }
 
 export interface ProgramRun {
@@ -97,13 +102,16 @@ export async function runProgram(
             throw new Error(`unexpected invoke ${args.token}: the program must not need data sources`);
         },
     }, projectName, options.stack ?? "dev", options.preview ?? false);
-    // The mock monitor does not pass the parent to `newResource`; record it from the request.
+    // The mock monitor does not pass the parent or the dependencies to `newResource`; record them from the request.
     const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any; waitForRPCs(): Promise<void> };
     const monitor = settings.getMonitor();
-    const registered: { type: string; name: string; parent?: string; urn?: string }[] = [];
+    type Registered = { type: string; name: string; parent?: string; urn?: string; dependencies: string[] };
+    const registered: Registered[] = [];
     const originalRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
-        const entry: { type: string; name: string; parent?: string; urn?: string } = { type: req.getType(), name: req.getName(), parent: req.getParent() || undefined };
+        const entry: Registered = {
+            type: req.getType(), name: req.getName(), parent: req.getParent() || undefined, dependencies: req.getDependenciesList(),
+        };
         registered.push(entry);
         return originalRegister(req, (err: any, resp: any) => {
             if (resp) entry.urn = resp.getUrn();
@@ -137,6 +145,7 @@ export async function runProgram(
         if (!entry) continue;
         resource.urn = entry.urn;
         resource.parent = entry.parent;
+        resource.dependencies = entry.dependencies;
         parents.set(resource.name, entry.parent);
     }
     return {
