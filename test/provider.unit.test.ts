@@ -27,6 +27,9 @@ import {
 import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { dropSharedClients } from "../providers/cognitoUser/client";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and shared assertions
@@ -143,6 +146,7 @@ const envKeys = [
     "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
     "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
 ];
 let savedEnv: Record<string, string | undefined> = {};
 
@@ -734,6 +738,54 @@ describe("Cognito user provider (unit)", function () {
                 await provider.delete!(`${POOL}/alice`, outputs());
                 const client = mock.call(0).thisValue as CognitoIdentityProviderClient;
                 expect(await client.config.region()).to.equal("eu-west-1");
+            });
+
+            describe("aws:profile", () => {
+                let dir: string;
+                const profileKey = "AKIDFROMPROFILETEST";
+                before(() => {
+                    // A shared credentials file with one profile, whose keys differ from the environment's.
+                    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-auth-profile-"));
+                    fs.writeFileSync(path.join(dir, "credentials"),
+                        `[cognito-auth-test]\naws_access_key_id = ${profileKey}\naws_secret_access_key = profile-test-secret\n`);
+                    fs.writeFileSync(path.join(dir, "config"), "");
+                    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, "credentials");
+                    process.env.AWS_CONFIG_FILE = path.join(dir, "config");
+                });
+                after(() => {
+                    delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+                    delete process.env.AWS_CONFIG_FILE;
+                    dropSharedClients("");
+                    fs.rmSync(dir, { recursive: true, force: true });
+                });
+                const credentialsOf = async (call: number) => {
+                    const client = mock.call(call).thisValue as CognitoIdentityProviderClient;
+                    return (await client.config.credentials()).accessKeyId;
+                };
+
+                it("signs with the credentials of aws:profile from the stack config, not the environment's", async () => {
+                    await provider.configure!({ config: config({ "aws:region": "eu-west-1", "aws:profile": "cognito-auth-test" }) });
+                    await provider.delete!(`${POOL}/alice`, outputs());
+                    expect(await credentialsOf(0)).to.equal(profileKey);
+
+                    // Another provider in the same process without aws:profile: the environment's credentials,
+                    // not the profile's shared client.
+                    const other = createCognitoUserProvider();
+                    await other.configure!({ config: config({ "aws:region": "eu-west-1" }) });
+                    await other.delete!(`${POOL}/alice`, outputs());
+                    expect(await credentialsOf(1)).to.equal("AKIDUNITTESTDUMMY");
+
+                    // And back: the profile's client is still the one for the profile.
+                    await provider.read!(`${POOL}/alice`, outputs()).catch(() => undefined);
+                    expect(await credentialsOf(2)).to.equal(profileKey);
+                });
+
+                it("a profile that does not exist fails to give credentials instead of falling back to the environment's", async () => {
+                    await provider.configure!({ config: config({ "aws:region": "eu-west-1", "aws:profile": "no-such-profile" }) });
+                    await provider.delete!(`${POOL}/alice`, outputs());
+                    const key = await credentialsOf(0).then((k) => `resolved ${k}`, (e: Error) => `failed: ${e.name}`);
+                    expect(key).to.match(/^failed: /);
+                });
             });
         });
 
