@@ -84,6 +84,19 @@ describe("rules", function () {
             });
         }
 
+        // Cognito's symbols (DESIGN.md 6): each one alone satisfies requireSymbols; a letter, digit
+        // or other character does not.
+        for (const symbol of [..."^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-", " "]) {
+            it(`counts ${symbol === " " ? "an inner space" : symbol} as a symbol`, function () {
+                expect(passwordProblems(`Correct${symbol}Horse9x`, strict)).to.deep.equal([]);
+            });
+        }
+        for (const [what, character] of [["a letter", "q"], ["a digit", "7"], ["an accented letter", "é"], ["a currency sign outside the list (€)", "€"], ["an emoji", emoji]]) {
+            it(`does not count ${what} as a symbol`, function () {
+                expect(passwordProblems(`Correct${character}Horse9x`, strict)).to.deep.equal([`password must contain a symbol, one of ^$*.[]{}()?"!@#%&/\\,><':;|_~\`=+-`]);
+            });
+        }
+
         it("checks only the rules the policy turns on", function () {
             const lax: PasswordRules = { minimumLength: 6, requireLowercase: false, requireUppercase: false, requireNumbers: false, requireSymbols: false };
             expect(passwordProblems("abcdef", lax)).to.deep.equal([]);
@@ -126,7 +139,27 @@ describe("rules", function () {
             { title: "a lone surrogate in an attribute value", user: { username: "alice", attributes: { name: "Al\udc00ice" } }, expect: [["attributes", /lone surrogate/]] },
             { title: "a malformed email", user: { username: "alice", attributes: { email: "alice-at-example" } }, expect: [["attributes", /attribute "email" is not a valid email address/]] },
             { title: "a phone number not in E.164 form", user: { username: "alice", attributes: { phone_number: "03-1234-5678" } }, expect: [["attributes", /E\.164/]] },
+            // E.164 as Cognito takes it: "+" and 4 to 15 digits.
+            ...["+1234", "+81312345678", `+${"9".repeat(15)}`].map((phone) => ({
+                title: `the phone number ${phone}`, user: { username: "alice", attributes: { phone_number: phone } }, expect: [] as [string, RegExp][],
+            })),
+            ...["+123", `+${"9".repeat(16)}`, "81312345678", "+8131234567x", " +81312345678", "+81312345678 "].map((phone) => ({
+                title: `the phone number ${JSON.stringify(phone)}`, user: { username: "alice", attributes: { phone_number: phone } },
+                expect: [["attributes", /^attribute "phone_number" must be in E\.164 form such as \+81312345678$/]] as [string, RegExp][],
+            })),
             { title: "a *_verified value other than true/false", user: { username: "alice", attributes: { email_verified: "yes" } }, expect: [["attributes", /"true" or "false"/]] },
+            ...["email_verified", "phone_number_verified"].flatMap((name) => [
+                ...["true", "false"].map((value) => ({ title: `${name} "${value}"`, user: { username: "alice", attributes: { [name]: value } }, expect: [] as [string, RegExp][] })),
+                ...["TRUE", "1", "", "yes"].map((value) => ({
+                    title: `${name} ${JSON.stringify(value)}`, user: { username: "alice", attributes: { [name]: value } },
+                    expect: [["attributes", new RegExp(`^attribute "${name}" must be "true" or "false"$`)]] as [string, RegExp][],
+                })),
+            ]),
+            { title: "\"yes\" in an attribute whose name does not end in _verified", user: { username: "alice", attributes: { nickname: "yes" } }, expect: [] },
+            { title: "2048 ASCII characters as an attribute value", user: { username: "alice", attributes: { name: "n".repeat(2048) } }, expect: [] },
+            { title: "2049 ASCII characters as an attribute value", user: { username: "alice", attributes: { name: "n".repeat(2049) } }, expect: [["attributes", /^attribute "name" must be at most 2048 characters long$/]] },
+            { title: "an email at the limit of 2048 characters", user: { username: "alice", attributes: { email: `${"a".repeat(2036)}@example.com` } }, expect: [] },
+            { title: "an email of 2049 characters", user: { username: "alice", attributes: { email: `${"a".repeat(2037)}@example.com` } }, expect: [["attributes", /^attribute "email" must be at most 2048 characters long$/]] },
             { title: "an unknown standard-looking attribute", user: { username: "alice", attributes: { shoe_size: "9" } }, expect: [["attributes", /"shoe_size" is not a Cognito standard attribute/]] },
             { title: "a custom attribute when the schema is unknown (existing pool)", user: { username: "alice", attributes: { "custom:tenant": "acme" } }, expect: [] },
             { title: "a custom attribute with an empty name", user: { username: "alice", attributes: { "custom:": "acme" } }, expect: [["attributes", /"custom:" is not a well-formed custom attribute/]] },
