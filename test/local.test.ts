@@ -13,6 +13,7 @@ import * as path from "path";
 import { passwordProblems } from "../providers/rules";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { parseArgs } from "../scripts/local/args";
+import { firstJsonValueEnd, repairDataFiles } from "../scripts/local/emulator";
 import { Redactor, table } from "../scripts/local/output";
 import { configPath, generatePassword } from "../scripts/local/stack";
 
@@ -59,6 +60,26 @@ function processesIn(dir: string): string[] {
 }
 
 describe("npm run local: helpers", () => {
+    it("repairs a cognito-local data file left by two overlapping writes, keeps the original, reports one beyond repair", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-local-data-"));
+        try {
+            fs.mkdirSync(path.join(dir, "db"));
+            const long = JSON.stringify({ Users: { a: { Username: "a", Attributes: [{ Name: "x", Value: "}\"{" }] }, b: {} } }, null, 2);
+            const short = JSON.stringify({ Users: { a: { Username: "a", Attributes: [{ Name: "x", Value: "}\"{" }] } } }, null, 2);
+            // What fs.writeFile does when the shorter text is written over the longer one at once.
+            fs.writeFileSync(path.join(dir, "db", "local_Pool1.json"), short + long.slice(short.length));
+            fs.writeFileSync(path.join(dir, "db", "clients.json"), long);
+            fs.writeFileSync(path.join(dir, "db", "local_Pool2.json"), "{ not json");
+            expect(firstJsonValueEnd(short + "tail")).to.equal(short.length);
+            expect(repairDataFiles(dir)).to.deep.equal({ repaired: ["local_Pool1.json"], unreadable: ["local_Pool2.json"] });
+            expect(JSON.parse(fs.readFileSync(path.join(dir, "db", "local_Pool1.json"), "utf8"))).to.deep.equal(JSON.parse(short));
+            expect(fs.readFileSync(path.join(dir, "db", "local_Pool1.json.damaged"), "utf8")).to.equal(short + long.slice(short.length));
+            expect(fs.readFileSync(path.join(dir, "db", "clients.json"), "utf8")).to.equal(long);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("parses its arguments; --reset stands alone; bad ports and unknown flags are errors", () => {
         expect(parseArgs([])).to.deep.equal({ port: 9229, once: false, reset: false, help: false });
         expect(parseArgs(["--once", "--port", "9300"])).to.include({ port: 9300, once: true });
