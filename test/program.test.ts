@@ -122,6 +122,24 @@ describe("program (mocked runtime)", function () {
             expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("web-identities");
         });
 
+        it("exports the pool's ARN and registers the component's outputs (ids and role ARNs, no password)", async function () {
+            const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
+            const pool = run.one(types.pool);
+            expect(run.outputs.userPoolArn).to.equal(pool.state.arn);
+            const expected = {
+                userPoolId: pool.id,
+                userPoolClientId: run.one(types.client).id,
+                identityPoolId: run.one(types.identityPool).id,
+                authenticatedRoleArn: roleNamed(run, `${projectName}-authenticated`).state.arn,
+                unauthenticatedRoleArn: roleNamed(run, `${projectName}-unauthenticated`).state.arn,
+            };
+            expect(run.one(types.component).registeredOutputs).to.deep.equal(expected);
+            const { unauthenticatedRoleArn: _guest, ...withoutGuests } = expected;
+            expect((await runProgram(twoUsers())).one(types.component).registeredOutputs).to.deep.equal(withoutGuests);
+            const existingPool = await runProgram({ ...twoUsers(), userPoolId: "ap-northeast-1_AbC123xyz" });
+            expect(existingPool.one(types.component).registeredOutputs).to.deep.equal({ userPoolId: "ap-northeast-1_AbC123xyz" });
+        });
+
         it("parents every child of a directly constructed CognitoAuth to it (URN type chain)", async function () {
             pulumi.runtime.setMocks({
                 newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:iam::123456789012:role/${args.name}`, endpoint: `cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_direct` } }),
@@ -271,6 +289,17 @@ describe("program (mocked runtime)", function () {
             expect(run.byType(types.rolePolicy)).to.deep.equal([]);
         });
 
+        it("are exactly a description and the trust policy", async function () {
+            const run = await runProgram(twoUsers({ allowUnauthenticatedIdentities: true }));
+            const identityPoolId = run.one(types.identityPool).id;
+            for (const kind of ["authenticated", "unauthenticated"] as const) {
+                const role = roleNamed(run, `${projectName}-${kind}`);
+                expect(Object.keys(role.inputs).sort(), role.name).to.deep.equal(["assumeRolePolicy", "description"]);
+                expect(role.inputs.description).to.equal(`Assumed by ${kind} identities of the Cognito identity pool of ${projectName}`);
+                expect(parsePolicy(role).Statement[0].Condition.StringEquals["cognito-identity.amazonaws.com:aud"]).to.equal(identityPoolId);
+            }
+        });
+
         it("attach authenticatedPolicyArns / unauthenticatedPolicyArns to the right role", async function () {
             const authArns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::123456789012:policy/app-read"];
             const guestArns = ["arn:aws:iam::123456789012:policy/guest-read"];
@@ -286,6 +315,25 @@ describe("program (mocked runtime)", function () {
             const attached = (role: RecordedResource) => attachments.filter((a) => a.inputs.role === role.state.name).map((a) => a.inputs.policyArn).sort();
             expect(attached(authRole)).to.deep.equal([...authArns].sort());
             expect(attached(guestRole)).to.deep.equal(guestArns);
+        });
+    });
+
+    describe("policy ARNs", function () {
+        it("accepts AWS-managed and account policies in every partition, with paths", async function () {
+            const arns = [
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "arn:aws-cn:iam::123456789012:policy/app-read",
+                "arn:aws-us-gov:iam::aws:policy/service-role/AWSLambdaRole",
+                "arn:aws:iam::123456789012:policy/team/app/read",
+            ];
+            const run = await runProgram(twoUsers({ authenticatedPolicyArns: arns }));
+            expect(run.byType(types.policyAttachment).map((a) => a.inputs.policyArn)).to.deep.equal(arns);
+            expect(run.byType(types.policyAttachment).map((a) => a.name)).to.deep.equal(arns.map((_, i) => `${projectName}-authenticated-policy-${i}`));
+        });
+
+        it("an empty unauthenticatedPolicyArns needs no guests", async function () {
+            const run = await runProgram(twoUsers({ unauthenticatedPolicyArns: [] }));
+            expect(run.byType(types.role)).to.have.lengthOf(1);
         });
     });
 
@@ -432,6 +480,8 @@ describe("program (mocked runtime)", function () {
             for (const minimumLength of [5, 100, 12.5, "12"]) {
                 const error = await programError(twoUsers({ passwordPolicy: { minimumLength } }));
                 expect(error.message, String(minimumLength)).to.include("\n  - cognito-auth:passwordPolicy.minimumLength: must be a whole number from 6 to 99");
+                // A refused value is not used to check the passwords (they are checked against the default).
+                expect(error.message.split("\n"), `${minimumLength}: one problem only`).to.have.lengthOf(2);
             }
         });
 
@@ -442,9 +492,19 @@ describe("program (mocked runtime)", function () {
                 customAttributes: ["tenant"],
             });
             const schemas = run.one(types.pool).inputs.schemas;
-            expect(schemas).to.have.lengthOf(1);
-            expect(schemas[0]).to.include({ name: "tenant", attributeDataType: "String", mutable: true });
+            expect(schemas).to.deep.equal([{
+                name: "tenant", attributeDataType: "String", mutable: true, developerOnlyAttribute: false, required: false,
+                stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
+            }]);
             expect(run.one(types.user).inputs.attributes).to.include({ "custom:tenant": "acme" });
+            // Names of 1 to 20 letters, digits, "_" and "-".
+            const longest = "Ab_9-".repeat(4);
+            const many = await runProgram({
+                users: { alice: { email: "alice@example.com", attributes: { [`custom:${longest}`]: "x", "custom:t": "y" } } },
+                passwords: { alice: passwords.alice },
+                customAttributes: [longest, "t"],
+            });
+            expect(many.one(types.pool).inputs.schemas.map((schema: { name: string }) => schema.name)).to.deep.equal([longest, "t"]);
         });
     });
 
@@ -510,6 +570,29 @@ describe("program (mocked runtime)", function () {
             expect(run.byType(types.group)).to.deep.equal([]);
         });
 
+        it("passes adoptExistingUsers to every user (off by default)", async function () {
+            const off = await runProgram(twoUsers());
+            expect(off.byType(types.user).map((u) => u.inputs.adoptExisting)).to.deep.equal([false, false]);
+            const on = await runProgram(twoUsers({ adoptExistingUsers: true }));
+            expect(on.byType(types.user).map((u) => u.inputs.adoptExisting)).to.deep.equal([true, true]);
+        });
+
+        it("turns attribute values that config stores as booleans and numbers back into Cognito's strings", async function () {
+            const run = await runProgram({
+                users: { alice: { email: "alice@example.com", attributes: { phone_number: "+81312345678", phone_number_verified: true, updated_at: 1700000000, email_verified: false } } },
+                passwords: { alice: passwords.alice },
+            });
+            // An explicit attribute wins over the email_verified that email implies.
+            expect(run.one(types.user).inputs.attributes).to.deep.equal({
+                email: "alice@example.com", email_verified: "false", phone_number: "+81312345678", phone_number_verified: "true", updated_at: "1700000000",
+            });
+        });
+
+        it("a user without email has only the attributes given", async function () {
+            const run = await runProgram({ users: { alice: { attributes: { name: "Alice" } } }, passwords: { alice: passwords.alice } });
+            expect(run.one(types.user).inputs.attributes).to.deep.equal({ name: "Alice" });
+        });
+
         it("registers no users or groups when none are configured", async function () {
             const run = await runProgram({});
             expect(run.byType(types.user)).to.deep.equal([]);
@@ -536,11 +619,13 @@ describe("program (mocked runtime)", function () {
 
     describe("config validation", function () {
         const alice = { alice: { email: "alice@example.com" } };
-        const cases: { title: string; config: Record<string, unknown>; options?: Parameters<typeof runProgram>[1]; expect: RegExp[]; secrets?: string[] }[] = [
+        type Case = { title: string; config: Record<string, unknown>; options?: Parameters<typeof runProgram>[1]; expect: RegExp[]; secrets?: string[]; absent?: RegExp[]; problems?: number };
+        const cases: Case[] = [
             {
                 title: "a user without a password",
                 config: { users: { ...alice, bob: { email: "bob@example.com" } }, passwords: { alice: passwords.alice } },
                 expect: [/users\.bob: has no password/, /pulumi config set --secret --path 'passwords\.bob'/],
+                problems: 1,
             },
             {
                 title: "a password for an unknown user",
@@ -573,11 +658,12 @@ describe("program (mocked runtime)", function () {
                 title: "an unknown config key (typo)",
                 config: { users: alice, passwords: { alice: passwords.alice }, userPoolNme: "oops" },
                 expect: [/cognito-auth:userPoolNme: unknown setting/, /userPoolName/],
+                problems: 1,
             },
             {
                 title: "users that are not a map",
                 config: { users: ["alice"], passwords: { alice: passwords.alice } },
-                expect: [/cognito-auth:users: must be a map of username/],
+                expect: [/cognito-auth:users: must be a map of username/, /cognito-auth:passwords\.alice: password for a user that is not in cognito-auth:users/],
             },
             {
                 // The engine's list of secret keys marks passwords stored without --secret.
@@ -585,6 +671,7 @@ describe("program (mocked runtime)", function () {
                 config: { users: alice, passwords: { alice: passwords.alice } },
                 options: { secretKeys: [] },
                 expect: [/cognito-auth:passwords: is stored in plain text/, /--secret/],
+                problems: 1,
             },
             {
                 // The SDK's own ConfigTypeError would quote the raw value (the password) here.
@@ -610,6 +697,39 @@ describe("program (mocked runtime)", function () {
                 },
                 expect: [/^  - cognito-auth:unauthenticatedPolicyArns: set cognito-auth:allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to$/m],
             })),
+            ...([["a space", "my tenant"], ["an empty name", ""], ["21 characters", "t".repeat(21)], ["the custom: prefix", "custom:tenant"]] as const).map(([what, name]) => ({
+                title: `a custom attribute name with ${what}`,
+                config: { users: alice, passwords: { alice: passwords.alice }, customAttributes: ["tenant", name] },
+                expect: [new RegExp(`^  - cognito-auth:customAttributes: ${JSON.stringify(JSON.stringify(name)).slice(1, -1)} must be 1-20 letters, digits, "_" or "-" \\(without the "custom:" prefix\\)$`, "m")],
+            })),
+            ...([
+                ["an account id of 11 digits", "arn:aws:iam::12345678901:policy/app"],
+                ["a role ARN", "arn:aws:iam::123456789012:role/app"],
+                ["no policy name", "arn:aws:iam::aws:policy/"],
+                ["text before the ARN", "x arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                ["another service", "arn:aws:sts::123456789012:policy/app"],
+                ["an unknown partition", "arn:azure:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+            ] as const).map(([what, arn]) => ({
+                title: `a policy ARN with ${what}`,
+                config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", arn] },
+                expect: [new RegExp(`^  - cognito-auth:authenticatedPolicyArns: "${arn.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}" is not an IAM policy ARN$`, "m")],
+            })),
+            ...([[42, "a number"], [null, "null"], [true, "a boolean"]] as const).map(([value, what]) => ({
+                title: `a password that is ${what} (set with --path without --type string)`,
+                config: { users: alice, passwords: { alice: value } },
+                // Only strings count as passwords, so the user also reads as having none.
+                expect: [new RegExp(`^  - cognito-auth:passwords\\.alice: must be a string, not ${what}; set it again with --type string$`, "m"), /^  - cognito-auth:users\.alice: has no password/m],
+            })),
+            ...([["idTokenMinutes", 1441, "5 to 1440"], ["refreshTokenDays", 0, "1 to 3650"], ["refreshTokenDays", 3651, "1 to 3650"], ["accessTokenMinutes", 30.5, "5 to 1440"]] as const).map(([key, value, range]) => ({
+                title: `tokenValidity.${key} ${value}`,
+                config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { [key]: value } },
+                expect: [new RegExp(`^  - cognito-auth:tokenValidity\\.${key}: must be a whole number from ${range}$`, "m")],
+            })),
+            {
+                title: "an MFA mode in lower case",
+                config: { users: alice, passwords: { alice: passwords.alice }, mfa: "on" },
+                expect: [/^  - cognito-auth:mfa: "on" is not an MFA mode; use one of OFF, OPTIONAL, ON$/m],
+            },
             {
                 title: "usernames that differ only in case",
                 config: { users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } }, passwords: { Alice: passwords.alice, alice: passwords.bob } },
@@ -714,14 +834,18 @@ describe("program (mocked runtime)", function () {
                 ],
             },
         ];
-        for (const testCase of cases as { title: string; config: Record<string, unknown>; options?: Parameters<typeof runProgram>[1]; expect: RegExp[]; secrets?: string[]; absent?: RegExp[] }[]) {
+        for (const testCase of cases) {
             it(`rejects ${testCase.title}, naming the key and rule but not the password`, async function () {
                 const error = await programError(testCase.config, testCase.options);
                 expectNoPassword(error.message, testCase.secrets);
                 expectNoPassword(String(error.stack), testCase.secrets);
-                expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:/);
+                expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:\n  - /);
                 for (const pattern of testCase.expect) expect(error.message).to.match(pattern);
                 for (const pattern of testCase.absent ?? []) expect(error.message).to.not.match(pattern);
+                // Each problem once, and no other: a rule that fires twice or for the wrong key shows here.
+                const problems = error.message.split("\n").slice(1);
+                expect(problems.every((line) => line.startsWith("  - ")), error.message).to.equal(true);
+                expect(problems, error.message).to.have.lengthOf(testCase.problems ?? testCase.expect.length);
             });
         }
     });

@@ -21,6 +21,8 @@ export interface RecordedResource {
      * resources its inputs come from); the mocks' `newResource` is not given them.
      */
     dependencies?: string[];
+    /** What a component passed to `registerOutputs`, as the engine receives it (secrets as the SDK's secret objects). */
+    registeredOutputs?: Record<string, any>;
 }
 
 export interface ProgramRun {
@@ -118,6 +120,12 @@ export async function runProgram(
             callback(err, resp);
         });
     };
+    const registeredOutputs = new Map<string, Record<string, any>>();
+    const originalRegisterOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+        return originalRegisterOutputs(req, callback);
+    };
     const allConfig: Record<string, string> = { "aws:region": fakeRegion };
     for (const [key, value] of Object.entries(options.rawConfig ?? {})) {
         if (value === undefined) delete allConfig[key];
@@ -146,6 +154,7 @@ export async function runProgram(
         resource.urn = entry.urn;
         resource.parent = entry.parent;
         resource.dependencies = entry.dependencies;
+        if (entry.urn && registeredOutputs.has(entry.urn)) resource.registeredOutputs = registeredOutputs.get(entry.urn);
         parents.set(resource.name, entry.parent);
     }
     return {
