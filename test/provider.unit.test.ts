@@ -653,6 +653,22 @@ describe("Cognito user provider (unit)", function () {
                 expect(undefinedPaths(props)).to.deep.equal([]);
             });
 
+            it("keeps the stored sub when Cognito returns none, and reads a missing Enabled as true and a missing status as UNKNOWN", async () => {
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserAttributes: [{ Name: "email", Value: "alice@example.com" }] });
+                const result = await provider.read!(id, outputs({ adopted: true }));
+                expect(result.props).to.include({ sub: SUB, enabled: true, status: "UNKNOWN", adopted: true });
+                expect(result.props!.attributes).to.deep.equal({ email: "alice@example.com" });
+                expect(undefinedPaths(result.props)).to.deep.equal([]);
+            });
+
+            it("from the id alone, with no sub in Cognito's answer either: an empty sub, not undefined", async () => {
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", Enabled: true, UserStatus: "CONFIRMED" });
+                const result = await provider.read!(id);
+                expect(result.props).to.include({ sub: "", adopted: false, status: "CONFIRMED", userPoolId: POOL, username: "alice" });
+                expect(result.props!.attributes).to.deep.equal({});
+                expect(undefinedPaths(result.props)).to.deep.equal([]);
+            });
+
             it("follows AdminListGroupsForUser pagination", async () => {
                 mock.on(AdminGetUserCommand).resolves({ Username: "alice", Enabled: true, UserStatus: "CONFIRMED", UserAttributes: [] });
                 mock.on(AdminListGroupsForUserCommand)
@@ -738,6 +754,21 @@ describe("Cognito user provider (unit)", function () {
                 await provider.delete!(`${POOL}/alice`, outputs());
                 const client = mock.call(0).thisValue as CognitoIdentityProviderClient;
                 expect(await client.config.region()).to.equal("eu-west-1");
+            });
+
+            it("falls back to AWS_DEFAULT_REGION without stack config or AWS_REGION", async () => {
+                const region = process.env.AWS_REGION;
+                delete process.env.AWS_REGION;
+                process.env.AWS_DEFAULT_REGION = "sa-east-1";
+                try {
+                    await provider.configure!({ config: config({}) });
+                    await provider.delete!(`${POOL}/alice`, outputs());
+                    const client = mock.call(0).thisValue as CognitoIdentityProviderClient;
+                    expect(await client.config.region()).to.equal("sa-east-1");
+                } finally {
+                    process.env.AWS_REGION = region;
+                    delete process.env.AWS_DEFAULT_REGION;
+                }
             });
 
             describe("aws:profile", () => {
