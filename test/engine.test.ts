@@ -212,8 +212,14 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         const made = new Set((await listUsers(userPoolId)).map((u) => u.Username!));
         expect(made.size, "interrupted part-way").to.be.below(count);
 
-        // The README's recovery. The killed run left its lock (file backend) and pending creates.
-        await project.ok(["cancel", "--yes"]);
+        // The README's recovery. The killed run left its lock (file backend) and pending creates,
+        // and, if the kill cut a state write short, an empty metadata file that fails every command.
+        let cancel = await project.run(["cancel", "--yes"]);
+        if (cancel.code !== 0 && cancel.output.includes("failed to load checkpoint: EOF")) {
+            removeEmptyAttrs(project);
+            cancel = await project.run(["cancel", "--yes"]);
+        }
+        expect(cancel.code, cancel.output).to.equal(0);
         await project.ok(["refresh", "--clear-pending-creates", "--yes"]);
         const recorded = new Set((await userStates(project)).map((r: any) => r.outputs.username));
         const orphans = [...made].filter((name) => !recorded.has(name));
@@ -240,6 +246,23 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         for (const [name, password] of pw) expect(await signIn(clientId, name, password), `${name} signs in`).to.equal(true);
         expect((await userStates(project)).length, "every user in the state").to.equal(count);
     });
+
+    it("a state write cut short by a kill (an empty .attrs file beside the checkpoint): the README's fix restores every command", async () => {
+        const { project } = await newStack();
+        await project.ok(["up", "--yes", "--skip-preview"]);
+        const attrs = project.stateFiles().find((file) => file.endsWith(`${project.stack}.json.attrs`));
+        expect(attrs, "the file backend keeps a metadata file beside the checkpoint").to.be.a("string");
+        fs.writeFileSync(attrs!, "");
+        const broken = await project.run(["cancel", "--yes"]);
+        expect(broken.output).to.include("failed to load checkpoint: EOF");
+        removeEmptyAttrs(project);
+        await project.ok(["preview", "--expect-no-changes"]);
+    });
+
+    /** The README's fix for "failed to load checkpoint: EOF": delete the empty metadata file(s) a cut-short write left. */
+    function removeEmptyAttrs(project: EngineProject): void {
+        for (const file of project.stateFiles()) if (file.endsWith(".attrs") && fs.statSync(file).size === 0) fs.rmSync(file);
+    }
 
     it("upgrading a stack whose users were written by version 1: one update each, nothing sent to Cognito, state shrinks", async () => {
         const proxy = await startFaultProxy({ upstreamPort: local.port });
