@@ -1033,6 +1033,8 @@ describe("program (mocked runtime)", function () {
             it(`rejects a userPoolId with ${title}`, async function () {
                 const error = await programError({ ...twoUsers(), userPoolId: id });
                 expect(error.message).to.match(pattern);
+                // Only the id: its region is not compared with aws:region while the id itself is wrong.
+                expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
             });
         }
 
@@ -1043,13 +1045,13 @@ describe("program (mocked runtime)", function () {
             expect(unset.message).to.match(/aws:region: not set; .*pulumi config set aws:region ap-northeast-1/);
         });
 
-        it("a directly constructed CognitoAuth with userPoolId (also from another stack's output) creates only users, region from the id", async function () {
+        it("a directly constructed CognitoAuth with userPoolId (also an Output from another stack, or a Promise) creates only users, region from the id", async function () {
             const registered: string[] = [];
             pulumi.runtime.setMocks({
                 newResource: (args) => { registered.push(`${args.type} ${args.name}`); return { id: `${args.name}-id`, state: { ...args.inputs, sub: "s", status: "CONFIRMED" } }; },
                 call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
             }, projectName, "unit", false);
-            for (const userPoolId of ["us-east-1_AbC123xyz", pulumi.output("us-east-1_AbC123xyz")]) {
+            for (const userPoolId of ["us-east-1_AbC123xyz", pulumi.output("us-east-1_AbC123xyz"), Promise.resolve("us-east-1_AbC123xyz")]) {
                 registered.length = 0;
                 const auth = new CognitoAuth("direct", {
                     userPoolId,
@@ -1066,6 +1068,12 @@ describe("program (mocked runtime)", function () {
                 await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
                 expect(registered.sort()).to.deep.equal([`${types.component} direct`, `${types.user} direct-user-carol`]);
             }
+        });
+
+        it("validateArgs skips arguments and nested keys that are undefined (optional fields left out in TypeScript)", function () {
+            expect(validateArgs({ mfa: undefined, passwordPolicy: { minimumLength: undefined, requireSymbols: undefined }, tokenValidity: { accessTokenMinutes: undefined } })).to.deep.equal([]);
+            expect(validateArgs({ userPoolId: "us-east-1_AbC123xyz", userPoolName: undefined, passwordPolicy: { temporaryPasswordValidityDays: undefined } })).to.deep.equal([]);
+            expect(validateArgs({ users: { carol: { email: "carol@example.com", groups: undefined } }, passwords: { carol: passwords.alice } })).to.deep.equal([]);
         });
 
         it("validateArgs names the argument without the config namespace when the component is used directly", function () {
