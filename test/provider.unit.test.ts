@@ -10,13 +10,10 @@ import { mockClient, AwsClientStub } from "aws-sdk-client-mock";
 import {
     AdminAddUserToGroupCommand,
     AdminCreateUserCommand,
-    AdminDeleteUserAttributesCommand,
     AdminDeleteUserCommand,
-    AdminDisableUserCommand,
     AdminGetUserCommand,
     AdminListGroupsForUserCommand,
     AdminSetUserPasswordCommand,
-    AdminUpdateUserAttributesCommand,
     CognitoIdentityProviderClient,
     InternalErrorException,
     InvalidPasswordException,
@@ -849,7 +846,7 @@ describe("Cognito user provider (unit)", function () {
                     if (typeof row.change.password === "string" && row.change.password) secrets.add(row.change.password);
                     const result = await provider.check!(inputs(), inputs(row.change));
                     const failures = result.failures ?? [];
-                    expect(failures, "expected a failure").to.not.be.empty;
+                    expect(failures.length, "expected a failure").to.be.above(0);
                     expect(failures.map((f) => f.property)).to.satisfy((ps: string[]) => ps.every((p) => p === row.property),
                         `only ${row.property} should fail: ${JSON.stringify(failures)}`);
                     expect(failures.some((f) => row.reason.test(f.reason)), JSON.stringify(failures)).to.equal(true);

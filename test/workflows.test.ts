@@ -9,7 +9,6 @@ const root = path.resolve(__dirname, "..");
 
 describe("workflows (.github/workflows, parsed with js-yaml)", () => {
     // js-yaml comes with mocha and @pulumi/pulumi; it has no types here.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const yaml = require("js-yaml") as { load(text: string): any };
     const load = (name: string) => yaml.load(fs.readFileSync(path.join(root, ".github", "workflows", name), "utf8"));
     const indexOf = (steps: any[], match: (step: any) => boolean) => steps.findIndex(match);

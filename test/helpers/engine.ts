@@ -53,7 +53,9 @@ export async function createEngineProject(cli: string, env: Record<string, strin
         stateDir: path.join(dir, "state"),
         homeDir: path.join(dir, "home"),
         passphrase: crypto.randomBytes(12).toString("hex"),
-        extra: env,
+        // ts-node without its type check: each command is 2-3x quicker, and `npm test` type-checks
+        // the same code with tsc first.
+        extra: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...env },
     });
     fs.mkdirSync(path.join(dir, "state"));
     const stack = `engine-${crypto.randomBytes(3).toString("hex")}`;
