@@ -61,10 +61,14 @@ function regionProblems(userPoolId: unknown): string[] {
     const poolRegion = userPoolRegion(userPoolId);
     const region = new pulumi.Config("aws").get("region");
     if (region === undefined) {
-        return [`aws:region: not set; the users of ${project}:userPoolId are managed in aws:region: pulumi config set aws:region ${poolRegion}`];
+        return [
+            `aws:region: not set; the users of ${project}:userPoolId are managed in aws:region: pulumi config set aws:region ${poolRegion}`,
+        ];
     }
     if (region !== poolRegion) {
-        return [`${project}:userPoolId: the pool is in ${poolRegion} (its id starts with its region), but aws:region is ${region}; set aws:region to ${poolRegion}, or name a pool in ${region}`];
+        return [
+            `${project}:userPoolId: the pool is in ${poolRegion} (its id starts with its region), but aws:region is ${region}; set aws:region to ${poolRegion}, or name a pool in ${region}`,
+        ];
     }
     return [];
 }
@@ -85,7 +89,9 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
     // The engine tells the program which keys are secret; refuse passwords stored in plain text.
     // Without that list (an older CLI), this check is skipped.
     if (configKeyIsSecret(key) === false) {
-        problems.push(`${key}: is stored in plain text; remove it and set each password with pulumi config set --secret --path 'passwords.<username>' '<password>'`);
+        problems.push(
+            `${key}: is stored in plain text; remove it and set each password with pulumi config set --secret --path 'passwords.<username>' '<password>'`,
+        );
     }
     if (typeof passwords !== "object" || passwords === null || Array.isArray(passwords)) {
         problems.push(`${key}: must be a map of username to password`);
@@ -93,7 +99,10 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
     }
     for (const [name, password] of Object.entries(passwords)) {
         if (typeof password === "string") result[name] = password;
-        else problems.push(`${key}.${name}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; set it again with --type string`);
+        else
+            problems.push(
+                `${key}.${name}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; set it again with --type string`,
+            );
     }
     return result;
 }

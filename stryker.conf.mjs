@@ -4,14 +4,7 @@
 export default {
     // Product code only: the program, the component, the user provider and its rules, the verify script.
     // Not the loader (JavaScript, providers/cognitoUser/loader) and not its type declaration.
-    mutate: [
-        "index.ts",
-        "components/**/*.ts",
-        "providers/**/*.ts",
-        "!providers/**/*.d.ts",
-        "scripts/verify.ts",
-        "scripts/verify/**/*.ts",
-    ],
+    mutate: ["index.ts", "components/**/*.ts", "providers/**/*.ts", "!providers/**/*.d.ts", "scripts/verify.ts", "scripts/verify/**/*.ts"],
     testRunner: "mocha",
     // Only the tests that cover a mutant run against it.
     coverageAnalysis: "perTest",

@@ -3,7 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
 import { PasswordRules, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
 import {
-    Field, Fields, Setting, fieldProblems, hasKey, mfaModes, passwordPolicyFields, settings, tokenValidityFields, userSpecFields,
+    Field,
+    Fields,
+    Setting,
+    fieldProblems,
+    hasKey,
+    mfaModes,
+    passwordPolicyFields,
+    settings,
+    tokenValidityFields,
+    userSpecFields,
 } from "./settings";
 
 /** MFA modes of a user pool. */
@@ -101,8 +110,7 @@ export const defaultTokenValidity: TokenValidity = { accessTokenMinutes: 60, idT
 /** The auth flows the app client allows: password sign-in (as the AWS CLI setup does), SRP and refresh. */
 export const clientAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
 
-const isMap = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A map without a prototype, so keys from config such as `__proto__` or `constructor` are plain keys. */
 export function keyedMap<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
@@ -129,7 +137,11 @@ function validFields<T extends object>(defaults: T, fields: Fields<any>, given: 
 /** The password rules passwords are checked against: `passwordPolicy` over the mode's default. */
 export function passwordRulesOf(args: CognitoAuthArgs): PasswordRules {
     const { temporaryPasswordValidityDays: _unused, ...ownedDefault } = defaultPasswordPolicy;
-    return validFields(args.userPoolId === undefined ? ownedDefault : cognitoDefaultPasswordRules, passwordPolicyFields, args.passwordPolicy);
+    return validFields(
+        args.userPoolId === undefined ? ownedDefault : cognitoDefaultPasswordRules,
+        passwordPolicyFields,
+        args.passwordPolicy,
+    );
 }
 
 /** The password policy of a pool this stack creates. */
@@ -183,25 +195,38 @@ export function validateArgs(args: CognitoAuthArgs, options: ValidationOptions =
         if (key === "userPoolId" && (pulumi.Output.isInstance(value) || value instanceof Promise)) continue;
         const shape = setting.check?.(value) ?? [];
         shape.forEach((problem) => say(key, problem));
-        if (shape.length === 0 && setting.fields && key !== "users") fieldProblems(key, value as Record<string, unknown>, setting.fields, existingPool, say, ownedOnly);
+        if (shape.length === 0 && setting.fields && key !== "users")
+            fieldProblems(key, value as Record<string, unknown>, setting.fields, existingPool, say, ownedOnly);
     }
     if (!existingPool && args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
-        say("unauthenticatedPolicyArns", `set ${prefix}allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to`);
+        say(
+            "unauthenticatedPolicyArns",
+            `set ${prefix}allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to`,
+        );
     }
     const users = isMap(args.users) ? args.users : {};
     const passwords = isMap(args.passwords) ? args.passwords : {};
-    const plainPasswords = options.plainPasswords
-        ?? keyedMap(Object.entries(passwords).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+    const plainPasswords =
+        options.plainPasswords ??
+        keyedMap(Object.entries(passwords).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
     // With an existing pool its schema is unknown: any well-formed custom: attribute passes.
-    const customAttributes = existingPool ? undefined : (Array.isArray(args.customAttributes) ? args.customAttributes : []);
+    const customAttributes = existingPool ? undefined : Array.isArray(args.customAttributes) ? args.customAttributes : [];
     configuredUserProblems(users, passwords, plainPasswords, passwordRulesOf(args), customAttributes, existingPool, prefix, say, ownedOnly);
     return problems;
 }
 
 /** Problems with the configured users and their passwords, as `users.<name>: ...` / `passwords.<name>: ...`. */
-function configuredUserProblems(users: Record<string, unknown>, passwords: Record<string, unknown>, plainPasswords: Record<string, string>,
-    rules: PasswordRules, customAttributes: readonly string[] | undefined, existingPool: boolean, prefix: string,
-    say: (path: string, problem: string) => void, ownedOnly: (path: string) => string): void {
+function configuredUserProblems(
+    users: Record<string, unknown>,
+    passwords: Record<string, unknown>,
+    plainPasswords: Record<string, string>,
+    rules: PasswordRules,
+    customAttributes: readonly string[] | undefined,
+    existingPool: boolean,
+    prefix: string,
+    say: (path: string, problem: string) => void,
+    ownedOnly: (path: string) => string,
+): void {
     const seen = new Map<string, string>();
     for (const [username, spec] of Object.entries(users)) {
         const where = `users.${username}`;
@@ -218,8 +243,9 @@ function configuredUserProblems(users: Record<string, unknown>, passwords: Recor
         fieldProblems(where, spec, userSpecFields, existingPool, say, ownedOnly);
         // Attributes that are not a map go to the rules as they are, which say so.
         const attributes = spec.attributes === undefined || isMap(spec.attributes) ? userAttributes(spec as UserSpec) : spec.attributes;
-        userProblems({ username, attributes, groups: spec.groups, enabled: spec.enabled }, undefined, customAttributes)
-            .forEach(([, problem]) => sayUser(problem));
+        userProblems({ username, attributes, groups: spec.groups, enabled: spec.enabled }, undefined, customAttributes).forEach(
+            ([, problem]) => sayUser(problem),
+        );
         if (!hasKey(passwords, username)) {
             sayUser(`has no password; set one with: pulumi config set --secret --path 'passwords.${username}' '<password>'`);
         } else if (hasKey(plainPasswords, username)) {
@@ -239,10 +265,21 @@ function configuredUserProblems(users: Record<string, unknown>, passwords: Recor
  * into text, which a prototype-free object cannot do) built with own keys only.
  */
 export function userAttributes(spec: UserSpec): Record<string, string> {
-    const attributes = keyedMap<unknown>(typeof spec.email === "string" ? [["email", spec.email], ["email_verified", "true"]] : []);
+    const attributes = keyedMap<unknown>(
+        typeof spec.email === "string"
+            ? [
+                  ["email", spec.email],
+                  ["email_verified", "true"],
+              ]
+            : [],
+    );
     if (isMap(spec.attributes)) for (const [name, value] of Object.entries(spec.attributes)) attributes[name] = value;
-    return Object.fromEntries(Object.entries(attributes).map(([name, value]) =>
-        [name, (typeof value === "boolean" || typeof value === "number" ? String(value) : value) as string]));
+    return Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [
+            name,
+            (typeof value === "boolean" || typeof value === "number" ? String(value) : value) as string,
+        ]),
+    );
 }
 
 /** What the `users` stack output says of a user. */
@@ -263,7 +300,9 @@ export function usersOutput(users: Record<string, CognitoUser>): Record<string, 
     const summaries: [string, CognitoUserSummary][] = [];
     for (const [username, user] of Object.entries(users)) {
         if (username === "__proto__") {
-            pulumi.log.warn("users.__proto__ is left out of the users stack output: the Pulumi SDK cannot export a map key named __proto__; the user itself is managed as usual");
+            pulumi.log.warn(
+                "users.__proto__ is left out of the users stack output: the Pulumi SDK cannot export a map key named __proto__; the user itself is managed as usual",
+            );
         } else {
             summaries.push([username, { sub: user.sub, status: user.status }]);
         }
@@ -278,15 +317,17 @@ export function usersOutput(users: Record<string, CognitoUser>): Record<string, 
 export function roleTrustPolicy(identityPoolId: string, kind: "authenticated" | "unauthenticated") {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: "cognito-identity.amazonaws.com" },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: { "cognito-identity.amazonaws.com:aud": identityPoolId },
-                "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": kind },
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: "cognito-identity.amazonaws.com" },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: { "cognito-identity.amazonaws.com:aud": identityPoolId },
+                    "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": kind },
+                },
             },
-        }],
+        ],
     };
 }
 
@@ -329,27 +370,42 @@ export class CognitoAuth extends pulumi.ComponentResource {
             const poolName = args.userPoolName ?? name;
             this.userPool = this.createUserPool(name, poolName, args);
             this.userPoolClient = this.createClient(name, args.clientName ?? `${poolName}-client`, args, this.userPool);
-            this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {
-                identityPoolName: args.identityPoolName ?? `${poolName}-identities`,
-                allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? false,
-                allowClassicFlow: false,
-                cognitoIdentityProviders: [{
-                    clientId: this.userPoolClient.id,
-                    providerName: this.userPool.endpoint, // cognito-idp.<region>.amazonaws.com/<pool id>
-                    serverSideTokenCheck: true,
-                }],
-            }, { parent: this });
+            this.identityPool = new aws.cognito.IdentityPool(
+                `${name}-identities`,
+                {
+                    identityPoolName: args.identityPoolName ?? `${poolName}-identities`,
+                    allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? false,
+                    allowClassicFlow: false,
+                    cognitoIdentityProviders: [
+                        {
+                            clientId: this.userPoolClient.id,
+                            providerName: this.userPool.endpoint, // cognito-idp.<region>.amazonaws.com/<pool id>
+                            serverSideTokenCheck: true,
+                        },
+                    ],
+                },
+                { parent: this },
+            );
             this.authenticatedRole = this.createRole(name, "authenticated", args.authenticatedPolicyArns ?? [], this.identityPool);
             if (args.allowUnauthenticatedIdentities) {
-                this.unauthenticatedRole = this.createRole(name, "unauthenticated", args.unauthenticatedPolicyArns ?? [], this.identityPool);
+                this.unauthenticatedRole = this.createRole(
+                    name,
+                    "unauthenticated",
+                    args.unauthenticatedPolicyArns ?? [],
+                    this.identityPool,
+                );
             }
-            this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
-                identityPoolId: this.identityPool.id,
-                roles: {
-                    authenticated: this.authenticatedRole.arn,
-                    ...(this.unauthenticatedRole ? { unauthenticated: this.unauthenticatedRole.arn } : {}),
+            this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(
+                `${name}-roles`,
+                {
+                    identityPoolId: this.identityPool.id,
+                    roles: {
+                        authenticated: this.authenticatedRole.arn,
+                        ...(this.unauthenticatedRole ? { unauthenticated: this.unauthenticatedRole.arn } : {}),
+                    },
                 },
-            }, { parent: this });
+                { parent: this },
+            );
             if (args.generateClientSecret) this.clientSecret = pulumi.secret(this.userPoolClient.clientSecret);
             this.userPoolId = this.userPool.id;
             this.region = this.userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]);
@@ -358,93 +414,142 @@ export class CognitoAuth extends pulumi.ComponentResource {
         this.groups = this.createGroups(name, args.users ?? {});
         this.users = this.createUsers(name, args);
 
-        this.registerOutputs(this.userPool ? {
-            userPoolId: this.userPoolId,
-            userPoolClientId: this.userPoolClient!.id,
-            identityPoolId: this.identityPool!.id,
-            authenticatedRoleArn: this.authenticatedRole!.arn,
-            ...(this.unauthenticatedRole ? { unauthenticatedRoleArn: this.unauthenticatedRole.arn } : {}),
-        } : { userPoolId: this.userPoolId });
+        this.registerOutputs(
+            this.userPool
+                ? {
+                      userPoolId: this.userPoolId,
+                      userPoolClientId: this.userPoolClient!.id,
+                      identityPoolId: this.identityPool!.id,
+                      authenticatedRoleArn: this.authenticatedRole!.arn,
+                      ...(this.unauthenticatedRole ? { unauthenticatedRoleArn: this.unauthenticatedRole.arn } : {}),
+                  }
+                : { userPoolId: this.userPoolId },
+        );
     }
 
     private createUserPool(name: string, poolName: string, args: CognitoAuthArgs) {
         const mfa = args.mfa ?? "OPTIONAL";
-        return new aws.cognito.UserPool(`${name}-pool`, {
-            name: poolName,
-            usernameConfiguration: { caseSensitive: false },
-            passwordPolicy: ownedPasswordPolicy(args),
-            mfaConfiguration: mfa,
-            ...(mfa === "OFF" ? {} : { softwareTokenMfaConfiguration: { enabled: true } }),
-            autoVerifiedAttributes: ["email"],
-            // A changed email only takes effect once the user verifies it.
-            userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
-            accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
-            // Only administrators (this stack) create users; nobody signs up on their own.
-            adminCreateUserConfig: { allowAdminCreateUserOnly: true },
-            deletionProtection: (args.deletionProtection ?? true) ? "ACTIVE" : "INACTIVE",
-            schemas: (args.customAttributes ?? []).map((attribute) => ({
-                name: attribute,
-                attributeDataType: "String",
-                mutable: true,
-                developerOnlyAttribute: false,
-                required: false,
-                stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
-            })),
-        }, { parent: this });
+        return new aws.cognito.UserPool(
+            `${name}-pool`,
+            {
+                name: poolName,
+                usernameConfiguration: { caseSensitive: false },
+                passwordPolicy: ownedPasswordPolicy(args),
+                mfaConfiguration: mfa,
+                ...(mfa === "OFF" ? {} : { softwareTokenMfaConfiguration: { enabled: true } }),
+                autoVerifiedAttributes: ["email"],
+                // A changed email only takes effect once the user verifies it.
+                userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
+                accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+                // Only administrators (this stack) create users; nobody signs up on their own.
+                adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+                deletionProtection: (args.deletionProtection ?? true) ? "ACTIVE" : "INACTIVE",
+                schemas: (args.customAttributes ?? []).map((attribute) => ({
+                    name: attribute,
+                    attributeDataType: "String",
+                    mutable: true,
+                    developerOnlyAttribute: false,
+                    required: false,
+                    stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
+                })),
+            },
+            { parent: this },
+        );
     }
 
     private createClient(name: string, clientName: string, args: CognitoAuthArgs, pool: aws.cognito.UserPool) {
         const tokens = tokenValidityOf(args);
-        return new aws.cognito.UserPoolClient(`${name}-client`, {
-            name: clientName,
-            userPoolId: pool.id,
-            generateSecret: args.generateClientSecret ?? false,
-            explicitAuthFlows: clientAuthFlows,
-            preventUserExistenceErrors: "ENABLED",
-            enableTokenRevocation: true,
-            accessTokenValidity: tokens.accessTokenMinutes,
-            idTokenValidity: tokens.idTokenMinutes,
-            refreshTokenValidity: tokens.refreshTokenDays,
-            tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-        }, { parent: this });
+        return new aws.cognito.UserPoolClient(
+            `${name}-client`,
+            {
+                name: clientName,
+                userPoolId: pool.id,
+                generateSecret: args.generateClientSecret ?? false,
+                explicitAuthFlows: clientAuthFlows,
+                preventUserExistenceErrors: "ENABLED",
+                enableTokenRevocation: true,
+                accessTokenValidity: tokens.accessTokenMinutes,
+                idTokenValidity: tokens.idTokenMinutes,
+                refreshTokenValidity: tokens.refreshTokenDays,
+                tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+            },
+            { parent: this },
+        );
     }
 
-    private createRole(name: string, kind: "authenticated" | "unauthenticated", policyArns: string[], identityPool: aws.cognito.IdentityPool) {
-        const role = new aws.iam.Role(`${name}-${kind}`, {
-            description: `Assumed by ${kind} identities of the Cognito identity pool of ${name}`,
-            assumeRolePolicy: identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
-        }, { parent: this });
-        policyArns.forEach((policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-${kind}-policy-${index}`, {
-            role: role.name,
-            policyArn,
-        }, { parent: this }));
+    private createRole(
+        name: string,
+        kind: "authenticated" | "unauthenticated",
+        policyArns: string[],
+        identityPool: aws.cognito.IdentityPool,
+    ) {
+        const role = new aws.iam.Role(
+            `${name}-${kind}`,
+            {
+                description: `Assumed by ${kind} identities of the Cognito identity pool of ${name}`,
+                assumeRolePolicy: identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
+            },
+            { parent: this },
+        );
+        policyArns.forEach(
+            (policyArn, index) =>
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${kind}-policy-${index}`,
+                    {
+                        role: role.name,
+                        policyArn,
+                    },
+                    { parent: this },
+                ),
+        );
         return role;
     }
 
     /** One UserGroup per group named by any user, in the pool the users are in. */
     private createGroups(name: string, users: Record<string, UserSpec>) {
         const groupNames = [...new Set(Object.values(users).flatMap((spec) => spec.groups ?? []))].sort();
-        return keyedMap(groupNames.map((group) => [group, new aws.cognito.UserGroup(`${name}-group-${group}`, {
-            name: group,
-            userPoolId: this.userPoolId,
-        }, { parent: this })] as const));
+        return keyedMap(
+            groupNames.map(
+                (group) =>
+                    [
+                        group,
+                        new aws.cognito.UserGroup(
+                            `${name}-group-${group}`,
+                            {
+                                name: group,
+                                userPoolId: this.userPoolId,
+                            },
+                            { parent: this },
+                        ),
+                    ] as const,
+            ),
+        );
     }
 
     private createUsers(name: string, args: CognitoAuthArgs) {
         const passwordPolicy = passwordRulesOf(args);
         const passwords = args.passwords ?? {};
-        return keyedMap(Object.entries(args.users ?? {}).map(([username, spec]) => {
-            const groups = spec.groups ?? [];
-            return [username, new CognitoUser(`${name}-user-${username}`, {
-                userPoolId: this.userPoolId,
-                username,
-                password: passwords[username],
-                attributes: userAttributes(spec),
-                enabled: spec.enabled ?? true,
-                groups,
-                passwordPolicy,
-                adoptExisting: args.adoptExistingUsers ?? false,
-            }, { parent: this, dependsOn: groups.map((group) => this.groups[group]) })] as const;
-        }));
+        return keyedMap(
+            Object.entries(args.users ?? {}).map(([username, spec]) => {
+                const groups = spec.groups ?? [];
+                return [
+                    username,
+                    new CognitoUser(
+                        `${name}-user-${username}`,
+                        {
+                            userPoolId: this.userPoolId,
+                            username,
+                            password: passwords[username],
+                            attributes: userAttributes(spec),
+                            enabled: spec.enabled ?? true,
+                            groups,
+                            passwordPolicy,
+                            adoptExisting: args.adoptExistingUsers ?? false,
+                        },
+                        { parent: this, dependsOn: groups.map((group) => this.groups[group]) },
+                    ),
+                ] as const;
+            }),
+        );
     }
 }

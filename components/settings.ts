@@ -32,21 +32,33 @@ export interface Setting extends Field {
     fields?: Fields<any>;
 }
 
-const isMap = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-export const aString: Check = (value) => typeof value === "string" && value.length > 0 ? [] : ["must be a non-empty string"];
-export const trueOrFalse: Check = (value) => typeof value === "boolean" ? [] : ["must be true or false"];
-export const wholeNumber = (min: number, max: number): Check => (value) =>
-    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? [] : [`must be a whole number from ${min} to ${max}`];
-export const oneOf = (what: string, values: readonly string[]): Check => (value) =>
-    typeof value === "string" && values.includes(value) ? [] : [`${JSON.stringify(value)} is not ${what}; use one of ${values.join(", ")}`];
+export const aString: Check = (value) => (typeof value === "string" && value.length > 0 ? [] : ["must be a non-empty string"]);
+export const trueOrFalse: Check = (value) => (typeof value === "boolean" ? [] : ["must be true or false"]);
+export const wholeNumber =
+    (min: number, max: number): Check =>
+    (value) =>
+        typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+            ? []
+            : [`must be a whole number from ${min} to ${max}`];
+export const oneOf =
+    (what: string, values: readonly string[]): Check =>
+    (value) =>
+        typeof value === "string" && values.includes(value)
+            ? []
+            : [`${JSON.stringify(value)} is not ${what}; use one of ${values.join(", ")}`];
 /** A list of strings, each checked by `item` (which names the item in its message). */
-export const listOf = (what: string, item: (value: string) => string | undefined): Check => (value) => {
-    if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) return [`must be a list of ${what}`];
-    return value.map(item).filter((problem): problem is string => problem !== undefined);
-};
-export const mapOf = (what: string): Check => (value) => isMap(value) ? [] : [`must be a map of ${what}`];
+export const listOf =
+    (what: string, item: (value: string) => string | undefined): Check =>
+    (value) => {
+        if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) return [`must be a list of ${what}`];
+        return value.map(item).filter((problem): problem is string => problem !== undefined);
+    };
+export const mapOf =
+    (what: string): Check =>
+    (value) =>
+        isMap(value) ? [] : [`must be a map of ${what}`];
 
 export const mfaModes = ["OFF", "OPTIONAL", "ON"] as const;
 
@@ -75,11 +87,18 @@ export const userSpecFields: Fields<UserSpec> = {
     groups: {},
 };
 
-const policyArn = (arn: string) => /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn) ? undefined : `${JSON.stringify(arn)} is not an IAM policy ARN`;
+const policyArn = (arn: string) =>
+    /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn) ? undefined : `${JSON.stringify(arn)} is not an IAM policy ARN`;
 
 /** Every setting, in the order the README lists them. */
 export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
-    userPoolId: { read: "string", check: (value) => { const problem = userPoolIdProblem(value); return problem ? [problem] : []; } },
+    userPoolId: {
+        read: "string",
+        check: (value) => {
+            const problem = userPoolIdProblem(value);
+            return problem ? [problem] : [];
+        },
+    },
     userPoolName: { read: "string", check: aString, ownedPoolOnly: true },
     clientName: { read: "string", check: aString, ownedPoolOnly: true },
     identityPoolName: { read: "string", check: aString, ownedPoolOnly: true },
@@ -87,14 +106,22 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
     users: { read: "json", check: mapOf("username to { email, attributes, enabled, groups }"), fields: userSpecFields },
     passwords: { read: "secret", check: mapOf("username to password") },
     mfa: { read: "string", check: oneOf("an MFA mode", mfaModes), ownedPoolOnly: true },
-    passwordPolicy: { read: "json", check: mapOf("policy keys to values, such as { \"minimumLength\": 12 }"), fields: passwordPolicyFields },
+    passwordPolicy: { read: "json", check: mapOf('policy keys to values, such as { "minimumLength": 12 }'), fields: passwordPolicyFields },
     deletionProtection: { read: "boolean", check: trueOrFalse, ownedPoolOnly: true },
     generateClientSecret: { read: "boolean", check: trueOrFalse, ownedPoolOnly: true },
-    tokenValidity: { read: "json", check: mapOf("token kinds to lifetimes, such as { \"accessTokenMinutes\": 60 }"), fields: tokenValidityFields, ownedPoolOnly: true },
+    tokenValidity: {
+        read: "json",
+        check: mapOf('token kinds to lifetimes, such as { "accessTokenMinutes": 60 }'),
+        fields: tokenValidityFields,
+        ownedPoolOnly: true,
+    },
     customAttributes: {
         read: "json",
-        check: listOf("attribute names", (name) => /^[A-Za-z0-9_-]{1,20}$/.test(name) ? undefined
-            : `${JSON.stringify(name)} must be 1-20 letters, digits, "_" or "-" (without the "custom:" prefix)`),
+        check: listOf("attribute names", (name) =>
+            /^[A-Za-z0-9_-]{1,20}$/.test(name)
+                ? undefined
+                : `${JSON.stringify(name)} must be 1-20 letters, digits, "_" or "-" (without the "custom:" prefix)`,
+        ),
         ownedPoolOnly: true,
     },
     authenticatedPolicyArns: { read: "json", check: listOf("IAM policy ARNs", policyArn), ownedPoolOnly: true },
@@ -113,8 +140,14 @@ export function hasKey(object: object, key: string): boolean {
  * for an existing pool, each key that applies only to a pool this stack creates. `say(path, problem)`
  * receives each; `ownedOnly(path)` words the existing-pool refusal.
  */
-export function fieldProblems(path: string, value: Record<string, unknown>, fields: Fields<any>, existingPool: boolean,
-    say: (path: string, problem: string) => void, ownedOnly: (path: string) => string): void {
+export function fieldProblems(
+    path: string,
+    value: Record<string, unknown>,
+    fields: Fields<any>,
+    existingPool: boolean,
+    say: (path: string, problem: string) => void,
+    ownedOnly: (path: string) => string,
+): void {
     for (const [key, item] of Object.entries(value)) {
         const where = `${path}.${key}`;
         if (!hasKey(fields, key)) {

@@ -45,8 +45,25 @@ export interface UserToCheck {
 
 /** Standard OIDC attributes a user may set (`sub` is assigned by Cognito). */
 export const standardAttributes: readonly string[] = [
-    "address", "birthdate", "email", "email_verified", "family_name", "gender", "given_name", "locale", "middle_name", "name",
-    "nickname", "phone_number", "phone_number_verified", "picture", "preferred_username", "profile", "updated_at", "website", "zoneinfo",
+    "address",
+    "birthdate",
+    "email",
+    "email_verified",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "phone_number_verified",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
 ];
 
 /** The message for an `attributes` value that is not a map (also used by the config reader). */
@@ -74,7 +91,8 @@ const printablePattern = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 function nameProblem(kind: string, value: unknown, maxLength = 128): string | undefined {
     if (typeof value !== "string" || !value) return `${kind} must be a non-empty string`;
     if (codePointLength(value) > maxLength) return `${kind} must be at most ${maxLength} characters long`;
-    if (!printablePattern.test(value)) return `${kind} may contain only letters, marks, symbols, numbers and punctuation (no spaces or control characters)`;
+    if (!printablePattern.test(value))
+        return `${kind} may contain only letters, marks, symbols, numbers and punctuation (no spaces or control characters)`;
     return undefined;
 }
 
@@ -87,7 +105,12 @@ function nameProblem(kind: string, value: unknown, maxLength = 128): string | un
  * meets `policy` (undefined skips it) and differs from the username. Values equal to `unknown`
  * (what the engine sends for values not known during preview) are skipped.
  */
-export function userProblems(user: UserToCheck, policy?: PasswordRules, customAttributes?: readonly string[], unknown?: string): [string, string][] {
+export function userProblems(
+    user: UserToCheck,
+    policy?: PasswordRules,
+    customAttributes?: readonly string[],
+    unknown?: string,
+): [string, string][] {
     const problems: [string, string][] = [];
     const add = (property: string, problem: string) => problems.push([property, problem]);
     const { username, password, attributes, groups, enabled } = user;
@@ -99,31 +122,38 @@ export function userProblems(user: UserToCheck, policy?: PasswordRules, customAt
     }
     if (attributes !== undefined && attributes !== unknown) {
         if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) add("attributes", attributesNotAMap);
-        else for (const [name, value] of Object.entries(attributes)) {
-            const problem = attributeProblem(name, value, customAttributes, unknown);
-            if (problem) add("attributes", `attribute ${JSON.stringify(name)} ${problem}`);
-        }
+        else
+            for (const [name, value] of Object.entries(attributes)) {
+                const problem = attributeProblem(name, value, customAttributes, unknown);
+                if (problem) add("attributes", `attribute ${JSON.stringify(name)} ${problem}`);
+            }
     }
     if (groups !== undefined && groups !== unknown) {
         if (!Array.isArray(groups)) add("groups", "groups must be a list of group names");
-        else for (const group of groups) {
-            const problem = group === unknown ? undefined : nameProblem(`group ${JSON.stringify(group)}`, group);
-            if (problem) add("groups", problem);
-        }
+        else
+            for (const group of groups) {
+                const problem = group === unknown ? undefined : nameProblem(`group ${JSON.stringify(group)}`, group);
+                if (problem) add("groups", problem);
+            }
     }
     if (enabled !== undefined && enabled !== unknown && typeof enabled !== "boolean") add("enabled", "enabled must be true or false");
     return problems;
 }
 
 /** What is wrong with one attribute (the caller names it), or undefined. */
-function attributeProblem(name: string, value: unknown, customAttributes: readonly string[] | undefined, unknown: string | undefined): string | undefined {
+function attributeProblem(
+    name: string,
+    value: unknown,
+    customAttributes: readonly string[] | undefined,
+    unknown: string | undefined,
+): string | undefined {
     if (name.startsWith("custom:")) {
         const custom = name.slice("custom:".length);
-        const malformed = nameProblem("its name after \"custom:\"", custom, 20);
+        const malformed = nameProblem('its name after "custom:"', custom, 20);
         if (malformed) return `is not a well-formed custom attribute: ${malformed}`;
         if (customAttributes && !customAttributes.includes(custom)) return "is not declared in the pool's custom attributes";
     } else if (!standardAttributes.includes(name)) {
-        return "is not a Cognito standard attribute (use \"custom:<name>\" for custom ones)";
+        return 'is not a Cognito standard attribute (use "custom:<name>" for custom ones)';
     }
     if (value === unknown) return undefined;
     if (typeof value !== "string") return "must be a string";
@@ -131,7 +161,7 @@ function attributeProblem(name: string, value: unknown, customAttributes: readon
     if (hasLoneSurrogate(value)) return "must be valid Unicode text (it has a lone surrogate)";
     if (name === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return `is not a valid email address: ${JSON.stringify(value)}`;
     if (name === "phone_number" && !/^\+[0-9]{4,15}$/.test(value)) return "must be in E.164 form such as +81312345678";
-    if (name.endsWith("_verified") && value !== "true" && value !== "false") return "must be \"true\" or \"false\"";
+    if (name.endsWith("_verified") && value !== "true" && value !== "false") return 'must be "true" or "false"';
     return undefined;
 }
 
@@ -152,20 +182,22 @@ const forbiddenInPassword = /(?! )[\s\p{Z}\p{Cc}]/u;
 export function passwordProblems(password: unknown, rules: PasswordRules, username?: string): string[] {
     if (typeof password !== "string" || password.length === 0) return ["a password is required"];
     const length = codePointLength(password);
-    const sameAsUsername = username !== undefined
-        && (password.toLowerCase() === username.toLowerCase() || password.toUpperCase() === username.toUpperCase());
+    const sameAsUsername =
+        username !== undefined && (password.toLowerCase() === username.toLowerCase() || password.toUpperCase() === username.toUpperCase());
     return [
         length < rules.minimumLength && `password must be at least ${rules.minimumLength} characters long`,
         length > 256 && "password must be at most 256 characters long",
-        forbiddenInPassword.test(password) && "password must not contain line breaks, tabs, other whitespace or control characters (only a plain space, and not at either end)",
+        forbiddenInPassword.test(password) &&
+            "password must not contain line breaks, tabs, other whitespace or control characters (only a plain space, and not at either end)",
         /^ | $/.test(password) && "password must not begin or end with a space",
         hasLoneSurrogate(password) && "password must be valid Unicode text (it has a lone surrogate)",
         sameAsUsername && "password must not be the same as the username (ignoring case)",
         rules.requireLowercase && !/[a-z]/.test(password) && "password must contain a lowercase letter (a-z)",
         rules.requireUppercase && !/[A-Z]/.test(password) && "password must contain an uppercase letter (A-Z)",
         rules.requireNumbers && !/[0-9]/.test(password) && "password must contain a number (0-9)",
-        rules.requireSymbols && ![...password.trim()].some((c) => passwordSymbols.includes(c))
-            && `password must contain a symbol, one of ${passwordSymbols.trim()}`,
+        rules.requireSymbols &&
+            ![...password.trim()].some((c) => passwordSymbols.includes(c)) &&
+            `password must contain a symbol, one of ${passwordSymbols.trim()}`,
     ].filter((problem): problem is string => typeof problem === "string");
 }
 
@@ -176,7 +208,8 @@ export function passwordProblems(password: unknown, rules: PasswordRules, userna
 export function userPoolIdProblem(id: unknown): string | undefined {
     if (typeof id !== "string" || !id) return "must be a user pool id such as us-east-1_AbC123xyz";
     if (codePointLength(id) > 55) return "must be at most 55 characters long";
-    if (!/^[A-Za-z0-9_-]+_[0-9A-Za-z]+$/.test(id)) return "is not a user pool id: expected <region>_<letters and digits>, such as us-east-1_AbC123xyz";
+    if (!/^[A-Za-z0-9_-]+_[0-9A-Za-z]+$/.test(id))
+        return "is not a user pool id: expected <region>_<letters and digits>, such as us-east-1_AbC123xyz";
     return undefined;
 }
 

@@ -16,10 +16,13 @@ import * as path from "path";
 if (require.main === module) {
     // Loaded after the line above, so the SDK sees the setting.
     const { main } = require("./local/main") as typeof import("./local/main");
-    main(process.argv.slice(2), path.resolve(__dirname, "..")).then((code) => {
-        process.exitCode = code;
-    }, (err) => {
-        process.stderr.write(`local: unexpected error: ${(err as Error)?.stack ?? err}\n`);
-        process.exitCode = 1;
-    });
+    main(process.argv.slice(2), path.resolve(__dirname, "..")).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (err) => {
+            process.stderr.write(`local: unexpected error: ${(err as Error)?.stack ?? err}\n`);
+            process.exitCode = 1;
+        },
+    );
 }

@@ -25,7 +25,9 @@ export function findPulumi(root = projectRoot): { cli?: string; reason?: string 
     if (fs.existsSync(built)) {
         const probe = spawnSync(built, ["version"], { encoding: "utf8", env: probeEnv, timeout: 30_000 });
         if (probe.status === 0) return { cli: built };
-        return { reason: `${path.relative(root, built)} does not run (${(probe.error?.message ?? probe.stderr ?? "").trim().split("\n")[0] || `exit ${probe.status}`}); delete .pulumi-cli/ and run \`npm run install:pulumi\` again` };
+        return {
+            reason: `${path.relative(root, built)} does not run (${(probe.error?.message ?? probe.stderr ?? "").trim().split("\n")[0] || `exit ${probe.status}`}); delete .pulumi-cli/ and run \`npm run install:pulumi\` again`,
+        };
     }
     return { reason: "no `pulumi` on PATH and none built in .pulumi-cli/bin (run `npm run install:pulumi`, which needs Go)" };
 }

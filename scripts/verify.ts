@@ -10,10 +10,13 @@ import "./verify/quietSdk"; // first: before any AWS SDK module loads
 import { main } from "./verify/cli";
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    }, (e) => {
-        process.stderr.write(`verify: unexpected error: ${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? e}\n`);
-        process.exitCode = 1;
-    });
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e) => {
+            process.stderr.write(`verify: unexpected error: ${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? e}\n`);
+            process.exitCode = 1;
+        },
+    );
 }

@@ -9,7 +9,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput } from "@aws-sdk/client-cognito-identity-provider";
 import {
-    CognitoLocal, createPoolWithClient, listUsers as listAllUsers, signIn as signInAs, startCognitoLocal,
+    CognitoLocal,
+    createPoolWithClient,
+    listUsers as listAllUsers,
+    signIn as signInAs,
+    startCognitoLocal,
 } from "./helpers/cognitoLocal";
 import { EngineProject, createEngineProject, findPulumi, killProcessesIn } from "./helpers/engine";
 import { startFaultProxy } from "./helpers/faultProxy";
@@ -74,7 +78,13 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
     /** Everything the stack stores, as the CLI exports it and as the backend keeps it on disk. */
     async function storedText(project: EngineProject): Promise<string> {
         const exported = await project.ok(["stack", "export", "--show-secrets=false"]);
-        return exported.stdout + project.stateFiles().map((file) => fs.readFileSync(file, "utf8")).join("\n");
+        return (
+            exported.stdout +
+            project
+                .stateFiles()
+                .map((file) => fs.readFileSync(file, "utf8"))
+                .join("\n")
+        );
     }
     async function userStates(project: EngineProject): Promise<any[]> {
         const exported = JSON.parse((await project.ok(["stack", "export"])).stdout);
@@ -83,7 +93,8 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
 
     it("README commands: preview shows the creates without a password; up makes CONFIRMED users who sign in; rotation, attributes, enabled, out-of-band delete, export and destroy", async () => {
         const { project, userPoolId, clientId } = await newStack();
-        const alice = newPassword("Alice"), bob = newPassword("Bob");
+        const alice = newPassword("Alice"),
+            bob = newPassword("Bob");
         await addUser(project, "alice", "alice@example.com", alice);
         await addUser(project, "bob", "bob@example.com", bob);
 
@@ -91,7 +102,11 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         const preview = await project.ok(["preview", "--diff"]);
         expectNoPassword(preview.output, "pulumi preview --diff");
         for (const name of ["alice", "bob"]) {
-            expect(preview.stdout).to.match(new RegExp(`\\+ pulumi-nodejs:dynamic/cognito-auth:CognitoUser: \\(create\\)\\s+\\[urn=[^\\]]*::cognito-auth-user-${name}\\]`));
+            expect(preview.stdout).to.match(
+                new RegExp(
+                    `\\+ pulumi-nodejs:dynamic/cognito-auth:CognitoUser: \\(create\\)\\s+\\[urn=[^\\]]*::cognito-auth-user-${name}\\]`,
+                ),
+            );
         }
         expect(preview.stdout).to.include("[secret]");
         expect(preview.stdout).to.match(/\+ 4 to create/); // the stack, the component and two users
@@ -99,7 +114,10 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
 
         const up = await project.ok(["up", "--yes"]);
         expectNoPassword(up.output, "pulumi up");
-        for (const [name, password] of [["alice", alice], ["bob", bob]]) {
+        for (const [name, password] of [
+            ["alice", alice],
+            ["bob", bob],
+        ]) {
             expect((await getUser(userPoolId, name)).UserStatus, `${name} status`).to.equal("CONFIRMED");
             expect(await signIn(clientId, name, password), `${name} signs in`).to.equal(true);
         }
@@ -121,8 +139,11 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         expectNoPassword(rotation.output, "rotation preview");
         // A Node dynamic provider cannot name the changed properties (no detailed diff): the
         // preview shows the user as an update, with the password as [secret].
-        expect(rotation.stdout).to.match(/~ pulumi-nodejs:dynamic\/cognito-auth:CognitoUser: \(update\)\s+\[id=[^\]]+\/alice\]/)
-            .and.match(/password\s*: \[secret\]/).and.match(/~ 1 to update/).and.not.match(/replace/);
+        expect(rotation.stdout)
+            .to.match(/~ pulumi-nodejs:dynamic\/cognito-auth:CognitoUser: \(update\)\s+\[id=[^\]]+\/alice\]/)
+            .and.match(/password\s*: \[secret\]/)
+            .and.match(/~ 1 to update/)
+            .and.not.match(/replace/);
         await project.ok(["up", "--yes"]);
         expect(attributesOf(await getUser(userPoolId, "alice")).sub, "same user (sub) after rotation").to.equal(aliceSub);
         expect(await signIn(clientId, "alice", rotated), "the new password signs in").to.equal(true);
@@ -132,7 +153,9 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         await project.ok(["config", "set", "--path", "users.bob.attributes.name", "Bob B"]);
         await project.ok(["config", "set", "--path", "users.bob.enabled", "false"]);
         const change = await project.ok(["preview", "--diff"]);
-        expect(change.stdout).to.match(/~ pulumi-nodejs:dynamic\/cognito-auth:CognitoUser: \(update\)\s+\[id=[^\]]+\/bob\]/).and.not.match(/replace/);
+        expect(change.stdout)
+            .to.match(/~ pulumi-nodejs:dynamic\/cognito-auth:CognitoUser: \(update\)\s+\[id=[^\]]+\/bob\]/)
+            .and.not.match(/replace/);
         await project.ok(["up", "--yes"]);
         const bobNow = await getUser(userPoolId, "bob");
         expect(attributesOf(bobNow).name).to.equal("Bob B");
@@ -166,14 +189,18 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         await addUser(project, "carol", "carol@example.com", weak);
         const weakPreview = await project.run(["preview"]);
         expect(weakPreview.code).to.not.equal(0);
-        expect(weakPreview.output).to.include("carol").and.match(/at least 8 characters/);
+        expect(weakPreview.output)
+            .to.include("carol")
+            .and.match(/at least 8 characters/);
         expectNoPassword(weakPreview.output, "failed preview (weak password)");
 
         await project.ok(["config", "set", "--secret", "--path", "passwords.carol", "Carol"]);
         passwords.push("Carol");
         const sameAsName = await project.run(["preview"]);
         expect(sameAsName.code).to.not.equal(0);
-        expect(sameAsName.output).to.include("carol").and.match(/username/i);
+        expect(sameAsName.output)
+            .to.include("carol")
+            .and.match(/username/i);
 
         // Stored in plain text: the language host tells the program which keys are secret.
         const plainPassword = newPassword("Plain");
@@ -193,7 +220,14 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         for (let i = 0; i < count; i++) {
             const name = `user${String(i).padStart(2, "0")}`;
             pw.set(name, newPassword(name));
-            settings.push("--path", "--plaintext", `users.${name}.email=${name}@example.com`, "--path", "--secret", `passwords.${name}=${pw.get(name)}`);
+            settings.push(
+                "--path",
+                "--plaintext",
+                `users.${name}.email=${name}@example.com`,
+                "--path",
+                "--secret",
+                `passwords.${name}=${pw.get(name)}`,
+            );
         }
         await project.ok(["config", "set-all", ...settings]);
 
@@ -232,8 +266,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         // The engine stops scheduling at the first failure, so not every orphan need be named.
         const named = orphans.filter((name) => refused.output.includes(`Cognito user "${name}" already exists`));
         expect(named.length, refused.output.slice(-4000)).to.be.above(0);
-        expect(refused.output).to.include("interrupted")
-            .and.include("pulumi config set cognito-auth:adoptExistingUsers true");
+        expect(refused.output).to.include("interrupted").and.include("pulumi config set cognito-auth:adoptExistingUsers true");
 
         await project.ok(["config", "set", "adoptExistingUsers", "true"]);
         expectNoPassword((await project.ok(["up", "--yes", "--skip-preview"])).output, "up with adoption");
@@ -242,7 +275,10 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
 
         const users = await listUsers(userPoolId);
         expect(users.map((u) => u.Username).sort(), "each user exactly once").to.deep.equal([...pw.keys()].sort());
-        expect(users.filter((u) => u.UserStatus !== "CONFIRMED").map((u) => u.Username), "users not CONFIRMED").to.deep.equal([]);
+        expect(
+            users.filter((u) => u.UserStatus !== "CONFIRMED").map((u) => u.Username),
+            "users not CONFIRMED",
+        ).to.deep.equal([]);
         for (const [name, password] of pw) expect(await signIn(clientId, name, password), `${name} signs in`).to.equal(true);
         expect((await userStates(project)).length, "every user in the state").to.equal(count);
     });
@@ -268,7 +304,8 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         const proxy = await startFaultProxy({ upstreamPort: local.port });
         try {
             const { project, userPoolId, clientId } = await newStack(proxy.endpoint);
-            const alice = newPassword("Mig"), bob = newPassword("Mig");
+            const alice = newPassword("Mig"),
+                bob = newPassword("Mig");
             await addUser(project, "alice", "alice@example.com", alice);
             await addUser(project, "bob", "bob@example.com", bob);
             await project.ok(["up", "--yes", "--skip-preview"]);
@@ -280,24 +317,36 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
             for (const resource of exported.deployment.resources.filter((r: any) => r.type === userType)) {
                 resource.inputs.__provider = v1Provider;
                 const { stateVersion: _version, ...outputs } = resource.outputs;
-                resource.outputs = { ...outputs, passwordPolicy: resource.inputs.passwordPolicy, adoptExisting: resource.inputs.adoptExisting, __provider: v1Provider };
+                resource.outputs = {
+                    ...outputs,
+                    passwordPolicy: resource.inputs.passwordPolicy,
+                    adoptExisting: resource.inputs.adoptExisting,
+                    __provider: v1Provider,
+                };
             }
             const file = path.join(project.dir, "v1-state.json");
             fs.writeFileSync(file, JSON.stringify(exported));
             await project.ok(["stack", "import", "--file", file]);
             const bytesPerUser = async () => {
                 const users = await userStates(project);
-                return Math.round(users.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify({ inputs: r.inputs, outputs: r.outputs })), 0) / users.length);
+                return Math.round(
+                    users.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify({ inputs: r.inputs, outputs: r.outputs })), 0) /
+                        users.length,
+                );
             };
             const before = await bytesPerUser();
 
             const preview = await project.ok(["preview", "--diff"]);
-            expect(preview.stdout).to.match(/~ 2 to update/).and.not.match(/replace|create|delete/i);
+            expect(preview.stdout)
+                .to.match(/~ 2 to update/)
+                .and.not.match(/replace|create|delete/i);
             const requests = proxy.counts.requests;
             expectNoPassword((await project.ok(["up", "--yes", "--skip-preview"])).output, "migrating up");
             expect(proxy.counts.requests - requests, "Cognito requests during the migrating up").to.equal(0);
             const after = await bytesPerUser();
-            console.log(`      state per user (inputs + outputs, engine): ${before} bytes as version 1 wrote it, ${after} after the upgrade`);
+            console.log(
+                `      state per user (inputs + outputs, engine): ${before} bytes as version 1 wrote it, ${after} after the upgrade`,
+            );
             expect(after).to.be.below(2048);
             for (const r of await userStates(project)) {
                 expect(r.outputs.stateVersion).to.equal(2);

@@ -25,13 +25,21 @@ function inputsFor(template: Props, userPoolId: string, username: string, extra:
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; never rejects (results carry errors). */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<({ ok: true; value: R } | { ok: false; error: any })[]> {
+async function pool<T, R>(
+    items: T[],
+    limit: number,
+    fn: (item: T, index: number) => Promise<R>,
+): Promise<({ ok: true; value: R } | { ok: false; error: any })[]> {
     const results: ({ ok: true; value: R } | { ok: false; error: any })[] = new Array(items.length);
     let next = 0;
     const worker = async () => {
         while (next < items.length) {
             const i = next++;
-            try { results[i] = { ok: true, value: await fn(items[i], i) }; } catch (error) { results[i] = { ok: false, error }; }
+            try {
+                results[i] = { ok: true, value: await fn(items[i], i) };
+            } catch (error) {
+                results[i] = { ok: false, error };
+            }
         }
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -42,7 +50,8 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number
 async function createThroughHost(host: ProviderHost, inputs: Props): Promise<{ id: string; props: Props }> {
     const urn = userUrn(`cognito-auth-user-${inputs.username}`);
     const checked = await host.check(urn, {}, inputs);
-    if (checked.failures.length > 0) throw new Error(`check failed for ${inputs.username}: ${checked.failures.map((f) => f.property).join(", ")}`);
+    if (checked.failures.length > 0)
+        throw new Error(`check failed for ${inputs.username}: ${checked.failures.map((f) => f.property).join(", ")}`);
     return host.create(urn, checked.inputs);
 }
 
@@ -57,7 +66,9 @@ async function waitFor(condition: () => boolean, ms: number, what: string): Prom
 
 /** gRPC error text as the engine shows it; the password is masked should it ever appear. */
 function errorText(err: any): string {
-    return String(err?.details ?? err?.message ?? err).split(password).join("[secret]");
+    return String(err?.details ?? err?.message ?? err)
+        .split(password)
+        .join("[secret]");
 }
 
 describe("fault injection through the provider host", function () {
@@ -68,7 +79,9 @@ describe("fault injection through the provider host", function () {
     before(async () => {
         [local, template] = await Promise.all([startCognitoLocal(), programUserInputs()]);
     });
-    after(async () => { await local?.stop(); });
+    after(async () => {
+        await local?.stop();
+    });
 
     it("creates 300 users at 25% injected faults with 10 in flight: all CONFIRMED, none duplicated or missing, no errors", async () => {
         const { userPoolId } = await createPoolWithClient(local, "faults-pool");
@@ -132,11 +145,17 @@ describe("fault injection through the provider host", function () {
         // and its password step not yet sent: the window a kill must not turn into a silent success.
         const confirmedFirst = 40;
         const inFlightLimit = 10;
-        const proxy = await startFaultProxy({ upstreamPort: local.port, hold: { operations: ["AdminSetUserPassword"], after: confirmedFirst } });
+        const proxy = await startFaultProxy({
+            upstreamPort: local.port,
+            hold: { operations: ["AdminSetUserPassword"], after: confirmedFirst },
+        });
         const env = { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy.endpoint };
         const names = Array.from({ length: 150 }, (_, i) => `kill-user-${String(i).padStart(3, "0")}`);
         const first = await ProviderHost.start(env);
-        const second = await ProviderHost.start(env).catch(async (err) => { await first.kill(); throw err; });
+        const second = await ProviderHost.start(env).catch(async (err) => {
+            await first.kill();
+            throw err;
+        });
         let third: ProviderHost | undefined;
         try {
             await first.configure({ "aws:region": "us-east-1" });
@@ -147,7 +166,10 @@ describe("fault injection through the provider host", function () {
             });
             // Every worker waits on a parked password step: kill the host there.
             await waitFor(() => proxy.held().length === inFlightLimit, 60_000, `${inFlightLimit} parked AdminSetUserPassword requests`);
-            const parked = proxy.held().map((request) => String(request.body?.Username)).sort();
+            const parked = proxy
+                .held()
+                .map((request) => String(request.body?.Username))
+                .sort();
             killed = true;
             await first.kill();
             // The killed host's password steps never reach cognito-local, and nothing else is on its way there.
@@ -157,7 +179,10 @@ describe("fault injection through the provider host", function () {
             const firstOk = firstRun.filter((r) => r.ok).length;
             expect(firstOk, "creates answered before the kill").to.equal(confirmedFirst);
             const before = new Map((await listUsers(local, userPoolId)).map((u) => [u.Username!, u.UserStatus!]));
-            const halfMade = [...before].filter(([, status]) => status !== "CONFIRMED").map(([name]) => name).sort();
+            const halfMade = [...before]
+                .filter(([, status]) => status !== "CONFIRMED")
+                .map(([name]) => name)
+                .sort();
             expect(halfMade, "half-made users: exactly those whose password step was parked").to.deep.equal(parked);
             expect(halfMade).to.have.lengthOf(inFlightLimit);
             expect(halfMade.map((name) => before.get(name))).to.deep.equal(Array(inFlightLimit).fill("FORCE_CHANGE_PASSWORD"));
@@ -172,45 +197,67 @@ describe("fault injection through the provider host", function () {
             const otherErrors: string[] = [];
             rerun.forEach((r, i) => {
                 if (r.ok) created.push(names[i]);
-                else if (/already exists/.test(errorText(r.error)) && /adoptExistingUsers/.test(errorText(r.error))) alreadyExists.push(names[i]);
+                else if (/already exists/.test(errorText(r.error)) && /adoptExistingUsers/.test(errorText(r.error)))
+                    alreadyExists.push(names[i]);
                 else otherErrors.push(`${names[i]}: ${errorText(r.error)}`);
             });
             const existedBefore = (name: string) => before.has(name);
-            console.log(`      first host: ${firstOk} creates answered before SIGKILL; ${before.size} users in the pool after the kill, `
-                + `${halfMade.length} half-made (${halfMade.join(", ")})`);
-            console.log(`      re-run: created ${created.length} (${created[0]} .. ${created[created.length - 1]}); `
-                + `"already exists" ${alreadyExists.length}: ${alreadyExists.map((n) => `${n}${before.get(n) === "CONFIRMED" ? "" : "(half-made)"}`).join(", ")}`);
+            console.log(
+                `      first host: ${firstOk} creates answered before SIGKILL; ${before.size} users in the pool after the kill, ` +
+                    `${halfMade.length} half-made (${halfMade.join(", ")})`,
+            );
+            console.log(
+                `      re-run: created ${created.length} (${created[0]} .. ${created[created.length - 1]}); ` +
+                    `"already exists" ${alreadyExists.length}: ${alreadyExists.map((n) => `${n}${before.get(n) === "CONFIRMED" ? "" : "(half-made)"}`).join(", ")}`,
+            );
             expect(otherErrors, "unexpected errors").to.deep.equal([]);
             // Exactly the users the killed host touched are reported as existing; the rest are made now.
             expect(alreadyExists).to.deep.equal(names.filter(existedBefore));
             expect(created).to.deep.equal(names.filter((n) => !existedBefore(n)));
             expect(alreadyExists.length, "the kill left users behind").to.equal(confirmedFirst + inFlightLimit);
             // The error says which users the interrupted run left without a password.
-            const halfMadeNote = (name: string) => /no permanent password yet/.test(errorText((rerun[names.indexOf(name)] as { error: unknown }).error));
+            const halfMadeNote = (name: string) =>
+                /no permanent password yet/.test(errorText((rerun[names.indexOf(name)] as { error: unknown }).error));
             expect(alreadyExists.filter(halfMadeNote), "errors that name a half-made user").to.deep.equal(halfMade);
 
             const after = await listUsers(local, userPoolId);
             const listed = after.map((u) => u.Username!);
-            expect(listed.filter((n, i) => listed.indexOf(n) !== i), "duplicates").to.deep.equal([]);
+            expect(
+                listed.filter((n, i) => listed.indexOf(n) !== i),
+                "duplicates",
+            ).to.deep.equal([]);
             const status = new Map(after.map((u) => [u.Username!, u.UserStatus!]));
             // Every success is a complete user: never a silent half-made success.
-            expect(created.filter((n) => status.get(n) !== "CONFIRMED"), "created but not CONFIRMED").to.deep.equal([]);
+            expect(
+                created.filter((n) => status.get(n) !== "CONFIRMED"),
+                "created but not CONFIRMED",
+            ).to.deep.equal([]);
             for (const name of [created[0], created[created.length - 1]]) {
                 expect(await signIn(local, clientId, name, password), `${name} signs in`).to.equal(true);
             }
             // Half-made users stay as they were: the re-run without adoption did not touch them.
-            expect(halfMade.filter((n) => status.get(n) !== "FORCE_CHANGE_PASSWORD"), "half-made users changed").to.deep.equal([]);
+            expect(
+                halfMade.filter((n) => status.get(n) !== "FORCE_CHANGE_PASSWORD"),
+                "half-made users changed",
+            ).to.deep.equal([]);
 
             // "Already exists" users, re-run with adoption on, converge to CONFIRMED.
             third = await ProviderHost.start(env);
             await third.configure({ "aws:region": "us-east-1" });
-            const adopt = await pool(alreadyExists, 10, (name) => createThroughHost(third!, inputsFor(template, userPoolId, name, { adoptExisting: true })));
+            const adopt = await pool(alreadyExists, 10, (name) =>
+                createThroughHost(third!, inputsFor(template, userPoolId, name, { adoptExisting: true })),
+            );
             const adoptFailed = adopt.map((r, i) => (r.ok ? undefined : `${alreadyExists[i]}: ${errorText(r.error)}`)).filter(Boolean);
             expect(adoptFailed, "adoption errors").to.deep.equal([]);
-            adopt.forEach((r) => { if (r.ok) expect(r.value.props.adopted).to.equal(true); });
+            adopt.forEach((r) => {
+                if (r.ok) expect(r.value.props.adopted).to.equal(true);
+            });
             const final = await listUsers(local, userPoolId);
             expect(final.length).to.equal(names.length);
-            expect(final.filter((u) => u.UserStatus !== "CONFIRMED").map((u) => u.Username), "not CONFIRMED at the end").to.deep.equal([]);
+            expect(
+                final.filter((u) => u.UserStatus !== "CONFIRMED").map((u) => u.Username),
+                "not CONFIRMED at the end",
+            ).to.deep.equal([]);
             // A formerly half-made user now signs in with the configured password.
             expect(await signIn(local, clientId, halfMade[0], password), `${halfMade[0]} signs in after adoption`).to.equal(true);
             for (const h of [first, second, third]) expect(h.stderr.includes(password), "host stderr holds a password").to.equal(false);

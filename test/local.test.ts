@@ -52,9 +52,15 @@ function processesIn(dir: string): string[] {
         try {
             const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim();
             let cwd = "";
-            try { cwd = fs.readlinkSync(`/proc/${entry}/cwd`); } catch { /* not ours to read */ }
+            try {
+                cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+            } catch {
+                /* not ours to read */
+            }
             if (cmd.includes(dir) || cwd === dir || cwd.startsWith(dir + path.sep)) found.push(`${entry} ${cmd} (cwd ${cwd})`);
-        } catch { /* gone meanwhile */ }
+        } catch {
+            /* gone meanwhile */
+        }
     }
     return found;
 }
@@ -64,8 +70,8 @@ describe("npm run local: helpers", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-local-data-"));
         try {
             fs.mkdirSync(path.join(dir, "db"));
-            const long = JSON.stringify({ Users: { a: { Username: "a", Attributes: [{ Name: "x", Value: "}\"{" }] }, b: {} } }, null, 2);
-            const short = JSON.stringify({ Users: { a: { Username: "a", Attributes: [{ Name: "x", Value: "}\"{" }] } } }, null, 2);
+            const long = JSON.stringify({ Users: { a: { Username: "a", Attributes: [{ Name: "x", Value: '}"{' }] }, b: {} } }, null, 2);
+            const short = JSON.stringify({ Users: { a: { Username: "a", Attributes: [{ Name: "x", Value: '}"{' }] } } }, null, 2);
             // What fs.writeFile does when the shorter text is written over the longer one at once.
             fs.writeFileSync(path.join(dir, "db", "local_Pool1.json"), short + long.slice(short.length));
             fs.writeFileSync(path.join(dir, "db", "clients.json"), long);
@@ -85,13 +91,29 @@ describe("npm run local: helpers", () => {
         expect(parseArgs(["--once", "--port", "9300"])).to.include({ port: 9300, once: true });
         expect(parseArgs(["--port=9301"])).to.include({ port: 9301 });
         expect(parseArgs(["--reset"])).to.include({ reset: true });
-        for (const bad of [["--port"], ["--port", "0"], ["--port", "70000"], ["--port", "x"], ["--reset", "--once"], ["--reset", "--port", "1"], ["--nope"], ["--once=yes"]]) {
+        for (const bad of [
+            ["--port"],
+            ["--port", "0"],
+            ["--port", "70000"],
+            ["--port", "x"],
+            ["--reset", "--once"],
+            ["--reset", "--port", "1"],
+            ["--nope"],
+            ["--once=yes"],
+        ]) {
             expect(parseArgs(bad), bad.join(" ")).to.have.property("error");
         }
     });
 
     it("generates passwords that meet the product's default policy (and Cognito's)", () => {
-        const policy = { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7 };
+        const policy = {
+            minimumLength: 12,
+            requireLowercase: true,
+            requireUppercase: true,
+            requireNumbers: true,
+            requireSymbols: true,
+            temporaryPasswordValidityDays: 7,
+        };
         const seen = new Set<string>();
         for (let i = 0; i < 500; i++) {
             const password = generatePassword(i % 2 ? 12 : 20);
@@ -106,12 +128,22 @@ describe("npm run local: helpers", () => {
         const redactor = new Redactor();
         redactor.add("S3cret-Pass#1");
         let out = "";
-        const writer = redactor.lineWriter((t) => { out += t; }, "");
+        const writer = redactor.lineWriter((t) => {
+            out += t;
+        }, "");
         writer.push("a S3cret-");
         writer.push("Pass#1 b\nsecond");
         writer.end();
         expect(out).to.equal("a [secret] b\nsecond\n");
-        expect(table(["user", "sign-in"], [["al", "ok"], ["johndoe", "failed"]])).to.equal("user     sign-in\n-------  -------\nal       ok\njohndoe  failed\n");
+        expect(
+            table(
+                ["user", "sign-in"],
+                [
+                    ["al", "ok"],
+                    ["johndoe", "failed"],
+                ],
+            ),
+        ).to.equal("user     sign-in\n-------  -------\nal       ok\njohndoe  failed\n");
         expect(configPath("passwords", "alice")).to.equal("passwords.alice");
         expect(configPath("passwords", "a.b")).to.equal('passwords["a.b"]');
     });
@@ -126,21 +158,44 @@ describe("npm run local: in a fresh clone, with the real Pulumi CLI and cognito-
     let clone: string;
     let env: NodeJS.ProcessEnv;
     let port: number;
-    const devUsers = Object.keys(((yaml.load(fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, object> }).config["cognito-auth:users"]) ?? {});
+    const devUsers = Object.keys(
+        (yaml.load(fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, object> }).config[
+            "cognito-auth:users"
+        ] ?? {},
+    );
     const outputs: string[] = [];
     const running: ChildProcess[] = [];
 
     /** `npm run local -- <args>` in the clone; never throws on a non-zero exit. */
     function local(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
         return new Promise((resolve, reject) => {
-            const child = spawn("npm", ["run", "local", "--", ...args], { cwd: clone, env: options.env ?? env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+            const child = spawn("npm", ["run", "local", "--", ...args], {
+                cwd: clone,
+                env: options.env ?? env,
+                stdio: ["ignore", "pipe", "pipe"],
+                detached: true,
+            });
             running.push(child);
             let output = "";
-            child.stdout!.on("data", (c) => { output += c; });
-            child.stderr!.on("data", (c) => { output += c; });
-            const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, options.timeoutMs ?? 180_000);
+            child.stdout!.on("data", (c) => {
+                output += c;
+            });
+            child.stderr!.on("data", (c) => {
+                output += c;
+            });
+            const timer = setTimeout(() => {
+                try {
+                    process.kill(-child.pid!, "SIGKILL");
+                } catch {
+                    /* gone */
+                }
+            }, options.timeoutMs ?? 180_000);
             child.once("error", reject);
-            child.once("close", (code) => { clearTimeout(timer); outputs.push(output); resolve({ code, output }); });
+            child.once("close", (code) => {
+                clearTimeout(timer);
+                outputs.push(output);
+                resolve({ code, output });
+            });
         });
     }
 
@@ -175,7 +230,9 @@ describe("npm run local: in a fresh clone, with the real Pulumi CLI and cognito-
 
     /** `git status` of the clone, but for the node_modules link the test made. */
     function gitStatus(): string[] {
-        return spawnSync("git", ["-C", clone, "status", "--porcelain"], { encoding: "utf8" }).stdout.split("\n").filter((l) => l !== "" && l !== "?? node_modules");
+        return spawnSync("git", ["-C", clone, "status", "--porcelain"], { encoding: "utf8" })
+            .stdout.split("\n")
+            .filter((l) => l !== "" && l !== "?? node_modules");
     }
 
     async function expectNothingLeft(): Promise<void> {
@@ -192,22 +249,37 @@ describe("npm run local: in a fresh clone, with the real Pulumi CLI and cognito-
             console.log("      npm run local tests skipped: this checkout is not a git repository (they run in a fresh clone)");
             this.skip();
         }
-        const changed = spawnSync("git", ["-C", projectRoot, "status", "--porcelain", "--", "scripts/local.ts", "scripts/local", "scripts/pulumiCli.ts"], { encoding: "utf8" }).stdout
-            .split("\n").filter((l) => l !== "").map((l) => l.slice(3));
-        if (changed.length > 0) console.log(`      note: npm run local is tested as committed (HEAD); not in the clone: ${changed.join(", ")}`);
+        const changed = spawnSync(
+            "git",
+            ["-C", projectRoot, "status", "--porcelain", "--", "scripts/local.ts", "scripts/local", "scripts/pulumiCli.ts"],
+            { encoding: "utf8" },
+        )
+            .stdout.split("\n")
+            .filter((l) => l !== "")
+            .map((l) => l.slice(3));
+        if (changed.length > 0)
+            console.log(`      note: npm run local is tested as committed (HEAD); not in the clone: ${changed.join(", ")}`);
         base = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-auth-local-"));
         clone = path.join(base, "repo");
         const cloned = spawnSync("git", ["clone", "--quiet", projectRoot, clone], { encoding: "utf8" });
         if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
         fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(clone, "node_modules"), "dir");
         const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PULUMI_")));
-        env = { ...inherited, PATH: path.isAbsolute(cli!) ? `${path.dirname(cli!)}${path.delimiter}${process.env.PATH}` : process.env.PATH };
+        env = {
+            ...inherited,
+            PATH: path.isAbsolute(cli!) ? `${path.dirname(cli!)}${path.delimiter}${process.env.PATH}` : process.env.PATH,
+        };
         port = await freePort();
     });
 
     after(() => {
         for (const child of running) {
-            if (child.exitCode === null && child.signalCode === null) try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
+            if (child.exitCode === null && child.signalCode === null)
+                try {
+                    process.kill(-child.pid!, "SIGKILL");
+                } catch {
+                    /* gone */
+                }
         }
         if (base) fs.rmSync(base, { recursive: true, force: true });
     });
@@ -235,7 +307,12 @@ describe("npm run local: in a fresh clone, with the real Pulumi CLI and cognito-
     it("a user added with the printed command is applied on the next run; passwords are kept; Ctrl-C stops it cleanly", async () => {
         const before = fs.readFileSync(path.join(clone, "Pulumi.local.yaml"), "utf8");
         pulumiInClone(["config", "set", "--path", "users.alice.email", "alice@example.com", "-s", "local"]);
-        const child = spawn("npm", ["run", "local", "--", "--port", String(port)], { cwd: clone, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn("npm", ["run", "local", "--", "--port", String(port)], {
+            cwd: clone,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+        });
         running.push(child);
         let output = "";
         const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
@@ -300,7 +377,10 @@ describe("npm run local: in a fresh clone, with the real Pulumi CLI and cognito-
         }
         const run = await local(["--once", "--port", String(port)], { env: { ...env, PATH: bin }, timeoutMs: 60_000 });
         expect(run.code, run.output).to.equal(1);
-        expect(run.output).to.include("no Pulumi CLI").and.include("https://www.pulumi.com/docs/iac/download-install/").and.include("Go >= ");
+        expect(run.output)
+            .to.include("no Pulumi CLI")
+            .and.include("https://www.pulumi.com/docs/iac/download-install/")
+            .and.include("Go >= ");
         expect(processesIn(clone)).to.deep.equal([]);
     });
 

@@ -72,10 +72,12 @@ function roleNamed(run: ProgramRun, name: string) {
 describe("program (mocked runtime)", function () {
     describe("resource graph", function () {
         it("registers each resource once, with its type, named from the component and parented to it", async function () {
-            const run = await runProgram(twoUsers({
-                allowUnauthenticatedIdentities: true,
-                authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
-            }));
+            const run = await runProgram(
+                twoUsers({
+                    allowUnauthenticatedIdentities: true,
+                    authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                }),
+            );
             const component = run.one(types.component);
             const c = component.name;
             expect(c).to.equal(projectName);
@@ -83,24 +85,28 @@ describe("program (mocked runtime)", function () {
             expect(component.urn).to.equal(`urn:pulumi:dev::${projectName}::${types.component}::${c}`);
 
             const registered = run.resources.map((r) => `${r.type} ${r.name}`).sort();
-            expect(registered).to.deep.equal([
-                `${types.component} ${c}`,
-                `${types.pool} ${c}-pool`,
-                `${types.client} ${c}-client`,
-                `${types.identityPool} ${c}-identities`,
-                `${types.role} ${c}-authenticated`,
-                `${types.role} ${c}-unauthenticated`,
-                `${types.policyAttachment} ${c}-authenticated-policy-0`,
-                `${types.roleAttachment} ${c}-roles`,
-                `${types.group} ${c}-group-admins`,
-                `${types.group} ${c}-group-staff`,
-                `${types.user} ${c}-user-alice`,
-                `${types.user} ${c}-user-bob`,
-            ].sort());
+            expect(registered).to.deep.equal(
+                [
+                    `${types.component} ${c}`,
+                    `${types.pool} ${c}-pool`,
+                    `${types.client} ${c}-client`,
+                    `${types.identityPool} ${c}-identities`,
+                    `${types.role} ${c}-authenticated`,
+                    `${types.role} ${c}-unauthenticated`,
+                    `${types.policyAttachment} ${c}-authenticated-policy-0`,
+                    `${types.roleAttachment} ${c}-roles`,
+                    `${types.group} ${c}-group-admins`,
+                    `${types.group} ${c}-group-staff`,
+                    `${types.user} ${c}-user-alice`,
+                    `${types.user} ${c}-user-bob`,
+                ].sort(),
+            );
 
             for (const child of run.resources.filter((r) => r !== component)) {
                 expect(child.parent, `parent of ${child.name}`).to.equal(component.urn);
-                expect(child.urn, `urn of ${child.name}`).to.equal(`urn:pulumi:dev::${projectName}::${types.component}$${child.type}::${child.name}`);
+                expect(child.urn, `urn of ${child.name}`).to.equal(
+                    `urn:pulumi:dev::${projectName}::${types.component}$${child.type}::${child.name}`,
+                );
                 expect(run.parents.get(child.name)).to.equal(component.urn);
             }
         });
@@ -109,7 +115,9 @@ describe("program (mocked runtime)", function () {
             const before = await runProgram(twoUsers({}));
             const run = await runProgram(twoUsers({ userPoolName: "acme-auth" }));
             expect(run.one(types.component).name).to.equal(projectName);
-            expect(run.resources.map((r) => r.urn).sort(), "same URNs as with the default name").to.deep.equal(before.resources.map((r) => r.urn).sort());
+            expect(run.resources.map((r) => r.urn).sort(), "same URNs as with the default name").to.deep.equal(
+                before.resources.map((r) => r.urn).sort(),
+            );
             expect(before.one(types.pool).inputs.name).to.equal(`${projectName}-dev`);
             expect(run.one(types.pool).inputs.name).to.equal("acme-auth");
             expect(run.one(types.client).inputs.name).to.equal("acme-auth-client");
@@ -141,10 +149,24 @@ describe("program (mocked runtime)", function () {
         });
 
         it("parents every child of a directly constructed CognitoAuth to it (URN type chain)", async function () {
-            pulumi.runtime.setMocks({
-                newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:iam::123456789012:role/${args.name}`, endpoint: `cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_direct` } }),
-                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
-            }, projectName, "unit", false);
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => ({
+                        id: `${args.name}-id`,
+                        state: {
+                            ...args.inputs,
+                            arn: `arn:aws:iam::123456789012:role/${args.name}`,
+                            endpoint: `cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_direct`,
+                        },
+                    }),
+                    call: (args) => {
+                        throw new Error(`unexpected invoke ${args.token}`);
+                    },
+                },
+                projectName,
+                "unit",
+                false,
+            );
             const auth = new CognitoAuth("direct", {
                 allowUnauthenticatedIdentities: true,
                 users: { carol: { email: "carol@example.com", groups: ["ops"] } },
@@ -169,10 +191,20 @@ describe("program (mocked runtime)", function () {
 
         it("makes a user's password a secret even when CognitoAuth is given it as a plain string", async function () {
             const inputs: Record<string, any> = {};
-            pulumi.runtime.setMocks({
-                newResource: (args) => { inputs[args.name] = args.inputs; return { id: `${args.name}-id`, state: args.inputs }; },
-                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
-            }, projectName, "unit", false);
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => {
+                        inputs[args.name] = args.inputs;
+                        return { id: `${args.name}-id`, state: args.inputs };
+                    },
+                    call: (args) => {
+                        throw new Error(`unexpected invoke ${args.token}`);
+                    },
+                },
+                projectName,
+                "unit",
+                false,
+            );
             const auth = new CognitoAuth("direct", {
                 users: { carol: { email: "carol@example.com" } },
                 passwords: { carol: passwords.alice },
@@ -186,15 +218,29 @@ describe("program (mocked runtime)", function () {
         });
 
         it("CognitoAuth itself rejects invalid arguments, naming the user and never the password", async function () {
-            pulumi.runtime.setMocks({
-                newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
-            }, projectName, "unit", false);
-            expect(() => new CognitoAuth("direct", {
-                users: { dave: { email: "dave@example.com" } },
-                passwords: { erin: passwords.alice },
-            })).to.throw(/CognitoAuth "direct" has invalid arguments[\s\S]*users\.dave: has no password[\s\S]*passwords\.erin: password for a user that is not in/)
-                .with.property("message").that.does.not.include(passwords.alice);
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+                    call: (args) => {
+                        throw new Error(`unexpected invoke ${args.token}`);
+                    },
+                },
+                projectName,
+                "unit",
+                false,
+            );
+            expect(
+                () =>
+                    new CognitoAuth("direct", {
+                        users: { dave: { email: "dave@example.com" } },
+                        passwords: { erin: passwords.alice },
+                    }),
+            )
+                .to.throw(
+                    /CognitoAuth "direct" has invalid arguments[\s\S]*users\.dave: has no password[\s\S]*passwords\.erin: password for a user that is not in/,
+                )
+                .with.property("message")
+                .that.does.not.include(passwords.alice);
         });
     });
 
@@ -296,23 +342,31 @@ describe("program (mocked runtime)", function () {
                 const role = roleNamed(run, `${projectName}-${kind}`);
                 expect(Object.keys(role.inputs).sort(), role.name).to.deep.equal(["assumeRolePolicy", "description"]);
                 expect(role.inputs.description).to.equal(`Assumed by ${kind} identities of the Cognito identity pool of ${projectName}`);
-                expect(parsePolicy(role).Statement[0].Condition.StringEquals["cognito-identity.amazonaws.com:aud"]).to.equal(identityPoolId);
+                expect(parsePolicy(role).Statement[0].Condition.StringEquals["cognito-identity.amazonaws.com:aud"]).to.equal(
+                    identityPoolId,
+                );
             }
         });
 
         it("attach authenticatedPolicyArns / unauthenticatedPolicyArns to the right role", async function () {
             const authArns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::123456789012:policy/app-read"];
             const guestArns = ["arn:aws:iam::123456789012:policy/guest-read"];
-            const run = await runProgram(twoUsers({
-                allowUnauthenticatedIdentities: true,
-                authenticatedPolicyArns: authArns,
-                unauthenticatedPolicyArns: guestArns,
-            }));
+            const run = await runProgram(
+                twoUsers({
+                    allowUnauthenticatedIdentities: true,
+                    authenticatedPolicyArns: authArns,
+                    unauthenticatedPolicyArns: guestArns,
+                }),
+            );
             const authRole = roleNamed(run, `${projectName}-authenticated`);
             const guestRole = roleNamed(run, `${projectName}-unauthenticated`);
             const attachments = run.byType(types.policyAttachment);
             expect(attachments).to.have.lengthOf(3);
-            const attached = (role: RecordedResource) => attachments.filter((a) => a.inputs.role === role.state.name).map((a) => a.inputs.policyArn).sort();
+            const attached = (role: RecordedResource) =>
+                attachments
+                    .filter((a) => a.inputs.role === role.state.name)
+                    .map((a) => a.inputs.policyArn)
+                    .sort();
             expect(attached(authRole)).to.deep.equal([...authArns].sort());
             expect(attached(guestRole)).to.deep.equal(guestArns);
         });
@@ -328,7 +382,9 @@ describe("program (mocked runtime)", function () {
             ];
             const run = await runProgram(twoUsers({ authenticatedPolicyArns: arns }));
             expect(run.byType(types.policyAttachment).map((a) => a.inputs.policyArn)).to.deep.equal(arns);
-            expect(run.byType(types.policyAttachment).map((a) => a.name)).to.deep.equal(arns.map((_, i) => `${projectName}-authenticated-policy-${i}`));
+            expect(run.byType(types.policyAttachment).map((a) => a.name)).to.deep.equal(
+                arns.map((_, i) => `${projectName}-authenticated-policy-${i}`),
+            );
         });
 
         it("an empty unauthenticatedPolicyArns needs no guests", async function () {
@@ -370,7 +426,11 @@ describe("program (mocked runtime)", function () {
                 name: `${projectName}-dev`,
                 usernameConfiguration: { caseSensitive: false },
                 passwordPolicy: {
-                    minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true,
+                    minimumLength: 12,
+                    requireLowercase: true,
+                    requireUppercase: true,
+                    requireNumbers: true,
+                    requireSymbols: true,
                     temporaryPasswordValidityDays: 7,
                 },
                 mfaConfiguration: "OPTIONAL",
@@ -393,7 +453,9 @@ describe("program (mocked runtime)", function () {
             }
             for (const days of [-1, 366, 1.5]) {
                 const error = await programError(twoUsers({ passwordPolicy: { temporaryPasswordValidityDays: days } }));
-                expect(error.message).to.include("cognito-auth:passwordPolicy.temporaryPasswordValidityDays: must be a whole number from 0 to 365");
+                expect(error.message).to.include(
+                    "cognito-auth:passwordPolicy.temporaryPasswordValidityDays: must be a whole number from 0 to 365",
+                );
             }
         });
 
@@ -421,10 +483,19 @@ describe("program (mocked runtime)", function () {
                 passwordPolicy: { minimumLength: 8, requireUppercase: false, requireNumbers: false, requireSymbols: false },
             });
             expect(run.one(types.pool).inputs.passwordPolicy).to.deep.equal({
-                minimumLength: 8, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false, temporaryPasswordValidityDays: 7,
+                minimumLength: 8,
+                requireLowercase: true,
+                requireUppercase: false,
+                requireNumbers: false,
+                requireSymbols: false,
+                temporaryPasswordValidityDays: 7,
             });
             expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({
-                minimumLength: 8, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false,
+                minimumLength: 8,
+                requireLowercase: true,
+                requireUppercase: false,
+                requireNumbers: false,
+                requireSymbols: false,
             });
             // The classes left on are still checked.
             const error = await programError({
@@ -439,16 +510,24 @@ describe("program (mocked runtime)", function () {
         it("a stricter passwordPolicy refuses passwords the default policy accepts", async function () {
             // passwords.alice meets the default policy (12 characters, four classes): 19 characters.
             const longer = await programError(twoUsers({ passwordPolicy: { minimumLength: 20 } }));
-            expect(longer.message).to.match(/^  - cognito-auth:passwords\.alice: password must be at least 20 characters long$/m);
-            expect(longer.message).to.match(/^  - cognito-auth:passwords\.bob: password must be at least 20 characters long$/m);
+            expect(longer.message).to.match(/^ {2}- cognito-auth:passwords\.alice: password must be at least 20 characters long$/m);
+            expect(longer.message).to.match(/^ {2}- cognito-auth:passwords\.bob: password must be at least 20 characters long$/m);
             expectNoPassword(longer.message);
             const accepted = await runProgram({ ...twoUsers({ passwordPolicy: { minimumLength: 17 } }) });
             expect(accepted.one(types.pool).inputs.passwordPolicy.minimumLength).to.equal(17);
 
             // With the classes off by default in a policy, turning one on refuses a password without it.
-            const lax = { minimumLength: 8, requireLowercase: false, requireUppercase: false, requireNumbers: false, requireSymbols: false };
+            const lax = {
+                minimumLength: 8,
+                requireLowercase: false,
+                requireUppercase: false,
+                requireNumbers: false,
+                requireSymbols: false,
+            };
             const config = (password: string, policy: Record<string, unknown>) => ({
-                users: { alice: { email: "alice@example.com" } }, passwords: { alice: password }, passwordPolicy: { ...lax, ...policy },
+                users: { alice: { email: "alice@example.com" } },
+                passwords: { alice: password },
+                passwordPolicy: { ...lax, ...policy },
             });
             const cases: [Record<string, unknown>, string, string, RegExp][] = [
                 [{ requireLowercase: true }, "NOLOWERCASE", "NOLOWERCASe", /must contain a lowercase letter/],
@@ -463,23 +542,32 @@ describe("program (mocked runtime)", function () {
                 expectNoPassword(error.message, [refused]);
                 const run = await runProgram(config(fine, policy));
                 expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({ ...lax, ...policy });
-                expect((await runProgram(config(refused, {}))).byType(types.user), "the same password without the rule").to.have.lengthOf(1);
+                expect((await runProgram(config(refused, {}))).byType(types.user), "the same password without the rule").to.have.lengthOf(
+                    1,
+                );
             }
         });
 
         it("minimumLength is 6 to 99, as in Cognito", async function () {
             const longest = `Aa1#${"x".repeat(95)}`;
-            const run = await runProgram({ users: { alice: { email: "alice@example.com" } }, passwords: { alice: longest }, passwordPolicy: { minimumLength: 99 } });
+            const run = await runProgram({
+                users: { alice: { email: "alice@example.com" } },
+                passwords: { alice: longest },
+                passwordPolicy: { minimumLength: 99 },
+            });
             expect(run.one(types.pool).inputs.passwordPolicy.minimumLength).to.equal(99);
             expect(run.one(types.user).inputs.passwordPolicy.minimumLength).to.equal(99);
             const shortest = await runProgram({
-                users: { alice: { email: "alice@example.com" } }, passwords: { alice: "Aa1#xy" },
+                users: { alice: { email: "alice@example.com" } },
+                passwords: { alice: "Aa1#xy" },
                 passwordPolicy: { minimumLength: 6 },
             });
             expect(shortest.one(types.pool).inputs.passwordPolicy.minimumLength).to.equal(6);
             for (const minimumLength of [5, 100, 12.5, "12"]) {
                 const error = await programError(twoUsers({ passwordPolicy: { minimumLength } }));
-                expect(error.message, String(minimumLength)).to.include("\n  - cognito-auth:passwordPolicy.minimumLength: must be a whole number from 6 to 99");
+                expect(error.message, String(minimumLength)).to.include(
+                    "\n  - cognito-auth:passwordPolicy.minimumLength: must be a whole number from 6 to 99",
+                );
                 // A refused value is not used to check the passwords (they are checked against the default).
                 expect(error.message.split("\n"), `${minimumLength}: one problem only`).to.have.lengthOf(2);
             }
@@ -492,10 +580,16 @@ describe("program (mocked runtime)", function () {
                 customAttributes: ["tenant"],
             });
             const schemas = run.one(types.pool).inputs.schemas;
-            expect(schemas).to.deep.equal([{
-                name: "tenant", attributeDataType: "String", mutable: true, developerOnlyAttribute: false, required: false,
-                stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
-            }]);
+            expect(schemas).to.deep.equal([
+                {
+                    name: "tenant",
+                    attributeDataType: "String",
+                    mutable: true,
+                    developerOnlyAttribute: false,
+                    required: false,
+                    stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
+                },
+            ]);
             expect(run.one(types.user).inputs.attributes).to.include({ "custom:tenant": "acme" });
             // Names of 1 to 20 letters, digits, "_" and "-".
             const longest = "Ab_9-".repeat(4);
@@ -525,8 +619,13 @@ describe("program (mocked runtime)", function () {
                 expect(plain(user.inputs.__provider)).to.be.a("string").and.to.have.length.greaterThan(100);
             }
             expect(users[0].inputs.attributes.given_name ?? users[1].inputs.attributes.given_name).to.equal("Bob");
-            expect(plain(users[0].inputs.__provider), "all users share one serialized provider").to.equal(plain(users[1].inputs.__provider));
-            expect(run.outputs.users).to.deep.equal({ alice: { sub: "sub-alice", status: "CONFIRMED" }, bob: { sub: "sub-bob", status: "CONFIRMED" } });
+            expect(plain(users[0].inputs.__provider), "all users share one serialized provider").to.equal(
+                plain(users[1].inputs.__provider),
+            );
+            expect(run.outputs.users).to.deep.equal({
+                alice: { sub: "sub-alice", status: "CONFIRMED" },
+                bob: { sub: "sub-bob", status: "CONFIRMED" },
+            });
         });
 
         it("creates one UserGroup per distinct group and lists each user's groups", async function () {
@@ -546,7 +645,10 @@ describe("program (mocked runtime)", function () {
                 const user = (name: string) => run.byType(types.user).find((u) => u.inputs.username === name)!;
                 const groupUrns = run.byType(types.group).map((g) => g.urn);
                 expect(groupUrns, "group URNs recorded").to.have.lengthOf(2).and.not.include(undefined);
-                const groupDependencies = (name: string) => user(name).dependencies!.filter((urn) => groupUrns.includes(urn)).sort();
+                const groupDependencies = (name: string) =>
+                    user(name)
+                        .dependencies!.filter((urn) => groupUrns.includes(urn))
+                        .sort();
                 expect(groupDependencies("alice"), "alice (admins, staff)").to.deep.equal([groupUrn("admins"), groupUrn("staff")].sort());
                 expect(groupDependencies("bob"), "bob (staff)").to.deep.equal([groupUrn("staff")]);
                 if (config.userPoolId) {
@@ -556,7 +658,11 @@ describe("program (mocked runtime)", function () {
                     expect(user("bob").dependencies).to.include(run.one(types.pool).urn);
                 }
             }
-            const alone = await runProgram({ users: { carol: { email: "carol@example.com" } }, passwords: { carol: passwords.alice }, userPoolId: "ap-northeast-1_AbC123xyz" });
+            const alone = await runProgram({
+                users: { carol: { email: "carol@example.com" } },
+                passwords: { carol: passwords.alice },
+                userPoolId: "ap-northeast-1_AbC123xyz",
+            });
             expect(alone.one(types.user).dependencies, "no groups, no dependencies").to.deep.equal([]);
         });
 
@@ -579,12 +685,26 @@ describe("program (mocked runtime)", function () {
 
         it("turns attribute values that config stores as booleans and numbers back into Cognito's strings", async function () {
             const run = await runProgram({
-                users: { alice: { email: "alice@example.com", attributes: { phone_number: "+81312345678", phone_number_verified: true, updated_at: 1700000000, email_verified: false } } },
+                users: {
+                    alice: {
+                        email: "alice@example.com",
+                        attributes: {
+                            phone_number: "+81312345678",
+                            phone_number_verified: true,
+                            updated_at: 1700000000,
+                            email_verified: false,
+                        },
+                    },
+                },
                 passwords: { alice: passwords.alice },
             });
             // An explicit attribute wins over the email_verified that email implies.
             expect(run.one(types.user).inputs.attributes).to.deep.equal({
-                email: "alice@example.com", email_verified: "false", phone_number: "+81312345678", phone_number_verified: "true", updated_at: "1700000000",
+                email: "alice@example.com",
+                email_verified: "false",
+                phone_number: "+81312345678",
+                phone_number_verified: "true",
+                updated_at: "1700000000",
             });
         });
 
@@ -619,7 +739,15 @@ describe("program (mocked runtime)", function () {
 
     describe("config validation", function () {
         const alice = { alice: { email: "alice@example.com" } };
-        type Case = { title: string; config: Record<string, unknown>; options?: Parameters<typeof runProgram>[1]; expect: RegExp[]; secrets?: string[]; absent?: RegExp[]; problems?: number };
+        type Case = {
+            title: string;
+            config: Record<string, unknown>;
+            options?: Parameters<typeof runProgram>[1];
+            expect: RegExp[];
+            secrets?: string[];
+            absent?: RegExp[];
+            problems?: number;
+        };
         const cases: Case[] = [
             {
                 title: "a user without a password",
@@ -663,7 +791,10 @@ describe("program (mocked runtime)", function () {
             {
                 title: "users that are not a map",
                 config: { users: ["alice"], passwords: { alice: passwords.alice } },
-                expect: [/cognito-auth:users: must be a map of username/, /cognito-auth:passwords\.alice: password for a user that is not in cognito-auth:users/],
+                expect: [
+                    /cognito-auth:users: must be a map of username/,
+                    /cognito-auth:passwords\.alice: password for a user that is not in cognito-auth:users/,
+                ],
             },
             {
                 // The engine's list of secret keys marks passwords stored without --secret.
@@ -692,35 +823,78 @@ describe("program (mocked runtime)", function () {
             ...([undefined, false] as const).map((allow) => ({
                 title: `unauthenticatedPolicyArns with allowUnauthenticatedIdentities ${allow === undefined ? "unset" : "false"} (no guest role to attach them to)`,
                 config: {
-                    users: alice, passwords: { alice: passwords.alice }, unauthenticatedPolicyArns: ["arn:aws:iam::123456789012:policy/guest-read"],
+                    users: alice,
+                    passwords: { alice: passwords.alice },
+                    unauthenticatedPolicyArns: ["arn:aws:iam::123456789012:policy/guest-read"],
                     ...(allow === undefined ? {} : { allowUnauthenticatedIdentities: allow }),
                 },
-                expect: [/^  - cognito-auth:unauthenticatedPolicyArns: set cognito-auth:allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to$/m],
+                expect: [
+                    /^ {2}- cognito-auth:unauthenticatedPolicyArns: set cognito-auth:allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to$/m,
+                ],
             })),
-            ...([["a space", "my tenant"], ["an empty name", ""], ["21 characters", "t".repeat(21)], ["the custom: prefix", "custom:tenant"]] as const).map(([what, name]) => ({
+            ...(
+                [
+                    ["a space", "my tenant"],
+                    ["an empty name", ""],
+                    ["21 characters", "t".repeat(21)],
+                    ["the custom: prefix", "custom:tenant"],
+                ] as const
+            ).map(([what, name]) => ({
                 title: `a custom attribute name with ${what}`,
                 config: { users: alice, passwords: { alice: passwords.alice }, customAttributes: ["tenant", name] },
-                expect: [new RegExp(`^  - cognito-auth:customAttributes: ${JSON.stringify(JSON.stringify(name)).slice(1, -1)} must be 1-20 letters, digits, "_" or "-" \\(without the "custom:" prefix\\)$`, "m")],
+                expect: [
+                    new RegExp(
+                        `^  - cognito-auth:customAttributes: ${JSON.stringify(JSON.stringify(name)).slice(1, -1)} must be 1-20 letters, digits, "_" or "-" \\(without the "custom:" prefix\\)$`,
+                        "m",
+                    ),
+                ],
             })),
-            ...([
-                ["an account id of 11 digits", "arn:aws:iam::12345678901:policy/app"],
-                ["a role ARN", "arn:aws:iam::123456789012:role/app"],
-                ["no policy name", "arn:aws:iam::aws:policy/"],
-                ["text before the ARN", "x arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
-                ["another service", "arn:aws:sts::123456789012:policy/app"],
-                ["an unknown partition", "arn:azure:iam::aws:policy/AmazonS3ReadOnlyAccess"],
-            ] as const).map(([what, arn]) => ({
+            ...(
+                [
+                    ["an account id of 11 digits", "arn:aws:iam::12345678901:policy/app"],
+                    ["a role ARN", "arn:aws:iam::123456789012:role/app"],
+                    ["no policy name", "arn:aws:iam::aws:policy/"],
+                    ["text before the ARN", "x arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                    ["another service", "arn:aws:sts::123456789012:policy/app"],
+                    ["an unknown partition", "arn:azure:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+                ] as const
+            ).map(([what, arn]) => ({
                 title: `a policy ARN with ${what}`,
-                config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", arn] },
-                expect: [new RegExp(`^  - cognito-auth:authenticatedPolicyArns: "${arn.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}" is not an IAM policy ARN$`, "m")],
+                config: {
+                    users: alice,
+                    passwords: { alice: passwords.alice },
+                    authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", arn],
+                },
+                expect: [
+                    new RegExp(
+                        `^  - cognito-auth:authenticatedPolicyArns: "${arn.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}" is not an IAM policy ARN$`,
+                        "m",
+                    ),
+                ],
             })),
-            ...([[42, "a number"], [null, "null"], [true, "a boolean"]] as const).map(([value, what]) => ({
+            ...(
+                [
+                    [42, "a number"],
+                    [null, "null"],
+                    [true, "a boolean"],
+                ] as const
+            ).map(([value, what]) => ({
                 title: `a password that is ${what} (set with --path without --type string)`,
                 config: { users: alice, passwords: { alice: value } },
                 // Only strings count as passwords, so the user also reads as having none.
-                expect: [new RegExp(`^  - cognito-auth:passwords\\.alice: must be a string, not ${what}; set it again with --type string$`, "m"), /^  - cognito-auth:users\.alice: has no password/m],
+                expect: [
+                    new RegExp(`^  - cognito-auth:passwords\\.alice: must be a string, not ${what}; set it again with --type string$`, "m"),
+                    /^ {2}- cognito-auth:users\.alice: has no password/m,
+                ],
             })),
-            ...([["idTokenMinutes", 1441, "5 to 1440"], ["refreshTokenDays", 0, "1 to 3650"], ["refreshTokenDays", 3651, "1 to 3650"], ["accessTokenMinutes", 30.5, "5 to 1440"]] as const).map(([key, value, range]) => ({
+            ...(
+                [
+                    ["idTokenMinutes", 1441, "5 to 1440"],
+                    ["refreshTokenDays", 0, "1 to 3650"],
+                    ["refreshTokenDays", 3651, "1 to 3650"],
+                    ["accessTokenMinutes", 30.5, "5 to 1440"],
+                ] as const
+            ).map(([key, value, range]) => ({
                 title: `tokenValidity.${key} ${value}`,
                 config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { [key]: value } },
                 expect: [new RegExp(`^  - cognito-auth:tokenValidity\\.${key}: must be a whole number from ${range}$`, "m")],
@@ -728,38 +902,51 @@ describe("program (mocked runtime)", function () {
             {
                 title: "an MFA mode in lower case",
                 config: { users: alice, passwords: { alice: passwords.alice }, mfa: "on" },
-                expect: [/^  - cognito-auth:mfa: "on" is not an MFA mode; use one of OFF, OPTIONAL, ON$/m],
+                expect: [/^ {2}- cognito-auth:mfa: "on" is not an MFA mode; use one of OFF, OPTIONAL, ON$/m],
             },
             {
                 title: "usernames that differ only in case",
-                config: { users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } }, passwords: { Alice: passwords.alice, alice: passwords.bob } },
+                config: {
+                    users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } },
+                    passwords: { Alice: passwords.alice, alice: passwords.bob },
+                },
                 expect: [/cognito-auth:users\.alice: same username as cognito-auth:users\.Alice \(usernames are case-insensitive\)/],
             },
             {
                 title: "an unknown attribute",
-                config: { users: { alice: { email: "alice@example.com", attributes: { shoe_size: "9" } } }, passwords: { alice: passwords.alice } },
+                config: {
+                    users: { alice: { email: "alice@example.com", attributes: { shoe_size: "9" } } },
+                    passwords: { alice: passwords.alice },
+                },
                 expect: [/users\.alice: attribute "shoe_size" is not a Cognito standard attribute/],
             },
             {
                 title: "an undeclared custom: attribute",
-                config: { users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme" } } }, passwords: { alice: passwords.alice } },
+                config: {
+                    users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme" } } },
+                    passwords: { alice: passwords.alice },
+                },
                 expect: [/users\.alice: attribute "custom:tenant" is not declared in the pool's custom attributes/],
             },
             // Nested keys are checked like top-level ones: a typo names the key and lists the known ones.
             {
                 title: "a typo inside passwordPolicy",
                 config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: { minLength: 16 } },
-                expect: [/^  - cognito-auth:passwordPolicy\.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays$/m],
+                expect: [
+                    /^ {2}- cognito-auth:passwordPolicy\.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays$/m,
+                ],
             },
             {
                 title: "a typo inside tokenValidity",
                 config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { accessTokenMinuts: 30 } },
-                expect: [/^  - cognito-auth:tokenValidity\.accessTokenMinuts: unknown setting; known: accessTokenMinutes, idTokenMinutes, refreshTokenDays$/m],
+                expect: [
+                    /^ {2}- cognito-auth:tokenValidity\.accessTokenMinuts: unknown setting; known: accessTokenMinutes, idTokenMinutes, refreshTokenDays$/m,
+                ],
             },
             {
                 title: "a typo inside a user",
                 config: { users: { alice: { email: "alice@example.com", group: ["admins"] } }, passwords: { alice: passwords.alice } },
-                expect: [/^  - cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups$/m],
+                expect: [/^ {2}- cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups$/m],
             },
             {
                 title: "a password policy flag that is not true/false",
@@ -789,7 +976,7 @@ describe("program (mocked runtime)", function () {
             ...([5, true, "name=John", ["name"]] as unknown[]).map((attributes) => ({
                 title: `attributes given as ${JSON.stringify(attributes)} (not a map)`,
                 config: { users: { alice: { email: "alice@example.com", attributes } }, passwords: { alice: passwords.alice } },
-                expect: [/^  - cognito-auth:users\.alice: attributes must be a map of attribute name to string$/m],
+                expect: [/^ {2}- cognito-auth:users\.alice: attributes must be a map of attribute name to string$/m],
                 absent: [/attribute "0"/, /attribute "1"/],
             })),
             {
@@ -798,10 +985,20 @@ describe("program (mocked runtime)", function () {
                 expect: [/cognito-auth:passwords\.Winter#Sunset-2024x: password must not be the same as the username \(ignoring case\)/],
                 secrets: ["WINTER#sunset-2024X"],
             },
-            ...([["a line feed", "\n"], ["a carriage return", "\r"], ["a line separator (U+2028)", "\u2028"], ["a paragraph separator (U+2029)", "\u2029"], ["a tab", "\t"]] as const).map(([what, character]) => ({
+            ...(
+                [
+                    ["a line feed", "\n"],
+                    ["a carriage return", "\r"],
+                    ["a line separator (U+2028)", "\u2028"],
+                    ["a paragraph separator (U+2029)", "\u2029"],
+                    ["a tab", "\t"],
+                ] as const
+            ).map(([what, character]) => ({
                 title: `a password with ${what} inside`,
                 config: { users: alice, passwords: { alice: `Alice#Secret${character}4217xq` } },
-                expect: [/cognito-auth:passwords\.alice: password must not contain line breaks, tabs, other whitespace or control characters/],
+                expect: [
+                    /cognito-auth:passwords\.alice: password must not contain line breaks, tabs, other whitespace or control characters/,
+                ],
                 secrets: [`Alice#Secret${character}4217xq`, "Alice#Secret"],
             })),
             {
@@ -824,7 +1021,12 @@ describe("program (mocked runtime)", function () {
             {
                 title: "attribute names __proto__, constructor and toString",
                 config: {
-                    users: { alice: { email: "alice@example.com", attributes: JSON.parse('{"__proto__": "x", "constructor": "y", "toString": "z"}') } },
+                    users: {
+                        alice: {
+                            email: "alice@example.com",
+                            attributes: JSON.parse('{"__proto__": "x", "constructor": "y", "toString": "z"}'),
+                        },
+                    },
                     passwords: { alice: passwords.alice },
                 },
                 expect: [
@@ -839,12 +1041,15 @@ describe("program (mocked runtime)", function () {
                 const error = await programError(testCase.config, testCase.options);
                 expectNoPassword(error.message, testCase.secrets);
                 expectNoPassword(String(error.stack), testCase.secrets);
-                expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:\n  - /);
+                expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:\n {2}- /);
                 for (const pattern of testCase.expect) expect(error.message).to.match(pattern);
                 for (const pattern of testCase.absent ?? []) expect(error.message).to.not.match(pattern);
                 // Each problem once, and no other: a rule that fires twice or for the wrong key shows here.
                 const problems = error.message.split("\n").slice(1);
-                expect(problems.every((line) => line.startsWith("  - ")), error.message).to.equal(true);
+                expect(
+                    problems.every((line) => line.startsWith("  - ")),
+                    error.message,
+                ).to.equal(true);
                 expect(problems, error.message).to.have.lengthOf(testCase.problems ?? testCase.expect.length);
             });
         }
@@ -854,14 +1059,18 @@ describe("program (mocked runtime)", function () {
         // Built with JSON.parse: an object literal's `__proto__:` would set the prototype, not a key.
         const names = ["__proto__", "constructor", "toString"];
         const config = () => ({
-            users: JSON.parse(`{${names.map((name, i) => `"${name}": { "email": "u${i}@example.com", "groups": ["${name}"] }`).join(", ")}}`),
+            users: JSON.parse(
+                `{${names.map((name, i) => `"${name}": { "email": "u${i}@example.com", "groups": ["${name}"] }`).join(", ")}}`,
+            ),
             passwords: JSON.parse(`{${names.map((name, i) => `"${name}": "Proto#Name-${i}secret"`).join(", ")}}`),
         });
 
         it("declares a CognitoUser with its own password and a UserGroup for usernames and group names __proto__, constructor, toString", async function () {
             const warnings: string[] = [];
             const warn = console.warn;
-            console.warn = (...args: unknown[]) => { warnings.push(args.join(" ")); };
+            console.warn = (...args: unknown[]) => {
+                warnings.push(args.join(" "));
+            };
             let run: ProgramRun;
             try {
                 run = await runProgram(config());
@@ -878,7 +1087,12 @@ describe("program (mocked runtime)", function () {
                 expect(user!.inputs.groups).to.deep.equal([name]);
                 expect(user!.inputs.attributes).to.deep.equal({ email: `u${i}@example.com`, email_verified: "true" });
             }
-            expect(run.byType(types.group).map((g) => g.inputs.name).sort()).to.deep.equal([...names].sort());
+            expect(
+                run
+                    .byType(types.group)
+                    .map((g) => g.inputs.name)
+                    .sort(),
+            ).to.deep.equal([...names].sort());
             // The SDK cannot export a map key __proto__ (it would publish the user's sub and status
             // as users named "sub" and "status"): that user is left out of the output, with a warning.
             expect(Object.keys(run.outputs.users).sort()).to.deep.equal(["constructor", "toString"]);
@@ -886,26 +1100,30 @@ describe("program (mocked runtime)", function () {
             expect(run.outputs.users.constructor).to.deep.equal({ sub: "sub-constructor", status: "CONFIRMED" });
             expect(run.outputs.users.toString).to.deep.equal({ sub: "sub-toString", status: "CONFIRMED" });
             expect(warnings.join("\n")).to.match(/users\.__proto__ is left out of the users stack output/);
-            expectNoPassword(JSON.stringify(run.outputs), names.map((_, i) => `Proto#Name-${i}secret`));
+            expectNoPassword(
+                JSON.stringify(run.outputs),
+                names.map((_, i) => `Proto#Name-${i}secret`),
+            );
         });
     });
 
     describe("existing user pool (cognito-auth:userPoolId)", function () {
         const poolId = "ap-northeast-1_AbC123xyz";
         const existing = (extra: Record<string, unknown> = {}) => ({ userPoolId: poolId, ...extra });
-        const awsResources = (run: ProgramRun) => run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi:providers:"));
+        const awsResources = (run: ProgramRun) =>
+            run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi:providers:"));
 
         it("declares only the component and the users, in that pool, with no @pulumi/aws resource or provider", async function () {
-            const run = await runProgram(existing({
-                users: { alice: { email: "alice@example.com" }, bob: { email: "bob@example.com", attributes: { given_name: "Bob" } } },
-                passwords,
-            }));
+            const run = await runProgram(
+                existing({
+                    users: { alice: { email: "alice@example.com" }, bob: { email: "bob@example.com", attributes: { given_name: "Bob" } } },
+                    passwords,
+                }),
+            );
             const c = projectName;
-            expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal([
-                `${types.component} ${c}`,
-                `${types.user} ${c}-user-alice`,
-                `${types.user} ${c}-user-bob`,
-            ].sort());
+            expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal(
+                [`${types.component} ${c}`, `${types.user} ${c}-user-alice`, `${types.user} ${c}-user-bob`].sort(),
+            );
             expect(awsResources(run)).to.deep.equal([]);
             const component = run.one(types.component);
             for (const user of run.byType(types.user)) {
@@ -919,7 +1137,11 @@ describe("program (mocked runtime)", function () {
             const config = { users: { alice: { email: "alice@example.com", groups: ["staff"] } }, passwords: { alice: passwords.alice } };
             const owned = await runProgram(config);
             const run = await runProgram(existing(config));
-            const urns = (r: ProgramRun) => r.resources.filter((x) => x.type === types.user || x.type === types.group || x.type === types.component).map((x) => x.urn).sort();
+            const urns = (r: ProgramRun) =>
+                r.resources
+                    .filter((x) => x.type === types.user || x.type === types.group || x.type === types.component)
+                    .map((x) => x.urn)
+                    .sort();
             expect(urns(run)).to.have.lengthOf(3);
             expect(urns(run)).to.deep.equal(urns(owned));
         });
@@ -938,7 +1160,10 @@ describe("program (mocked runtime)", function () {
             expect(Object.keys(run.outputs).sort()).to.deep.equal(["region", "userPoolId", "users"]);
             expect(run.outputs.userPoolId).to.equal(poolId);
             expect(run.outputs.region).to.equal("ap-northeast-1");
-            expect(run.outputs.users).to.deep.equal({ alice: { sub: "sub-alice", status: "CONFIRMED" }, bob: { sub: "sub-bob", status: "CONFIRMED" } });
+            expect(run.outputs.users).to.deep.equal({
+                alice: { sub: "sub-alice", status: "CONFIRMED" },
+                bob: { sub: "sub-bob", status: "CONFIRMED" },
+            });
             expect(run.secretOutputs).to.deep.equal([]);
             expectNoPassword(JSON.stringify(run.outputs));
             for (const resource of run.resources) {
@@ -977,22 +1202,30 @@ describe("program (mocked runtime)", function () {
             });
             const run = await runProgram(config);
             expect(run.one(types.user).inputs.passwordPolicy).to.deep.equal({
-                minimumLength: 14, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: true,
+                minimumLength: 14,
+                requireLowercase: true,
+                requireUppercase: false,
+                requireNumbers: false,
+                requireSymbols: true,
             });
             const error = await programError({ ...config, passwords: { alice: "lowercase-o" } });
             expect(error.message).to.match(/cognito-auth:passwords\.alice: password must be at least 14 characters long/);
         });
 
         it("allows any well-formed custom: attribute (the pool's schema is not known here)", async function () {
-            const run = await runProgram(existing({
-                users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme", "custom:department_id": "42" } } },
-                passwords: { alice: passwords.alice },
-            }));
+            const run = await runProgram(
+                existing({
+                    users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme", "custom:department_id": "42" } } },
+                    passwords: { alice: passwords.alice },
+                }),
+            );
             expect(run.one(types.user).inputs.attributes).to.include({ "custom:tenant": "acme", "custom:department_id": "42" });
-            const error = await programError(existing({
-                users: { alice: { email: "alice@example.com", attributes: { "custom:": "acme" } } },
-                passwords: { alice: passwords.alice },
-            }));
+            const error = await programError(
+                existing({
+                    users: { alice: { email: "alice@example.com", attributes: { "custom:": "acme" } } },
+                    passwords: { alice: passwords.alice },
+                }),
+            );
             expect(error.message).to.match(/cognito-auth:users\.alice: attribute "custom:" is not a well-formed custom attribute/);
         });
 
@@ -1012,15 +1245,21 @@ describe("program (mocked runtime)", function () {
         for (const [key, value] of ownedPoolOnly) {
             it(`rejects ${key}, which applies only to a pool this stack creates`, async function () {
                 const error = await programError(existing({ ...twoUsers(), [key]: value }));
-                expect(error.message).to.include(`\n  - cognito-auth:${key}: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId`);
+                expect(error.message).to.include(
+                    `\n  - cognito-auth:${key}: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId`,
+                );
                 expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
                 expectNoPassword(error.message);
             });
         }
 
         it("rejects passwordPolicy.temporaryPasswordValidityDays, which applies only to a pool this stack creates", async function () {
-            const error = await programError(existing({ ...twoUsers(), passwordPolicy: { minimumLength: 10, temporaryPasswordValidityDays: 3 } }));
-            expect(error.message).to.include("\n  - cognito-auth:passwordPolicy.temporaryPasswordValidityDays: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId");
+            const error = await programError(
+                existing({ ...twoUsers(), passwordPolicy: { minimumLength: 10, temporaryPasswordValidityDays: 3 } }),
+            );
+            expect(error.message).to.include(
+                "\n  - cognito-auth:passwordPolicy.temporaryPasswordValidityDays: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId",
+            );
             expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
         });
 
@@ -1040,18 +1279,34 @@ describe("program (mocked runtime)", function () {
 
         it("rejects a pool in another region than aws:region, and an unset aws:region", async function () {
             const other = await programError({ ...twoUsers(), userPoolId: "us-east-1_AbC123xyz" });
-            expect(other.message).to.match(/cognito-auth:userPoolId: the pool is in us-east-1 \(its id starts with its region\), but aws:region is ap-northeast-1/);
+            expect(other.message).to.match(
+                /cognito-auth:userPoolId: the pool is in us-east-1 \(its id starts with its region\), but aws:region is ap-northeast-1/,
+            );
             const unset = await programError(existing(twoUsers()), { rawConfig: { "aws:region": undefined } });
             expect(unset.message).to.match(/aws:region: not set; .*pulumi config set aws:region ap-northeast-1/);
         });
 
         it("a directly constructed CognitoAuth with userPoolId (also an Output from another stack, or a Promise) creates only users, region from the id", async function () {
             const registered: string[] = [];
-            pulumi.runtime.setMocks({
-                newResource: (args) => { registered.push(`${args.type} ${args.name}`); return { id: `${args.name}-id`, state: { ...args.inputs, sub: "s", status: "CONFIRMED" } }; },
-                call: (args) => { throw new Error(`unexpected invoke ${args.token}`); },
-            }, projectName, "unit", false);
-            for (const userPoolId of ["us-east-1_AbC123xyz", pulumi.output("us-east-1_AbC123xyz"), Promise.resolve("us-east-1_AbC123xyz")]) {
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => {
+                        registered.push(`${args.type} ${args.name}`);
+                        return { id: `${args.name}-id`, state: { ...args.inputs, sub: "s", status: "CONFIRMED" } };
+                    },
+                    call: (args) => {
+                        throw new Error(`unexpected invoke ${args.token}`);
+                    },
+                },
+                projectName,
+                "unit",
+                false,
+            );
+            for (const userPoolId of [
+                "us-east-1_AbC123xyz",
+                pulumi.output("us-east-1_AbC123xyz"),
+                Promise.resolve("us-east-1_AbC123xyz"),
+            ]) {
                 registered.length = 0;
                 const auth = new CognitoAuth("direct", {
                     userPoolId,
@@ -1064,16 +1319,35 @@ describe("program (mocked runtime)", function () {
                 expect(auth.authenticatedRole).to.equal(undefined);
                 expect(await promiseOf(auth.userPoolId)).to.equal("us-east-1_AbC123xyz");
                 expect(await promiseOf(auth.region)).to.equal("us-east-1");
-                expect(await promiseOf(auth.users.carol.urn)).to.equal(`urn:pulumi:unit::${projectName}::${types.component}$${types.user}::direct-user-carol`);
+                expect(await promiseOf(auth.users.carol.urn)).to.equal(
+                    `urn:pulumi:unit::${projectName}::${types.component}$${types.user}::direct-user-carol`,
+                );
                 await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
                 expect(registered.sort()).to.deep.equal([`${types.component} direct`, `${types.user} direct-user-carol`]);
             }
         });
 
         it("validateArgs skips arguments and nested keys that are undefined (optional fields left out in TypeScript)", function () {
-            expect(validateArgs({ mfa: undefined, passwordPolicy: { minimumLength: undefined, requireSymbols: undefined }, tokenValidity: { accessTokenMinutes: undefined } })).to.deep.equal([]);
-            expect(validateArgs({ userPoolId: "us-east-1_AbC123xyz", userPoolName: undefined, passwordPolicy: { temporaryPasswordValidityDays: undefined } })).to.deep.equal([]);
-            expect(validateArgs({ users: { carol: { email: "carol@example.com", groups: undefined } }, passwords: { carol: passwords.alice } })).to.deep.equal([]);
+            expect(
+                validateArgs({
+                    mfa: undefined,
+                    passwordPolicy: { minimumLength: undefined, requireSymbols: undefined },
+                    tokenValidity: { accessTokenMinutes: undefined },
+                }),
+            ).to.deep.equal([]);
+            expect(
+                validateArgs({
+                    userPoolId: "us-east-1_AbC123xyz",
+                    userPoolName: undefined,
+                    passwordPolicy: { temporaryPasswordValidityDays: undefined },
+                }),
+            ).to.deep.equal([]);
+            expect(
+                validateArgs({
+                    users: { carol: { email: "carol@example.com", groups: undefined } },
+                    passwords: { carol: passwords.alice },
+                }),
+            ).to.deep.equal([]);
         });
 
         it("validateArgs names the argument without the config namespace when the component is used directly", function () {

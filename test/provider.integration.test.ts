@@ -1,14 +1,20 @@
 import { AssertionError, expect } from "chai";
 import * as net from "net";
 import {
-    AdminCreateUserCommand, AdminDeleteUserCommand, AdminDisableUserCommand, AdminGetUserCommand,
-    AdminGetUserCommandOutput, AdminListGroupsForUserCommand, AdminSetUserPasswordCommand,
-    AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, CreateGroupCommand, InitiateAuthCommand,
+    AdminCreateUserCommand,
+    AdminDeleteUserCommand,
+    AdminDisableUserCommand,
+    AdminGetUserCommand,
+    AdminGetUserCommandOutput,
+    AdminListGroupsForUserCommand,
+    AdminSetUserPasswordCommand,
+    AdminUpdateUserAttributesCommand,
+    CognitoIdentityProviderClient,
+    CreateGroupCommand,
+    InitiateAuthCommand,
     InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
-import {
-    CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider,
-} from "../providers/cognitoUser/provider";
+import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "./helpers/cognitoLocal";
 import { startFaultProxy } from "./helpers/faultProxy";
 import { dropSharedClients } from "../providers/cognitoUser/client";
@@ -68,7 +74,13 @@ describe("CognitoUser provider against cognito-local", function () {
             attributes: { email: `${username}@example.com`, email_verified: "true" },
             enabled: true,
             groups: [],
-            passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true },
+            passwordPolicy: {
+                minimumLength: 12,
+                requireLowercase: true,
+                requireUppercase: true,
+                requireNumbers: true,
+                requireSymbols: true,
+            },
             adoptExisting: false,
             ...overrides,
         };
@@ -101,7 +113,9 @@ describe("CognitoUser provider against cognito-local", function () {
             expect(thrown.slice(before), "the error was thrown by a provider method").to.include(err);
             return err as Error;
         }
-        throw new Error(`expected the provider call to fail, it returned ${JSON.stringify(result, (k, v) => (k === "password" ? "[secret]" : v))}`);
+        throw new Error(
+            `expected the provider call to fail, it returned ${JSON.stringify(result, (k, v) => (k === "password" ? "[secret]" : v))}`,
+        );
     }
 
     async function check(olds: Partial<CognitoUserInputs>, news: CognitoUserInputs) {
@@ -149,9 +163,13 @@ describe("CognitoUser provider against cognito-local", function () {
     }
 
     async function signIn(clientId: string, username: string, password: string): Promise<InitiateAuthCommandOutput> {
-        return emulator().client.send(new InitiateAuthCommand({
-            ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password },
-        }));
+        return emulator().client.send(
+            new InitiateAuthCommand({
+                ClientId: clientId,
+                AuthFlow: "USER_PASSWORD_AUTH",
+                AuthParameters: { USERNAME: username, PASSWORD: password },
+            }),
+        );
     }
 
     async function expectSignInWorks(clientId: string, username: string, password: string): Promise<void> {
@@ -169,11 +187,16 @@ describe("CognitoUser provider against cognito-local", function () {
             expect((err as Error).name).to.be.oneOf(["InvalidPasswordException", "NotAuthorizedException"]);
             return;
         }
-        expect.fail(`sign-in of ${username} succeeded (token: ${Boolean(auth?.AuthenticationResult?.AccessToken)}, challenge: ${auth?.ChallengeName})`);
+        expect.fail(
+            `sign-in of ${username} succeeded (token: ${Boolean(auth?.AuthenticationResult?.AccessToken)}, challenge: ${auth?.ChallengeName})`,
+        );
     }
 
     async function expectUserGone(userPoolId: string, username: string): Promise<void> {
-        const err = await getUser(userPoolId, username).then(() => undefined, (e: Error) => e);
+        const err = await getUser(userPoolId, username).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         expect(err, `user ${username} still exists`).to.not.equal(undefined);
         expect(err!.name).to.equal("UserNotFoundException");
     }
@@ -242,23 +265,36 @@ describe("CognitoUser provider against cognito-local", function () {
 
         // An attribute set outside Pulumi that the user does not manage stays out of read();
         // a managed attribute changed outside shows as drift.
-        await emulator().client.send(new AdminUpdateUserAttributesCommand({
-            UserPoolId: userPoolId, Username: "carol",
-            UserAttributes: [{ Name: "given_name", Value: "Caz" }],
-        }));
+        await emulator().client.send(
+            new AdminUpdateUserAttributesCommand({
+                UserPoolId: userPoolId,
+                Username: "carol",
+                UserAttributes: [{ Name: "given_name", Value: "Caz" }],
+            }),
+        );
         const refreshed = await read(id, newOuts);
         expect(refreshed.props!.attributes).to.deep.equal({ email: "carol.new@example.com", email_verified: "true" });
 
-        await emulator().client.send(new AdminUpdateUserAttributesCommand({
-            UserPoolId: userPoolId, Username: "carol",
-            UserAttributes: [{ Name: "email", Value: "hijacked@example.com" }, { Name: "email_verified", Value: "true" }],
-        }));
+        await emulator().client.send(
+            new AdminUpdateUserAttributesCommand({
+                UserPoolId: userPoolId,
+                Username: "carol",
+                UserAttributes: [
+                    { Name: "email", Value: "hijacked@example.com" },
+                    { Name: "email_verified", Value: "true" },
+                ],
+            }),
+        );
         const drifted = await read(id, newOuts);
         expect(drifted.props!.attributes.email).to.equal("hijacked@example.com");
         const diff = await provider.diff!(id, drifted.props!, second);
         expect(diff.changes).to.equal(true);
         await update(id, drifted.props!, second);
-        expect(attributesOf(await getUser(userPoolId, "carol"))).to.include({ email: "carol.new@example.com", email_verified: "true", given_name: "Caz" });
+        expect(attributesOf(await getUser(userPoolId, "carol"))).to.include({
+            email: "carol.new@example.com",
+            email_verified: "true",
+            given_name: "Caz",
+        });
     });
 
     it("4. disable and enable", async () => {
@@ -326,9 +362,14 @@ describe("CognitoUser provider against cognito-local", function () {
         const { id, outs } = await create(news);
 
         const temporary = "Temp-Passw0rd!x";
-        await emulator().client.send(new AdminSetUserPasswordCommand({
-            UserPoolId: userPoolId, Username: "grace", Password: temporary, Permanent: false,
-        }));
+        await emulator().client.send(
+            new AdminSetUserPasswordCommand({
+                UserPoolId: userPoolId,
+                Username: "grace",
+                Password: temporary,
+                Permanent: false,
+            }),
+        );
         expect((await getUser(userPoolId, "grace")).UserStatus).to.equal("FORCE_CHANGE_PASSWORD");
 
         const refreshed = await read(id, outs);
@@ -358,10 +399,18 @@ describe("CognitoUser provider against cognito-local", function () {
     it("9. an existing user is adopted only when asked", async () => {
         const { userPoolId, clientId } = await newPool();
         await emulator().client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: "staff" }));
-        await emulator().client.send(new AdminCreateUserCommand({
-            UserPoolId: userPoolId, Username: "ivan", MessageAction: "SUPPRESS", TemporaryPassword: "Hand-Made-Temp1!",
-            UserAttributes: [{ Name: "email", Value: "ivan.old@example.com" }, { Name: "nickname", Value: "iv" }],
-        }));
+        await emulator().client.send(
+            new AdminCreateUserCommand({
+                UserPoolId: userPoolId,
+                Username: "ivan",
+                MessageAction: "SUPPRESS",
+                TemporaryPassword: "Hand-Made-Temp1!",
+                UserAttributes: [
+                    { Name: "email", Value: "ivan.old@example.com" },
+                    { Name: "nickname", Value: "iv" },
+                ],
+            }),
+        );
         const before = await getUser(userPoolId, "ivan");
         const news = inputs(userPoolId, "ivan", { groups: ["staff"] });
 
@@ -429,7 +478,9 @@ describe("CognitoUser provider against cognito-local", function () {
 
         // Update that fails (unknown group) after a password change was requested.
         const { id, outs } = await create(inputs(userPoolId, "oscar", { password: "Oscar-Secret-9!", groups: ["real"] }));
-        const updateErr = await failure(() => update(id, outs, inputs(userPoolId, "oscar", { password: "Oscar-Rotated-9!", groups: ["real", "missing"] })));
+        const updateErr = await failure(() =>
+            update(id, outs, inputs(userPoolId, "oscar", { password: "Oscar-Rotated-9!", groups: ["real", "missing"] })),
+        );
         expect(updateErr.message).to.contain("oscar").and.contain("could not be updated");
 
         // Refused adoption.
@@ -449,22 +500,38 @@ describe("CognitoUser provider against cognito-local", function () {
         const restore = withEnv({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy.endpoint });
         try {
             // Control: the proxy really quotes the password, in both forms.
-            const direct = new CognitoIdentityProviderClient({ endpoint: proxy.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-            const quoted = await direct.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: "walter", Password: echoed, Permanent: true }))
-                .then(() => undefined, (e: Error) => e);
+            const direct = new CognitoIdentityProviderClient({
+                endpoint: proxy.endpoint,
+                region: "us-east-1",
+                credentials: { accessKeyId: "local", secretAccessKey: "local" },
+            });
+            const quoted = await direct
+                .send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: "walter", Password: echoed, Permanent: true }))
+                .then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
             direct.destroy();
             expect(quoted?.name).to.equal("InvalidPasswordException");
             expect(quoted!.message).to.include(echoed).and.include(JSON.stringify(echoed).slice(1, -1));
 
             // create: the password step fails with the echo; the user is removed again, the password cut out.
             const createErr = await failure(() => create(inputs(userPoolId, "victor", { password: echoed })));
-            expect(createErr.message).to.contain('"victor"').and.contain("deleted again").and.contain("InvalidPasswordException")
-                .and.contain("Request rejected:").and.contain("[secret]");
+            expect(createErr.message)
+                .to.contain('"victor"')
+                .and.contain("deleted again")
+                .and.contain("InvalidPasswordException")
+                .and.contain("Request rejected:")
+                .and.contain("[secret]");
             await expectUserGone(userPoolId, "victor");
 
             // update: a rotation whose password step fails with the echo.
             const updateErr = await failure(() => update(walterId, walterOuts, inputs(userPoolId, "walter", { password: rotated })));
-            expect(updateErr.message).to.contain('"walter"').and.contain("could not be updated").and.contain("Request rejected:").and.contain("[secret]");
+            expect(updateErr.message)
+                .to.contain('"walter"')
+                .and.contain("could not be updated")
+                .and.contain("Request rejected:")
+                .and.contain("[secret]");
             expect(proxy.counts.echoed, "answers that quoted the request").to.equal(3);
         } finally {
             restore();
@@ -481,7 +548,11 @@ describe("CognitoUser provider against cognito-local", function () {
         for (const password of passwords) {
             const forms = new Set([password, JSON.stringify(password).slice(1, -1), encodeURIComponent(password)]);
             for (const text of texts) {
-                for (const form of forms) expect(text.includes(form), `a message contains the password ${password.length} chars long:\n${text.split(form).join("<PASSWORD>")}`).to.equal(false);
+                for (const form of forms)
+                    expect(
+                        text.includes(form),
+                        `a message contains the password ${password.length} chars long:\n${text.split(form).join("<PASSWORD>")}`,
+                    ).to.equal(false);
             }
         }
         // And no output other than `password` holds it.
@@ -494,7 +565,10 @@ describe("CognitoUser provider against cognito-local", function () {
 function portAcceptsConnections(port: number): Promise<boolean> {
     return new Promise((resolve) => {
         const socket = net.connect({ host: "127.0.0.1", port });
-        socket.once("connect", () => { socket.destroy(); resolve(true); });
+        socket.once("connect", () => {
+            socket.destroy();
+            resolve(true);
+        });
         socket.once("error", () => resolve(false));
     });
 }

@@ -1,7 +1,15 @@
 // The pure half of the user provider (providers/cognitoUser/plan.ts, errors.ts), called directly.
 
 import { expect } from "chai";
-import { CognitoUserInputs, CognitoUserOutputs, diffUser, planChanges, stateVersion, storedState, unknownValue } from "../providers/cognitoUser/plan";
+import {
+    CognitoUserInputs,
+    CognitoUserOutputs,
+    diffUser,
+    planChanges,
+    stateVersion,
+    storedState,
+    unknownValue,
+} from "../providers/cognitoUser/plan";
 import { alreadyExistsError, describe as describeError, goneError, isNotFound, redact, userError } from "../providers/cognitoUser/errors";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 
@@ -9,12 +17,28 @@ const POOL = "eu-west-1_AbCdEf123";
 const PASSWORD = "Corr3ct#Horse Battery/+é";
 
 const desired = (over: Partial<CognitoUserInputs> = {}): CognitoUserInputs => ({
-    userPoolId: POOL, username: "alice", password: PASSWORD, attributes: { email: "a@example.com", email_verified: "true" },
-    enabled: true, groups: ["admins"], passwordPolicy: cognitoDefaultPasswordRules, adoptExisting: false, ...over,
+    userPoolId: POOL,
+    username: "alice",
+    password: PASSWORD,
+    attributes: { email: "a@example.com", email_verified: "true" },
+    enabled: true,
+    groups: ["admins"],
+    passwordPolicy: cognitoDefaultPasswordRules,
+    adoptExisting: false,
+    ...over,
 });
 const stored = (over: Partial<CognitoUserOutputs> = {}): CognitoUserOutputs => ({
-    userPoolId: POOL, username: "alice", password: PASSWORD, attributes: { email: "a@example.com", email_verified: "true" },
-    enabled: true, groups: ["admins"], sub: "s", status: "CONFIRMED", adopted: false, stateVersion, ...over,
+    userPoolId: POOL,
+    username: "alice",
+    password: PASSWORD,
+    attributes: { email: "a@example.com", email_verified: "true" },
+    enabled: true,
+    groups: ["admins"],
+    sub: "s",
+    status: "CONFIRMED",
+    adopted: false,
+    stateVersion,
+    ...over,
 });
 /** Outputs as cognito-auth 0.1 (the provider serialized by value) wrote them: no stateVersion, inputs copied in. */
 const storedByVersion1 = () => {
@@ -50,27 +74,55 @@ describe("user provider plan (pure)", () => {
         it("outputs without attributes, enabled or groups are read as none, enabled and none", () => {
             expect(storedState({})).to.deep.equal({ attributes: {}, enabled: true, groups: [] });
             const { attributes: _a, enabled: _e, groups: _g, ...bare } = stored();
-            expect(diffUser(bare, desired({ attributes: {}, groups: [] }))).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+            expect(diffUser(bare, desired({ attributes: {}, groups: [] }))).to.deep.equal({
+                changes: false,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
             expect(diffUser(bare, desired({ attributes: {}, groups: [], enabled: false })).changes).to.equal(true);
         });
 
         for (const field of ["attributes", "groups", "enabled", "password"] as const) {
             it(`an input not known yet (${field}, during preview) counts as a change`, () => {
-                expect(diffUser(stored(), desired({ [field]: unknownValue } as Partial<CognitoUserInputs>))).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+                expect(diffUser(stored(), desired({ [field]: unknownValue } as Partial<CognitoUserInputs>))).to.deep.equal({
+                    changes: true,
+                    replaces: [],
+                    deleteBeforeReplace: false,
+                });
             });
         }
 
         it("a new pool or username replaces; a case-only rename deletes first", () => {
-            expect(diffUser(stored(), desired({ userPoolId: "eu-west-1_Other" }))).to.deep.equal({ changes: true, replaces: ["userPoolId"], deleteBeforeReplace: false });
-            expect(diffUser(stored(), desired({ username: "bob" }))).to.deep.equal({ changes: true, replaces: ["username"], deleteBeforeReplace: false });
-            expect(diffUser(stored(), desired({ username: "Alice" }))).to.deep.equal({ changes: true, replaces: ["username"], deleteBeforeReplace: true });
+            expect(diffUser(stored(), desired({ userPoolId: "eu-west-1_Other" }))).to.deep.equal({
+                changes: true,
+                replaces: ["userPoolId"],
+                deleteBeforeReplace: false,
+            });
+            expect(diffUser(stored(), desired({ username: "bob" }))).to.deep.equal({
+                changes: true,
+                replaces: ["username"],
+                deleteBeforeReplace: false,
+            });
+            expect(diffUser(stored(), desired({ username: "Alice" }))).to.deep.equal({
+                changes: true,
+                replaces: ["username"],
+                deleteBeforeReplace: true,
+            });
         });
     });
 
     describe("planChanges", () => {
         it("orders attributes, removals, password, groups, then enabled; re-sends email_verified with a new email", () => {
-            const current = { attributes: { email: "a@example.com", email_verified: "true", nickname: "al" }, enabled: true, groups: ["old"] };
-            const plan = planChanges(current, desired({ attributes: { email: "b@example.com", email_verified: "true" }, groups: ["new"], enabled: false }), true);
+            const current = {
+                attributes: { email: "a@example.com", email_verified: "true", nickname: "al" },
+                enabled: true,
+                groups: ["old"],
+            };
+            const plan = planChanges(
+                current,
+                desired({ attributes: { email: "b@example.com", email_verified: "true" }, groups: ["new"], enabled: false }),
+                true,
+            );
             expect(plan).to.deep.equal([
                 { action: "AdminUpdateUserAttributes", attributes: { email: "b@example.com", email_verified: "true" } },
                 { action: "AdminDeleteUserAttributes", names: ["nickname"] },
@@ -83,26 +135,53 @@ describe("user provider plan (pure)", () => {
         });
 
         it("re-sends phone_number_verified with a new phone number, and no flag the inputs do not set", () => {
-            const current = { attributes: { email: "a@example.com", phone_number: "+81312345678", phone_number_verified: "true" }, enabled: true, groups: [] };
-            expect(planChanges(current, desired({ attributes: { email: "a@example.com", phone_number: "+81399999999", phone_number_verified: "true" }, groups: [] }), false))
-                .to.deep.equal([{ action: "AdminUpdateUserAttributes", attributes: { phone_number: "+81399999999", phone_number_verified: "true" } }]);
+            const current = {
+                attributes: { email: "a@example.com", phone_number: "+81312345678", phone_number_verified: "true" },
+                enabled: true,
+                groups: [],
+            };
+            expect(
+                planChanges(
+                    current,
+                    desired({
+                        attributes: { email: "a@example.com", phone_number: "+81399999999", phone_number_verified: "true" },
+                        groups: [],
+                    }),
+                    false,
+                ),
+            ).to.deep.equal([
+                { action: "AdminUpdateUserAttributes", attributes: { phone_number: "+81399999999", phone_number_verified: "true" } },
+            ]);
             // Without the flag in the inputs it is not sent (and it is no managed attribute to remove).
             const unflagged = { attributes: { email: "a@example.com" }, enabled: true, groups: [] };
-            expect(planChanges(unflagged, desired({ attributes: { email: "b@example.com" }, groups: [] }), false))
-                .to.deep.equal([{ action: "AdminUpdateUserAttributes", attributes: { email: "b@example.com" } }]);
+            expect(planChanges(unflagged, desired({ attributes: { email: "b@example.com" }, groups: [] }), false)).to.deep.equal([
+                { action: "AdminUpdateUserAttributes", attributes: { email: "b@example.com" } },
+            ]);
             // A flag that changes itself is sent once.
-            const both = planChanges(current, desired({ attributes: { email: "a@example.com", phone_number: "+81399999999", phone_number_verified: "false" }, groups: [] }), false);
-            expect(both).to.deep.equal([{ action: "AdminUpdateUserAttributes", attributes: { phone_number: "+81399999999", phone_number_verified: "false" } }]);
+            const both = planChanges(
+                current,
+                desired({
+                    attributes: { email: "a@example.com", phone_number: "+81399999999", phone_number_verified: "false" },
+                    groups: [],
+                }),
+                false,
+            );
+            expect(both).to.deep.equal([
+                { action: "AdminUpdateUserAttributes", attributes: { phone_number: "+81399999999", phone_number_verified: "false" } },
+            ]);
         });
 
         it("enables a disabled user, last", () => {
-            expect(planChanges({ attributes: {}, enabled: false, groups: [] }, desired({ attributes: {}, groups: [] }), true))
-                .to.deep.equal([{ action: "AdminSetUserPassword" }, { action: "AdminEnableUser" }]);
+            expect(
+                planChanges({ attributes: {}, enabled: false, groups: [] }, desired({ attributes: {}, groups: [] }), true),
+            ).to.deep.equal([{ action: "AdminSetUserPassword" }, { action: "AdminEnableUser" }]);
         });
 
         it("a user created just now needs only its password and what creation does not set", () => {
             const user = desired({ groups: [] });
-            expect(planChanges({ attributes: user.attributes, enabled: true, groups: [] }, user, true)).to.deep.equal([{ action: "AdminSetUserPassword" }]);
+            expect(planChanges({ attributes: user.attributes, enabled: true, groups: [] }, user, true)).to.deep.equal([
+                { action: "AdminSetUserPassword" },
+            ]);
         });
     });
 
@@ -122,7 +201,9 @@ describe("user provider plan (pure)", () => {
         }
 
         it("cuts every secret given (old and new password) and leaves other text alone", () => {
-            expect(redact("old=Old#Pass1 new=New#Pass2 user=alice", ["New#Pass2", undefined, "", "Old#Pass1"])).to.equal("old=[secret] new=[secret] user=alice");
+            expect(redact("old=Old#Pass1 new=New#Pass2 user=alice", ["New#Pass2", undefined, "", "Old#Pass1"])).to.equal(
+                "old=[secret] new=[secret] user=alice",
+            );
         });
 
         it("treats regular-expression characters in a password literally", () => {
@@ -163,25 +244,37 @@ describe("user provider plan (pure)", () => {
         });
 
         it("goneError tells a deleted user from a deleted pool, and how to recreate it", () => {
-            const how = " (deleted outside Pulumi), so it cannot be updated. Run `pulumi refresh` and then `pulumi up` (or `pulumi up --refresh`) to create it again.";
-            expect(goneError(user, { name: "UserNotFoundException" }).message).to.equal(`Cognito user "alice" no longer exists in user pool ${POOL}${how}`);
+            const how =
+                " (deleted outside Pulumi), so it cannot be updated. Run `pulumi refresh` and then `pulumi up` (or `pulumi up --refresh`) to create it again.";
+            expect(goneError(user, { name: "UserNotFoundException" }).message).to.equal(
+                `Cognito user "alice" no longer exists in user pool ${POOL}${how}`,
+            );
             expect(goneError(user, { name: "ResourceNotFoundException" }).message).to.equal(`user pool ${POOL} no longer exists${how}`);
         });
 
         it("alreadyExistsError says what is known of the user: status, creation time, and a half-made user's missing password", () => {
             const unknown = alreadyExistsError(user, {}).message;
-            expect(unknown).to.include(`Cognito user "alice" already exists in user pool ${POOL} (status unknown) and this stack does not manage it`);
+            expect(unknown).to.include(
+                `Cognito user "alice" already exists in user pool ${POOL} (status unknown) and this stack does not manage it`,
+            );
             expect(unknown).to.not.include("created").and.not.include("no permanent password");
-            const halfMade = alreadyExistsError(user, { status: "FORCE_CHANGE_PASSWORD", createdAt: new Date("2024-05-06T07:08:09Z") }).message;
-            expect(halfMade).to.include("(status FORCE_CHANGE_PASSWORD, created 2024-05-06T07:08:09.000Z)")
+            const halfMade = alreadyExistsError(user, {
+                status: "FORCE_CHANGE_PASSWORD",
+                createdAt: new Date("2024-05-06T07:08:09Z"),
+            }).message;
+            expect(halfMade)
+                .to.include("(status FORCE_CHANGE_PASSWORD, created 2024-05-06T07:08:09.000Z)")
                 .and.include("It has no permanent password yet");
             expect(halfMade).to.include(`aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username 'alice'`);
-            expect(alreadyExistsError(user, { status: "CONFIRMED" }).message).to.include("(status CONFIRMED)").and.not.include("no permanent password");
+            expect(alreadyExistsError(user, { status: "CONFIRMED" }).message)
+                .to.include("(status CONFIRMED)")
+                .and.not.include("no permanent password");
         });
 
         it("isNotFound is true for a missing user or pool only", () => {
-            expect(["UserNotFoundException", "ResourceNotFoundException", "InternalErrorException", ""].map((name) => isNotFound({ name })))
-                .to.deep.equal([true, true, false, false]);
+            expect(
+                ["UserNotFoundException", "ResourceNotFoundException", "InternalErrorException", ""].map((name) => isNotFound({ name })),
+            ).to.deep.equal([true, true, false, false]);
             expect(isNotFound(undefined)).to.equal(false);
             expect(isNotFound(new Error("UserNotFoundException"))).to.equal(false);
         });

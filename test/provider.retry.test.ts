@@ -15,14 +15,23 @@ const PASSWORD = "Corr3ct#Horse-Battery";
 
 function inputs(over: Partial<CognitoUserInputs> = {}): CognitoUserInputs {
     return {
-        userPoolId: POOL, username: "alice", password: PASSWORD,
-        attributes: { email: "alice@example.com", email_verified: "true" }, enabled: true, groups: [],
-        passwordPolicy: { ...cognitoDefaultPasswordRules }, adoptExisting: false, ...over,
+        userPoolId: POOL,
+        username: "alice",
+        password: PASSWORD,
+        attributes: { email: "alice@example.com", email_verified: "true" },
+        enabled: true,
+        groups: [],
+        passwordPolicy: { ...cognitoDefaultPasswordRules },
+        adoptExisting: false,
+        ...over,
     };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
-    const err = await promise.then(() => undefined, (e: Error) => e);
+    const err = await promise.then(
+        () => undefined,
+        (e: Error) => e,
+    );
     expect(err, "expected the call to fail").to.be.instanceOf(Error);
     expect(err!.message).to.not.include(PASSWORD);
     return err!;
@@ -36,7 +45,9 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
     beforeEach(async () => {
         fake = await startFakeCognito();
         restoreEnv = withEnv({
-            AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDRETRYTESTDUMMY", AWS_SECRET_ACCESS_KEY: "retry-test-dummy",
+            AWS_REGION: "eu-west-1",
+            AWS_ACCESS_KEY_ID: "AKIDRETRYTESTDUMMY",
+            AWS_SECRET_ACCESS_KEY: "retry-test-dummy",
             AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: fake.endpoint,
         });
     });
@@ -48,14 +59,21 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
     });
 
     /** Faults for the first `n` requests of `action`. */
-    const first = (action: string, n: number, fault: Fault) => (a: string, _body: unknown, count: number) => (a === action && count < n ? fault : undefined);
+    const first = (action: string, n: number, fault: Fault) => (a: string, _body: unknown, count: number) =>
+        a === action && count < n ? fault : undefined;
 
     it("retries TooManyRequestsException until the create succeeds", async () => {
         fake.faultFor = first("AdminCreateUser", 2, "throttle");
         const result = await createCognitoUserProvider().create!(inputs());
 
         expect(result.outs!.status).to.equal("CONFIRMED");
-        expect(fake.actions()).to.deep.equal(["AdminGetUser", "AdminCreateUser", "AdminCreateUser", "AdminCreateUser", "AdminSetUserPassword"]);
+        expect(fake.actions()).to.deep.equal([
+            "AdminGetUser",
+            "AdminCreateUser",
+            "AdminCreateUser",
+            "AdminCreateUser",
+            "AdminSetUserPassword",
+        ]);
         expect(fake.users.get("alice")).to.include({ UserStatus: "CONFIRMED", Password: PASSWORD });
         expect(result.outs!.sub).to.equal(fake.users.get("alice")!.Attributes.sub);
     });
@@ -72,20 +90,33 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
         fake.faultFor = (action, _body, count) => (action === "AdminCreateUser" ? ([`503`, "drop"] as Fault[])[count] : undefined);
         const result = await createCognitoUserProvider().create!(inputs());
         expect(result.outs!.status).to.equal("CONFIRMED");
-        expect(fake.actions()).to.deep.equal(["AdminGetUser", "AdminCreateUser", "AdminCreateUser", "AdminCreateUser", "AdminSetUserPassword"]);
+        expect(fake.actions()).to.deep.equal([
+            "AdminGetUser",
+            "AdminCreateUser",
+            "AdminCreateUser",
+            "AdminCreateUser",
+            "AdminSetUserPassword",
+        ]);
     });
 
     it("completes its own create when the SDK's retry meets the user its lost first attempt made", async () => {
         fake.faultFor = first("AdminCreateUser", 1, "lose-response");
         const result = await createCognitoUserProvider().create!(inputs());
 
-        expect(fake.actions()).to.deep.equal(["AdminGetUser", "AdminCreateUser", "AdminCreateUser", "AdminGetUser", "AdminSetUserPassword"]);
+        expect(fake.actions()).to.deep.equal([
+            "AdminGetUser",
+            "AdminCreateUser",
+            "AdminCreateUser",
+            "AdminGetUser",
+            "AdminSetUserPassword",
+        ]);
         expect(result.outs).to.include({ status: "CONFIRMED", adopted: false, sub: fake.users.get("alice")!.Attributes.sub });
         expect(fake.users.get("alice")).to.include({ UserStatus: "CONFIRMED", Password: PASSWORD });
     });
 
     it("deletes its own lost-response user again when the password step then fails", async () => {
-        fake.faultFor = (action, _body, count) => (action === "AdminCreateUser" && count === 0 ? "lose-response" : action === "AdminSetUserPassword" ? "reject" : undefined);
+        fake.faultFor = (action, _body, count) =>
+            action === "AdminCreateUser" && count === 0 ? "lose-response" : action === "AdminSetUserPassword" ? "reject" : undefined;
         const err = await rejection(createCognitoUserProvider().create!(inputs()));
         expect(err.message).to.match(/deleted again/);
         expect(fake.users.has("alice")).to.equal(false);
@@ -107,8 +138,12 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
         for (const passwordStep of ["succeeds", "fails"] as const) {
             it(`never touches a user made just before the create: look-up ${fault}, password step ${passwordStep}`, async () => {
                 const snapshot = JSON.stringify(fake.addUser("alice", { Attributes: { ...handMadeAttributes } }));
-                fake.faultFor = (action, _body, count) => (action === "AdminGetUser" && count === 0 ? fault
-                    : action === "AdminSetUserPassword" && passwordStep === "fails" ? "reject" : undefined);
+                fake.faultFor = (action, _body, count) =>
+                    action === "AdminGetUser" && count === 0
+                        ? fault
+                        : action === "AdminSetUserPassword" && passwordStep === "fails"
+                          ? "reject"
+                          : undefined;
                 const err = await rejection(createCognitoUserProvider().create!(inputs()));
                 expectUntouched(err, snapshot);
                 expect(fake.requests[0]).to.include({ action: "AdminGetUser", fault });
@@ -118,7 +153,9 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
                 let snapshot = "";
                 fake.faultFor = (action, _body, count) => {
                     if (action === "AdminCreateUser" && count === 0) {
-                        snapshot = JSON.stringify(fake.addUser("alice", { Attributes: { ...handMadeAttributes, email: "someone@example.com" } }));
+                        snapshot = JSON.stringify(
+                            fake.addUser("alice", { Attributes: { ...handMadeAttributes, email: "someone@example.com" } }),
+                        );
                         return fault;
                     }
                     return action === "AdminSetUserPassword" && passwordStep === "fails" ? "reject" : undefined;
@@ -182,7 +219,9 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
             return "throttle";
         };
         const provider = createCognitoUserProvider();
-        const results = await Promise.allSettled(Array.from({ length: 150 }, (_, i) => provider.create!(inputs({ username: `user-${i}` }))));
+        const results = await Promise.allSettled(
+            Array.from({ length: 150 }, (_, i) => provider.create!(inputs({ username: `user-${i}` }))),
+        );
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String(r.reason?.message));
         for (const message of failed) expect(message).to.not.include(PASSWORD);
         expect(failed.length, `${failed.length} of 150 creates failed, e.g. ${failed[0]}`).to.equal(0);

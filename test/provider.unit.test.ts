@@ -60,7 +60,11 @@ function captureConsole(): void {
     for (const method of consoleMethods) {
         savedConsole[method] = console[method];
         console[method] = (...args: unknown[]) => {
-            consoleOutput.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+            consoleOutput.push(
+                args
+                    .map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : JSON.stringify(a)))
+                    .join(" "),
+            );
         };
     }
 }
@@ -128,7 +132,10 @@ function createdUser(username = "alice") {
     return {
         User: {
             Username: username,
-            Attributes: [{ Name: "sub", Value: SUB }, { Name: "email", Value: "alice@example.com" }],
+            Attributes: [
+                { Name: "sub", Value: SUB },
+                { Name: "email", Value: "alice@example.com" },
+            ],
             UserStatus: "FORCE_CHANGE_PASSWORD" as const,
             Enabled: true,
         },
@@ -140,10 +147,19 @@ function createdUser(username = "alice") {
 // ---------------------------------------------------------------------------------------------
 
 const envKeys = [
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
-    "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
 ];
 let savedEnv: Record<string, string | undefined> = {};
 
@@ -204,7 +220,10 @@ describe("Cognito user provider (unit)", function () {
                 expect(createInput).to.deep.equal({
                     UserPoolId: POOL,
                     Username: "alice",
-                    UserAttributes: [{ Name: "email", Value: "alice@example.com" }, { Name: "email_verified", Value: "true" }],
+                    UserAttributes: [
+                        { Name: "email", Value: "alice@example.com" },
+                        { Name: "email_verified", Value: "true" },
+                    ],
                     MessageAction: "SUPPRESS",
                 });
                 expect(createInput).to.not.have.property("TemporaryPassword");
@@ -213,9 +232,16 @@ describe("Cognito user provider (unit)", function () {
 
                 expect(result.id).to.equal(`${POOL}/alice`);
                 expect(result.outs).to.deep.equal({
-                    userPoolId: POOL, username: "alice", password: PASSWORD,
-                    attributes: { email: "alice@example.com", email_verified: "true" }, enabled: true, groups: [],
-                    sub: SUB, status: "CONFIRMED", adopted: false, stateVersion: 2,
+                    userPoolId: POOL,
+                    username: "alice",
+                    password: PASSWORD,
+                    attributes: { email: "alice@example.com", email_verified: "true" },
+                    enabled: true,
+                    groups: [],
+                    sub: SUB,
+                    status: "CONFIRMED",
+                    adopted: false,
+                    stateVersion: 2,
                 });
             });
 
@@ -269,13 +295,20 @@ describe("Cognito user provider (unit)", function () {
         describe("create rollback", () => {
             it("deletes the user again when AdminSetUserPassword fails, and redacts the password from the SDK message", async () => {
                 mock.on(AdminCreateUserCommand).resolves(createdUser());
-                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({
-                    message: `Password '${PASSWORD}' did not conform with policy: Password must have symbol characters`,
-                    $metadata: meta,
-                }));
+                mock.on(AdminSetUserPasswordCommand).rejects(
+                    new InvalidPasswordException({
+                        message: `Password '${PASSWORD}' did not conform with policy: Password must have symbol characters`,
+                        $metadata: meta,
+                    }),
+                );
                 const err = await expectSafeRejection(provider.create!(inputs()));
 
-                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminCreateUserCommand", "AdminSetUserPasswordCommand", "AdminDeleteUserCommand"]);
+                expect(callNames()).to.deep.equal([
+                    "AdminGetUserCommand",
+                    "AdminCreateUserCommand",
+                    "AdminSetUserPasswordCommand",
+                    "AdminDeleteUserCommand",
+                ]);
                 expect(callInput(3)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
                 expect(err.message).to.include('"alice"');
                 expect(err.message).to.match(/deleted again/);
@@ -285,11 +318,20 @@ describe("Cognito user provider (unit)", function () {
 
             it("says to delete the user by hand when the rollback delete fails too", async () => {
                 mock.on(AdminCreateUserCommand).resolves(createdUser());
-                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({ message: "Password did not conform with policy", $metadata: meta }));
-                mock.on(AdminDeleteUserCommand).rejects(new InternalErrorException({ message: `internal failure for ${PASSWORD}`, $metadata: meta }));
+                mock.on(AdminSetUserPasswordCommand).rejects(
+                    new InvalidPasswordException({ message: "Password did not conform with policy", $metadata: meta }),
+                );
+                mock.on(AdminDeleteUserCommand).rejects(
+                    new InternalErrorException({ message: `internal failure for ${PASSWORD}`, $metadata: meta }),
+                );
                 const err = await expectSafeRejection(provider.create!(inputs()));
 
-                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminCreateUserCommand", "AdminSetUserPasswordCommand", "AdminDeleteUserCommand"]);
+                expect(callNames()).to.deep.equal([
+                    "AdminGetUserCommand",
+                    "AdminCreateUserCommand",
+                    "AdminSetUserPasswordCommand",
+                    "AdminDeleteUserCommand",
+                ]);
                 expect(err.message).to.include('"alice"');
                 expect(err.message).to.match(/delete it by hand/);
                 expect(err.message).to.not.match(/the user was deleted again/);
@@ -298,24 +340,36 @@ describe("Cognito user provider (unit)", function () {
 
             it("also rolls back when adding to a group fails after the password was set", async () => {
                 mock.on(AdminCreateUserCommand).resolves(createdUser());
-                mock.on(AdminAddUserToGroupCommand).rejects(new ResourceNotFoundException({ message: "Group not found.", $metadata: meta }));
+                mock.on(AdminAddUserToGroupCommand).rejects(
+                    new ResourceNotFoundException({ message: "Group not found.", $metadata: meta }),
+                );
                 const err = await expectSafeRejection(provider.create!(inputs({ groups: ["missing"] })));
                 expect(callNames()).to.deep.equal([
-                    "AdminGetUserCommand", "AdminCreateUserCommand", "AdminSetUserPasswordCommand", "AdminAddUserToGroupCommand", "AdminDeleteUserCommand",
+                    "AdminGetUserCommand",
+                    "AdminCreateUserCommand",
+                    "AdminSetUserPasswordCommand",
+                    "AdminAddUserToGroupCommand",
+                    "AdminDeleteUserCommand",
                 ]);
-                expect(err.message).to.match(/deleted again/).and.include("Group not found");
+                expect(err.message)
+                    .to.match(/deleted again/)
+                    .and.include("Group not found");
             });
         });
 
         // ------------------------------------------------------------------- existing usernames
         describe("an existing username", () => {
-            const exists = (attempts: number) => new UsernameExistsException({
-                message: "User account already exists",
-                $metadata: { httpStatusCode: 400, attempts },
-            });
+            const exists = (attempts: number) =>
+                new UsernameExistsException({
+                    message: "User account already exists",
+                    $metadata: { httpStatusCode: 400, attempts },
+                });
             /** The user as our own lost AdminCreateUser call would have left it. */
             const halfMade = (over: Record<string, unknown> = {}) => ({
-                Username: "alice", UserStatus: "FORCE_CHANGE_PASSWORD" as const, Enabled: true, UserCreateDate: new Date(),
+                Username: "alice",
+                UserStatus: "FORCE_CHANGE_PASSWORD" as const,
+                Enabled: true,
+                UserCreateDate: new Date(),
                 UserAttributes: [
                     { Name: "sub", Value: SUB },
                     { Name: "email", Value: "alice@example.com" },
@@ -331,14 +385,21 @@ describe("Cognito user provider (unit)", function () {
 
             it("found by the look-up: fails with an actionable error and sends nothing else without adoption", async () => {
                 mock.on(AdminGetUserCommand).resolves({
-                    Username: "alice", UserStatus: "CONFIRMED", Enabled: true,
+                    Username: "alice",
+                    UserStatus: "CONFIRMED",
+                    Enabled: true,
                     UserCreateDate: new Date("2024-01-02T03:04:05Z"),
                     UserAttributes: [{ Name: "sub", Value: SUB }],
                 });
                 const err = await expectSafeRejection(provider.create!(inputs()));
 
-                expect(err.message).to.include('"alice"').and.include("already exists").and.include("adoptExistingUsers")
-                    .and.include("CONFIRMED").and.include("2024-01-02T03:04:05.000Z").and.include("left untouched");
+                expect(err.message)
+                    .to.include('"alice"')
+                    .and.include("already exists")
+                    .and.include("adoptExistingUsers")
+                    .and.include("CONFIRMED")
+                    .and.include("2024-01-02T03:04:05.000Z")
+                    .and.include("left untouched");
                 expect(err.message).to.include("interrupted").and.not.include("no permanent password");
                 expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
             });
@@ -347,7 +408,10 @@ describe("Cognito user provider (unit)", function () {
                 // Made by hand moments before, or left by an interrupted `pulumi up`: either way not provably ours.
                 mock.on(AdminGetUserCommand).resolves(halfMade());
                 const err = await expectSafeRejection(provider.create!(inputs()));
-                expect(err.message).to.include("no permanent password yet").and.include("interrupted").and.include("adoptExistingUsers true")
+                expect(err.message)
+                    .to.include("no permanent password yet")
+                    .and.include("interrupted")
+                    .and.include("adoptExistingUsers true")
                     .and.include("admin-delete-user --user-pool-id eu-west-1_AbCdEf123 --username 'alice'");
                 expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
             });
@@ -357,7 +421,11 @@ describe("Cognito user provider (unit)", function () {
                 ["the user is already CONFIRMED", halfMade({ UserStatus: "CONFIRMED" }), 2],
                 ["the user is disabled", halfMade({ Enabled: false }), 2],
                 ["the user predates the look-up", halfMade({ UserCreateDate: new Date(Date.now() - 10 * 60 * 1000) }), 3],
-                ["the user's attributes differ from the ones sent", halfMade({ UserAttributes: [{ Name: "email", Value: "mallory@example.com" }] }), 2],
+                [
+                    "the user's attributes differ from the ones sent",
+                    halfMade({ UserAttributes: [{ Name: "email", Value: "mallory@example.com" }] }),
+                    2,
+                ],
             ] as const) {
                 it(`appeared during create but is not ours when ${what}: untouched, not deleted`, async () => {
                     appearsDuringCreate(attempts, user);
@@ -369,7 +437,10 @@ describe("Cognito user provider (unit)", function () {
 
             it("adopts with adoptExisting: updates only differing attributes, sets the password, adds groups", async () => {
                 mock.on(AdminGetUserCommand).resolves({
-                    Username: "alice", UserStatus: "FORCE_CHANGE_PASSWORD", Enabled: true, UserCreateDate: new Date(),
+                    Username: "alice",
+                    UserStatus: "FORCE_CHANGE_PASSWORD",
+                    Enabled: true,
+                    UserCreateDate: new Date(),
                     UserAttributes: [
                         { Name: "sub", Value: "existing-sub" },
                         { Name: "email", Value: "old@example.com" },
@@ -428,7 +499,10 @@ describe("Cognito user provider (unit)", function () {
                 const result = await provider.create!(inputs());
 
                 expect(callNames()).to.deep.equal([
-                    "AdminGetUserCommand", "AdminCreateUserCommand", "AdminGetUserCommand", "AdminSetUserPasswordCommand",
+                    "AdminGetUserCommand",
+                    "AdminCreateUserCommand",
+                    "AdminGetUserCommand",
+                    "AdminSetUserPasswordCommand",
                 ]);
                 expect(callInput(3)).to.include({ Password: PASSWORD, Permanent: true });
                 expect(result.outs!.adopted).to.equal(false);
@@ -442,7 +516,11 @@ describe("Cognito user provider (unit)", function () {
                 const err = await expectSafeRejection(provider.create!(inputs()));
                 expect(err.message).to.match(/deleted again/);
                 expect(callNames()).to.deep.equal([
-                    "AdminGetUserCommand", "AdminCreateUserCommand", "AdminGetUserCommand", "AdminSetUserPasswordCommand", "AdminDeleteUserCommand",
+                    "AdminGetUserCommand",
+                    "AdminCreateUserCommand",
+                    "AdminGetUserCommand",
+                    "AdminSetUserPasswordCommand",
+                    "AdminDeleteUserCommand",
                 ]);
             });
         });
@@ -465,7 +543,11 @@ describe("Cognito user provider (unit)", function () {
                 const news = inputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alicia" } });
                 await provider.update!(id, olds, news);
                 expect(callNames()).to.deep.equal(["AdminUpdateUserAttributesCommand"]);
-                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", UserAttributes: [{ Name: "given_name", Value: "Alicia" }] });
+                expect(callInput(0)).to.deep.equal({
+                    UserPoolId: POOL,
+                    Username: "alice",
+                    UserAttributes: [{ Name: "given_name", Value: "Alicia" }],
+                });
             });
 
             it("an email change also re-sends email_verified", async () => {
@@ -523,37 +605,59 @@ describe("Cognito user provider (unit)", function () {
             });
 
             it("a failed update names the user and never the password", async () => {
-                mock.on(AdminSetUserPasswordCommand).rejects(new InvalidPasswordException({
-                    message: `Password '${NEW_PASSWORD}' did not conform with policy`, $metadata: meta,
-                }));
+                mock.on(AdminSetUserPasswordCommand).rejects(
+                    new InvalidPasswordException({
+                        message: `Password '${NEW_PASSWORD}' did not conform with policy`,
+                        $metadata: meta,
+                    }),
+                );
                 const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
                 expect(err.message).to.include('"alice"').and.include("could not be updated").and.include("InvalidPasswordException");
             });
 
             it("an error that echoes the OLD password, escaped, encoded or upper-cased, shows none of them", async () => {
-                const echoed = [PASSWORD, JSON.stringify(PASSWORD), encodeURIComponent(PASSWORD), PASSWORD.toUpperCase(), NEW_PASSWORD.toLowerCase()];
-                mock.on(AdminSetUserPasswordCommand).rejects(new InternalErrorException({ message: `echo ${echoed.join(" | ")}`, $metadata: meta }));
+                const echoed = [
+                    PASSWORD,
+                    JSON.stringify(PASSWORD),
+                    encodeURIComponent(PASSWORD),
+                    PASSWORD.toUpperCase(),
+                    NEW_PASSWORD.toLowerCase(),
+                ];
+                mock.on(AdminSetUserPasswordCommand).rejects(
+                    new InternalErrorException({ message: `echo ${echoed.join(" | ")}`, $metadata: meta }),
+                );
                 const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
                 const lower = err.message.toLowerCase();
                 for (const form of echoed) expect(lower).to.not.include(form.toLowerCase());
-                expect(err.message).to.include("echo [secret] | \"[secret]\" | [secret] | [secret] | [secret]");
+                expect(err.message).to.include('echo [secret] | "[secret]" | [secret] | [secret] | [secret]');
             });
 
             for (const [exception, gone] of [
-                [new UserNotFoundException({ message: "User does not exist.", $metadata: meta }), 'Cognito user "alice" no longer exists in user pool'],
-                [new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }), `user pool ${POOL} no longer exists`],
+                [
+                    new UserNotFoundException({ message: "User does not exist.", $metadata: meta }),
+                    'Cognito user "alice" no longer exists in user pool',
+                ],
+                [
+                    new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }),
+                    `user pool ${POOL} no longer exists`,
+                ],
             ] as const) {
                 it(`after an out-of-band delete (${exception.name}) says so and how to recreate it`, async () => {
                     mock.on(AdminSetUserPasswordCommand).rejects(exception);
                     mock.on(AdminGetUserCommand).rejects(exception);
                     const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
-                    expect(err.message).to.include(gone).and.include("deleted outside Pulumi").and.include("pulumi refresh")
+                    expect(err.message)
+                        .to.include(gone)
+                        .and.include("deleted outside Pulumi")
+                        .and.include("pulumi refresh")
                         .and.include("pulumi up --refresh");
                 });
             }
 
             it("a missing group (also ResourceNotFoundException) is not taken for a deleted user", async () => {
-                mock.on(AdminAddUserToGroupCommand).rejects(new ResourceNotFoundException({ message: "Group not found.", $metadata: meta }));
+                mock.on(AdminAddUserToGroupCommand).rejects(
+                    new ResourceNotFoundException({ message: "Group not found.", $metadata: meta }),
+                );
                 mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserStatus: "CONFIRMED", Enabled: true });
                 const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ groups: ["missing"] })));
                 expect(err.message).to.include("could not be updated").and.include("Group not found").and.not.include("no longer exists");
@@ -651,7 +755,10 @@ describe("Cognito user provider (unit)", function () {
             });
 
             it("keeps the stored sub when Cognito returns none, and reads a missing Enabled as true and a missing status as UNKNOWN", async () => {
-                mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserAttributes: [{ Name: "email", Value: "alice@example.com" }] });
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice",
+                    UserAttributes: [{ Name: "email", Value: "alice@example.com" }],
+                });
                 const result = await provider.read!(id, outputs({ adopted: true }));
                 expect(result.props).to.include({ sub: SUB, enabled: true, status: "UNKNOWN", adopted: true });
                 expect(result.props!.attributes).to.deep.equal({ email: "alice@example.com" });
@@ -685,7 +792,9 @@ describe("Cognito user provider (unit)", function () {
             });
 
             it("a pool gone (ResourceNotFoundException) reads as gone", async () => {
-                mock.on(AdminGetUserCommand).rejects(new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }));
+                mock.on(AdminGetUserCommand).rejects(
+                    new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }),
+                );
                 const result = await provider.read!(id, outputs());
                 expect(result.id).to.equal("");
             });
@@ -697,7 +806,12 @@ describe("Cognito user provider (unit)", function () {
             });
 
             it("works from the id alone (user names may contain '/')", async () => {
-                mock.on(AdminGetUserCommand).resolves({ Username: "team/alice", Enabled: true, UserStatus: "CONFIRMED", UserAttributes: [{ Name: "sub", Value: SUB }] });
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "team/alice",
+                    Enabled: true,
+                    UserStatus: "CONFIRMED",
+                    UserAttributes: [{ Name: "sub", Value: SUB }],
+                });
                 const result = await provider.read!(`${POOL}/team/alice`);
                 expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "team/alice" });
                 expect(result.props!.userPoolId).to.equal(POOL);
@@ -723,9 +837,15 @@ describe("Cognito user provider (unit)", function () {
             });
 
             it("other errors are thrown naming the user, without the password", async () => {
-                mock.on(AdminDeleteUserCommand).rejects(new InternalErrorException({ message: `failed near ${PASSWORD}`, $metadata: meta }));
+                mock.on(AdminDeleteUserCommand).rejects(
+                    new InternalErrorException({ message: `failed near ${PASSWORD}`, $metadata: meta }),
+                );
                 const err = await expectSafeRejection(provider.delete!(id, outputs()));
-                expect(err.message).to.include('"alice"').and.include(POOL).and.include("could not be deleted").and.include("InternalErrorException");
+                expect(err.message)
+                    .to.include('"alice"')
+                    .and.include(POOL)
+                    .and.include("could not be deleted")
+                    .and.include("InternalErrorException");
             });
         });
 
@@ -774,8 +894,10 @@ describe("Cognito user provider (unit)", function () {
                 before(() => {
                     // A shared credentials file with one profile, whose keys differ from the environment's.
                     dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-auth-profile-"));
-                    fs.writeFileSync(path.join(dir, "credentials"),
-                        `[cognito-auth-test]\naws_access_key_id = ${profileKey}\naws_secret_access_key = profile-test-secret\n`);
+                    fs.writeFileSync(
+                        path.join(dir, "credentials"),
+                        `[cognito-auth-test]\naws_access_key_id = ${profileKey}\naws_secret_access_key = profile-test-secret\n`,
+                    );
                     fs.writeFileSync(path.join(dir, "config"), "");
                     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, "credentials");
                     process.env.AWS_CONFIG_FILE = path.join(dir, "config");
@@ -811,7 +933,10 @@ describe("Cognito user provider (unit)", function () {
                 it("a profile that does not exist fails to give credentials instead of falling back to the environment's", async () => {
                     await provider.configure!({ config: config({ "aws:region": "eu-west-1", "aws:profile": "no-such-profile" }) });
                     await provider.delete!(`${POOL}/alice`, outputs());
-                    const key = await credentialsOf(0).then((k) => `resolved ${k}`, (e: Error) => `failed: ${e.name}`);
+                    const key = await credentialsOf(0).then(
+                        (k) => `resolved ${k}`,
+                        (e: Error) => `failed: ${e.name}`,
+                    );
                     expect(key).to.match(/^failed: /);
                 });
             });
@@ -822,23 +947,96 @@ describe("Cognito user provider (unit)", function () {
             const policy12 = { ...cognitoDefaultPasswordRules, minimumLength: 12 };
             const rows: Array<{ name: string; change: Partial<CognitoUserInputs>; property: string; reason: RegExp; user?: string }> = [
                 { name: "empty username", change: { username: "" }, property: "username", reason: /non-empty/, user: "" },
-                { name: "129-character username", change: { username: "u".repeat(129) }, property: "username", reason: /at most 128/, user: "u".repeat(129) },
-                { name: "username with a space", change: { username: "al ice" }, property: "username", reason: /no spaces or control characters/, user: "al ice" },
-                { name: "username with a control character", change: { username: "al\u0007ice" }, property: "username", reason: /no spaces or control characters/, user: "al\u0007ice" },
-                { name: "missing password", change: { password: undefined as unknown as string }, property: "password", reason: /password is required/ },
+                {
+                    name: "129-character username",
+                    change: { username: "u".repeat(129) },
+                    property: "username",
+                    reason: /at most 128/,
+                    user: "u".repeat(129),
+                },
+                {
+                    name: "username with a space",
+                    change: { username: "al ice" },
+                    property: "username",
+                    reason: /no spaces or control characters/,
+                    user: "al ice",
+                },
+                {
+                    name: "username with a control character",
+                    change: { username: "al\u0007ice" },
+                    property: "username",
+                    reason: /no spaces or control characters/,
+                    user: "al\u0007ice",
+                },
+                {
+                    name: "missing password",
+                    change: { password: undefined as unknown as string },
+                    property: "password",
+                    reason: /password is required/,
+                },
                 { name: "empty password", change: { password: "" }, property: "password", reason: /password is required/ },
-                { name: "password shorter than the policy's minimumLength", change: { password: "Sh0rt#Pass1", passwordPolicy: policy12 }, property: "password", reason: /at least 12 characters/ },
-                { name: "password without a lowercase letter", change: { password: "NOLOWER#1234" }, property: "password", reason: /lowercase/ },
-                { name: "password without an uppercase letter", change: { password: "noupper#1234" }, property: "password", reason: /uppercase/ },
+                {
+                    name: "password shorter than the policy's minimumLength",
+                    change: { password: "Sh0rt#Pass1", passwordPolicy: policy12 },
+                    property: "password",
+                    reason: /at least 12 characters/,
+                },
+                {
+                    name: "password without a lowercase letter",
+                    change: { password: "NOLOWER#1234" },
+                    property: "password",
+                    reason: /lowercase/,
+                },
+                {
+                    name: "password without an uppercase letter",
+                    change: { password: "noupper#1234" },
+                    property: "password",
+                    reason: /uppercase/,
+                },
                 { name: "password without a number", change: { password: "NoNumber#abcd" }, property: "password", reason: /number/ },
                 { name: "password without a symbol", change: { password: "NoSymbol1234" }, property: "password", reason: /symbol/ },
-                { name: "password with leading whitespace", change: { password: " Lead#1234ab" }, property: "password", reason: /begin or end with/ },
-                { name: "password with trailing whitespace", change: { password: "Trail#1234ab " }, property: "password", reason: /begin or end with/ },
-                { name: "password over 256 characters", change: { password: "Aa1#" + "x".repeat(253) }, property: "password", reason: /at most 256/ },
-                { name: "bad email", change: { attributes: { email: "not-an-email" } }, property: "attributes", reason: /"email" is not a valid email/ },
-                { name: "bad phone_number", change: { attributes: { phone_number: "0312345678" } }, property: "attributes", reason: /phone_number.*E\.164/ },
-                { name: "unknown attribute", change: { attributes: { favourite_colour: "blue" } }, property: "attributes", reason: /favourite_colour.*not a Cognito standard attribute/ },
-                { name: "non-boolean enabled", change: { enabled: "yes" as unknown as boolean }, property: "enabled", reason: /enabled must be true or false/ },
+                {
+                    name: "password with leading whitespace",
+                    change: { password: " Lead#1234ab" },
+                    property: "password",
+                    reason: /begin or end with/,
+                },
+                {
+                    name: "password with trailing whitespace",
+                    change: { password: "Trail#1234ab " },
+                    property: "password",
+                    reason: /begin or end with/,
+                },
+                {
+                    name: "password over 256 characters",
+                    change: { password: "Aa1#" + "x".repeat(253) },
+                    property: "password",
+                    reason: /at most 256/,
+                },
+                {
+                    name: "bad email",
+                    change: { attributes: { email: "not-an-email" } },
+                    property: "attributes",
+                    reason: /"email" is not a valid email/,
+                },
+                {
+                    name: "bad phone_number",
+                    change: { attributes: { phone_number: "0312345678" } },
+                    property: "attributes",
+                    reason: /phone_number.*E\.164/,
+                },
+                {
+                    name: "unknown attribute",
+                    change: { attributes: { favourite_colour: "blue" } },
+                    property: "attributes",
+                    reason: /favourite_colour.*not a Cognito standard attribute/,
+                },
+                {
+                    name: "non-boolean enabled",
+                    change: { enabled: "yes" as unknown as boolean },
+                    property: "enabled",
+                    reason: /enabled must be true or false/,
+                },
                 { name: "bad group name", change: { groups: ["bad group"] }, property: "groups", reason: /group "bad group"/ },
             ];
             for (const row of rows) {
@@ -847,9 +1045,14 @@ describe("Cognito user provider (unit)", function () {
                     const result = await provider.check!(inputs(), inputs(row.change));
                     const failures = result.failures ?? [];
                     expect(failures.length, "expected a failure").to.be.above(0);
-                    expect(failures.map((f) => f.property)).to.satisfy((ps: string[]) => ps.every((p) => p === row.property),
-                        `only ${row.property} should fail: ${JSON.stringify(failures)}`);
-                    expect(failures.some((f) => row.reason.test(f.reason)), JSON.stringify(failures)).to.equal(true);
+                    expect(failures.map((f) => f.property)).to.satisfy(
+                        (ps: string[]) => ps.every((p) => p === row.property),
+                        `only ${row.property} should fail: ${JSON.stringify(failures)}`,
+                    );
+                    expect(
+                        failures.some((f) => row.reason.test(f.reason)),
+                        JSON.stringify(failures),
+                    ).to.equal(true);
                     for (const f of failures) {
                         expect(f.reason).to.include(`Cognito user "${row.user ?? "alice"}"`);
                         assertNoSecret(f.reason, "check failure reason");
@@ -867,22 +1070,31 @@ describe("Cognito user provider (unit)", function () {
             });
 
             it("accepts a password meeting a relaxed policy", async () => {
-                const relaxed = { minimumLength: 6, requireLowercase: true, requireUppercase: false, requireNumbers: false, requireSymbols: false };
+                const relaxed = {
+                    minimumLength: 6,
+                    requireLowercase: true,
+                    requireUppercase: false,
+                    requireNumbers: false,
+                    requireSymbols: false,
+                };
                 const result = await provider.check!(inputs(), inputs({ password: "simple", passwordPolicy: relaxed }));
                 expect(result.failures).to.deep.equal([]);
             });
 
             it("does not flag unknown values (preview)", async () => {
-                const result = await provider.check!({} as CognitoUserInputs, {
-                    userPoolId: UNKNOWN,
-                    username: UNKNOWN,
-                    password: UNKNOWN,
-                    attributes: UNKNOWN,
-                    enabled: UNKNOWN,
-                    groups: UNKNOWN,
-                    passwordPolicy: UNKNOWN,
-                    adoptExisting: UNKNOWN,
-                } as unknown as CognitoUserInputs);
+                const result = await provider.check!(
+                    {} as CognitoUserInputs,
+                    {
+                        userPoolId: UNKNOWN,
+                        username: UNKNOWN,
+                        password: UNKNOWN,
+                        attributes: UNKNOWN,
+                        enabled: UNKNOWN,
+                        groups: UNKNOWN,
+                        passwordPolicy: UNKNOWN,
+                        adoptExisting: UNKNOWN,
+                    } as unknown as CognitoUserInputs,
+                );
                 expect(result.failures).to.deep.equal([]);
             });
 
@@ -895,20 +1107,26 @@ describe("Cognito user provider (unit)", function () {
             // An unknown attribute *value* (e.g. an email from another resource's output during
             // preview) must not be validated as if it were the value.
             it("does not flag unknown attribute values or group names (preview)", async () => {
-                const result = await provider.check!({} as CognitoUserInputs, inputs({
-                    attributes: { email: UNKNOWN, email_verified: UNKNOWN, phone_number: UNKNOWN },
-                    groups: [UNKNOWN],
-                }));
+                const result = await provider.check!(
+                    {} as CognitoUserInputs,
+                    inputs({
+                        attributes: { email: UNKNOWN, email_verified: UNKNOWN, phone_number: UNKNOWN },
+                        groups: [UNKNOWN],
+                    }),
+                );
                 expect(result.failures).to.deep.equal([]);
             });
 
             // Spreading an unknown (string) attributes map / group list would turn it into
             // per-character entries, and the preview would show bogus attributes and groups.
             it("passes whole unknown attributes and groups through unchanged (preview)", async () => {
-                const result = await provider.check!({} as CognitoUserInputs, inputs({
-                    attributes: UNKNOWN as unknown as Record<string, string>,
-                    groups: UNKNOWN as unknown as string[],
-                }));
+                const result = await provider.check!(
+                    {} as CognitoUserInputs,
+                    inputs({
+                        attributes: UNKNOWN as unknown as Record<string, string>,
+                        groups: UNKNOWN as unknown as string[],
+                    }),
+                );
                 expect(result.inputs!.attributes).to.equal(UNKNOWN);
                 expect(result.inputs!.groups).to.equal(UNKNOWN);
             });
@@ -938,5 +1156,4 @@ describe("Cognito user provider (unit)", function () {
             });
         });
     });
-
 });

@@ -5,9 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import loader = require("@cognito-auth/user-provider-loader");
-import {
-    configKeyIsSecret, dynamicProviderHostScript, providerProtocol, runtimeSettings, serializeProvider,
-} from "../lib/pulumiInternals";
+import { configKeyIsSecret, dynamicProviderHostScript, providerProtocol, runtimeSettings, serializeProvider } from "../lib/pulumiInternals";
 
 describe("private @pulumi/pulumi APIs (lib/pulumiInternals.ts)", () => {
     afterEach(() => pulumi.runtime.setAllConfig({}, []));

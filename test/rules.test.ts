@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import {
-    PasswordRules, attributesNotAMap, codePointLength, cognitoDefaultPasswordRules, passwordProblems, userPoolIdProblem, userPoolRegion,
+    PasswordRules,
+    attributesNotAMap,
+    codePointLength,
+    cognitoDefaultPasswordRules,
+    passwordProblems,
+    userPoolIdProblem,
+    userPoolRegion,
     userProblems,
 } from "../providers/rules";
 
@@ -8,7 +14,13 @@ import {
 // run in the config reader at program start and in the user provider's check at preview.
 
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const strict: PasswordRules = { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true };
+const strict: PasswordRules = {
+    minimumLength: 12,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: true,
+};
 /** One astral character: one code point, two UTF-16 units. */
 const emoji = "\u{1F600}";
 /** A password that meets `strict`. */
@@ -49,9 +61,19 @@ describe("rules", function () {
             { title: "no symbol", password: "CorrectHorse9x", expect: [/symbol, one of/] },
             { title: "a space inside counts as a symbol", password: "Correct Horse9x", expect: "none" },
             // Length in code points: 8 with 4 emoji (12 UTF-16 units) meets a minimum of 8 ...
-            { title: "8 code points (4 of them emoji) against a minimum of 8", password: `Aa1#${emoji.repeat(4)}`, rules: cognitoDefaultPasswordRules, expect: "none" },
+            {
+                title: "8 code points (4 of them emoji) against a minimum of 8",
+                password: `Aa1#${emoji.repeat(4)}`,
+                rules: cognitoDefaultPasswordRules,
+                expect: "none",
+            },
             // ... and 7 (10 UTF-16 units, which would pass if units were counted) does not.
-            { title: "7 code points (10 UTF-16 units) against a minimum of 8", password: `Aa1#${emoji.repeat(3)}`, rules: cognitoDefaultPasswordRules, expect: [/at least 8 characters/] },
+            {
+                title: "7 code points (10 UTF-16 units) against a minimum of 8",
+                password: `Aa1#${emoji.repeat(3)}`,
+                rules: cognitoDefaultPasswordRules,
+                expect: [/at least 8 characters/],
+            },
             { title: "256 code points (508 UTF-16 units)", password: `Aa1#${emoji.repeat(252)}`, expect: "none" },
             { title: "257 code points", password: `Aa1#${emoji.repeat(253)}`, expect: [/at most 256 characters/] },
             { title: "a line feed inside", password: "Correct#Horse\n9battery", expect: [/line breaks, tabs/] },
@@ -67,8 +89,18 @@ describe("rules", function () {
             { title: "a leading space", password: ` ${good}`, expect: [/must not begin or end with a space/] },
             { title: "a trailing space", password: `${good} `, expect: [/must not begin or end with a space/] },
             { title: "a lone surrogate", password: `${good}\ud800`, expect: [/lone surrogate/] },
-            { title: "the username itself", password: "Alice#Wonder-1land", username: "Alice#Wonder-1land", expect: [/must not be the same as the username \(ignoring case\)/] },
-            { title: "the username in other case", password: "ALICE#WONDER-1land", username: "alice#wonder-1LAND", expect: [/must not be the same as the username/] },
+            {
+                title: "the username itself",
+                password: "Alice#Wonder-1land",
+                username: "Alice#Wonder-1land",
+                expect: [/must not be the same as the username \(ignoring case\)/],
+            },
+            {
+                title: "the username in other case",
+                password: "ALICE#WONDER-1land",
+                username: "alice#wonder-1LAND",
+                expect: [/must not be the same as the username/],
+            },
             { title: "a password containing the username (allowed)", password: "alice-Correct#9x", username: "alice", expect: "none" },
             { title: "no username given (the two-argument call)", password: good, username: undefined, expect: "none" },
         ];
@@ -91,95 +123,282 @@ describe("rules", function () {
                 expect(passwordProblems(`Correct${symbol}Horse9x`, strict)).to.deep.equal([]);
             });
         }
-        for (const [what, character] of [["a letter", "q"], ["a digit", "7"], ["an accented letter", "é"], ["a currency sign outside the list (€)", "€"], ["an emoji", emoji]]) {
+        for (const [what, character] of [
+            ["a letter", "q"],
+            ["a digit", "7"],
+            ["an accented letter", "é"],
+            ["a currency sign outside the list (€)", "€"],
+            ["an emoji", emoji],
+        ]) {
             it(`does not count ${what} as a symbol`, function () {
-                expect(passwordProblems(`Correct${character}Horse9x`, strict)).to.deep.equal([`password must contain a symbol, one of ^$*.[]{}()?"!@#%&/\\,><':;|_~\`=+-`]);
+                expect(passwordProblems(`Correct${character}Horse9x`, strict)).to.deep.equal([
+                    `password must contain a symbol, one of ^$*.[]{}()?"!@#%&/\\,><':;|_~\`=+-`,
+                ]);
             });
         }
 
         it("checks only the rules the policy turns on", function () {
-            const lax: PasswordRules = { minimumLength: 6, requireLowercase: false, requireUppercase: false, requireNumbers: false, requireSymbols: false };
+            const lax: PasswordRules = {
+                minimumLength: 6,
+                requireLowercase: false,
+                requireUppercase: false,
+                requireNumbers: false,
+                requireSymbols: false,
+            };
             expect(passwordProblems("abcdef", lax)).to.deep.equal([]);
             expect(passwordProblems("abcde", lax)).to.deep.equal(["password must be at least 6 characters long"]);
         });
 
         it("Cognito's default policy is 8 characters with all four classes", function () {
-            expect(cognitoDefaultPasswordRules).to.deep.equal({ minimumLength: 8, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true });
+            expect(cognitoDefaultPasswordRules).to.deep.equal({
+                minimumLength: 8,
+                requireLowercase: true,
+                requireUppercase: true,
+                requireNumbers: true,
+                requireSymbols: true,
+            });
         });
     });
 
     describe("userProblems", function () {
         const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
-        const cases: { title: string; user: Record<string, unknown>; policy?: PasswordRules; custom?: string[]; expect: [string, RegExp][] }[] = [
-            { title: "a valid user", user: { username: "alice", password: good, attributes: { email: "alice@example.com", name: "Alice" }, groups: ["admins"], enabled: true }, policy: strict, expect: [] },
+        const cases: {
+            title: string;
+            user: Record<string, unknown>;
+            policy?: PasswordRules;
+            custom?: string[];
+            expect: [string, RegExp][];
+        }[] = [
+            {
+                title: "a valid user",
+                user: {
+                    username: "alice",
+                    password: good,
+                    attributes: { email: "alice@example.com", name: "Alice" },
+                    groups: ["admins"],
+                    enabled: true,
+                },
+                policy: strict,
+                expect: [],
+            },
             { title: "an empty username", user: { username: "" }, expect: [["username", /non-empty string/]] },
             { title: "a username that is not text", user: { username: 42 }, expect: [["username", /non-empty string/]] },
-            { title: "a username with a space", user: { username: "alice smith" }, expect: [["username", /only letters, marks, symbols, numbers and punctuation/]] },
+            {
+                title: "a username with a space",
+                user: { username: "alice smith" },
+                expect: [["username", /only letters, marks, symbols, numbers and punctuation/]],
+            },
             { title: "a username with a tab", user: { username: "alice\tsmith" }, expect: [["username", /only letters/]] },
             { title: "128 emoji as a username (128 code points, 256 UTF-16 units)", user: { username: emoji.repeat(128) }, expect: [] },
             { title: "129 emoji as a username", user: { username: emoji.repeat(129) }, expect: [["username", /at most 128 characters/]] },
             { title: "129 letters as a username", user: { username: "u".repeat(129) }, expect: [["username", /at most 128 characters/]] },
-            ...["__proto__", "constructor", "toString"].map((name) => ({ title: `the username ${name}`, user: { username: name, password: good, groups: [name] }, policy: strict, expect: [] as [string, RegExp][] })),
-            { title: "a password equal to the username", user: { username: "Correct#Horse-9battery", password: good }, policy: strict, expect: [["password", /must not be the same as the username \(ignoring case\)/]] },
-            { title: "a password equal to the username without a policy (not checked)", user: { username: good, password: good }, expect: [] },
-            { title: "a password with a line break", user: { username: "alice", password: "Correct#Horse\n9battery" }, policy: strict, expect: [["password", /line breaks/]] },
-            { title: "an unknown username (preview) with a password", user: { username: unknown, password: good }, policy: strict, expect: [] },
+            ...["__proto__", "constructor", "toString"].map((name) => ({
+                title: `the username ${name}`,
+                user: { username: name, password: good, groups: [name] },
+                policy: strict,
+                expect: [] as [string, RegExp][],
+            })),
+            {
+                title: "a password equal to the username",
+                user: { username: "Correct#Horse-9battery", password: good },
+                policy: strict,
+                expect: [["password", /must not be the same as the username \(ignoring case\)/]],
+            },
+            {
+                title: "a password equal to the username without a policy (not checked)",
+                user: { username: good, password: good },
+                expect: [],
+            },
+            {
+                title: "a password with a line break",
+                user: { username: "alice", password: "Correct#Horse\n9battery" },
+                policy: strict,
+                expect: [["password", /line breaks/]],
+            },
+            {
+                title: "an unknown username (preview) with a password",
+                user: { username: unknown, password: good },
+                policy: strict,
+                expect: [],
+            },
             { title: "an unknown password (preview)", user: { username: "alice", password: unknown }, policy: strict, expect: [] },
             ...[5, true, "name=John", ["name"], null].map((attributes) => ({
-                title: `attributes ${JSON.stringify(attributes)}`, user: { username: "alice", attributes }, expect: [["attributes", new RegExp(`^${attributesNotAMap}$`)]] as [string, RegExp][],
+                title: `attributes ${JSON.stringify(attributes)}`,
+                user: { username: "alice", attributes },
+                expect: [["attributes", new RegExp(`^${attributesNotAMap}$`)]] as [string, RegExp][],
             })),
-            { title: "attribute names __proto__, constructor and toString", user: { username: "alice", attributes: json('{"__proto__": "x", "constructor": "y", "toString": "z"}') }, expect: [
-                ["attributes", /^attribute "__proto__" is not a Cognito standard attribute/],
-                ["attributes", /^attribute "constructor" is not a Cognito standard attribute/],
-                ["attributes", /^attribute "toString" is not a Cognito standard attribute/],
-            ] },
-            { title: "an attribute value that is not text", user: { username: "alice", attributes: { name: 5 } }, expect: [["attributes", /attribute "name" must be a string/]] },
-            { title: "2048 emoji as an attribute value (4096 UTF-16 units)", user: { username: "alice", attributes: { name: emoji.repeat(2048) } }, expect: [] },
-            { title: "2049 emoji as an attribute value", user: { username: "alice", attributes: { name: emoji.repeat(2049) } }, expect: [["attributes", /attribute "name" must be at most 2048 characters/]] },
-            { title: "a lone surrogate in an attribute value", user: { username: "alice", attributes: { name: "Al\udc00ice" } }, expect: [["attributes", /lone surrogate/]] },
-            { title: "a malformed email", user: { username: "alice", attributes: { email: "alice-at-example" } }, expect: [["attributes", /attribute "email" is not a valid email address/]] },
-            { title: "a phone number not in E.164 form", user: { username: "alice", attributes: { phone_number: "03-1234-5678" } }, expect: [["attributes", /E\.164/]] },
+            {
+                title: "attribute names __proto__, constructor and toString",
+                user: { username: "alice", attributes: json('{"__proto__": "x", "constructor": "y", "toString": "z"}') },
+                expect: [
+                    ["attributes", /^attribute "__proto__" is not a Cognito standard attribute/],
+                    ["attributes", /^attribute "constructor" is not a Cognito standard attribute/],
+                    ["attributes", /^attribute "toString" is not a Cognito standard attribute/],
+                ],
+            },
+            {
+                title: "an attribute value that is not text",
+                user: { username: "alice", attributes: { name: 5 } },
+                expect: [["attributes", /attribute "name" must be a string/]],
+            },
+            {
+                title: "2048 emoji as an attribute value (4096 UTF-16 units)",
+                user: { username: "alice", attributes: { name: emoji.repeat(2048) } },
+                expect: [],
+            },
+            {
+                title: "2049 emoji as an attribute value",
+                user: { username: "alice", attributes: { name: emoji.repeat(2049) } },
+                expect: [["attributes", /attribute "name" must be at most 2048 characters/]],
+            },
+            {
+                title: "a lone surrogate in an attribute value",
+                user: { username: "alice", attributes: { name: "Al\udc00ice" } },
+                expect: [["attributes", /lone surrogate/]],
+            },
+            {
+                title: "a malformed email",
+                user: { username: "alice", attributes: { email: "alice-at-example" } },
+                expect: [["attributes", /attribute "email" is not a valid email address/]],
+            },
+            {
+                title: "a phone number not in E.164 form",
+                user: { username: "alice", attributes: { phone_number: "03-1234-5678" } },
+                expect: [["attributes", /E\.164/]],
+            },
             // E.164 as Cognito takes it: "+" and 4 to 15 digits.
             ...["+1234", "+81312345678", `+${"9".repeat(15)}`].map((phone) => ({
-                title: `the phone number ${phone}`, user: { username: "alice", attributes: { phone_number: phone } }, expect: [] as [string, RegExp][],
+                title: `the phone number ${phone}`,
+                user: { username: "alice", attributes: { phone_number: phone } },
+                expect: [] as [string, RegExp][],
             })),
             ...["+123", `+${"9".repeat(16)}`, "81312345678", "+8131234567x", " +81312345678", "+81312345678 "].map((phone) => ({
-                title: `the phone number ${JSON.stringify(phone)}`, user: { username: "alice", attributes: { phone_number: phone } },
+                title: `the phone number ${JSON.stringify(phone)}`,
+                user: { username: "alice", attributes: { phone_number: phone } },
                 expect: [["attributes", /^attribute "phone_number" must be in E\.164 form such as \+81312345678$/]] as [string, RegExp][],
             })),
-            { title: "a *_verified value other than true/false", user: { username: "alice", attributes: { email_verified: "yes" } }, expect: [["attributes", /"true" or "false"/]] },
+            {
+                title: "a *_verified value other than true/false",
+                user: { username: "alice", attributes: { email_verified: "yes" } },
+                expect: [["attributes", /"true" or "false"/]],
+            },
             ...["email_verified", "phone_number_verified"].flatMap((name) => [
-                ...["true", "false"].map((value) => ({ title: `${name} "${value}"`, user: { username: "alice", attributes: { [name]: value } }, expect: [] as [string, RegExp][] })),
+                ...["true", "false"].map((value) => ({
+                    title: `${name} "${value}"`,
+                    user: { username: "alice", attributes: { [name]: value } },
+                    expect: [] as [string, RegExp][],
+                })),
                 ...["TRUE", "1", "", "yes"].map((value) => ({
-                    title: `${name} ${JSON.stringify(value)}`, user: { username: "alice", attributes: { [name]: value } },
+                    title: `${name} ${JSON.stringify(value)}`,
+                    user: { username: "alice", attributes: { [name]: value } },
                     expect: [["attributes", new RegExp(`^attribute "${name}" must be "true" or "false"$`)]] as [string, RegExp][],
                 })),
             ]),
-            { title: "\"yes\" in an attribute whose name does not end in _verified", user: { username: "alice", attributes: { nickname: "yes" } }, expect: [] },
-            { title: "2048 ASCII characters as an attribute value", user: { username: "alice", attributes: { name: "n".repeat(2048) } }, expect: [] },
-            { title: "2049 ASCII characters as an attribute value", user: { username: "alice", attributes: { name: "n".repeat(2049) } }, expect: [["attributes", /^attribute "name" must be at most 2048 characters long$/]] },
-            { title: "an email at the limit of 2048 characters", user: { username: "alice", attributes: { email: `${"a".repeat(2036)}@example.com` } }, expect: [] },
-            { title: "an email of 2049 characters", user: { username: "alice", attributes: { email: `${"a".repeat(2037)}@example.com` } }, expect: [["attributes", /^attribute "email" must be at most 2048 characters long$/]] },
-            { title: "an unknown standard-looking attribute", user: { username: "alice", attributes: { shoe_size: "9" } }, expect: [["attributes", /"shoe_size" is not a Cognito standard attribute/]] },
-            { title: "a custom attribute when the schema is unknown (existing pool)", user: { username: "alice", attributes: { "custom:tenant": "acme" } }, expect: [] },
-            { title: "a custom attribute with an empty name", user: { username: "alice", attributes: { "custom:": "acme" } }, expect: [["attributes", /"custom:" is not a well-formed custom attribute/]] },
-            { title: "a custom attribute name of 21 characters", user: { username: "alice", attributes: { [`custom:${"t".repeat(21)}`]: "acme" } }, expect: [["attributes", /not a well-formed custom attribute: .*at most 20 characters/]] },
-            { title: "a custom attribute name of 20 emoji", user: { username: "alice", attributes: { [`custom:${emoji.repeat(20)}`]: "acme" } }, expect: [] },
-            { title: "a custom attribute name with a space", user: { username: "alice", attributes: { "custom:my tenant": "acme" } }, expect: [["attributes", /not a well-formed custom attribute/]] },
-            { title: "a declared custom attribute", user: { username: "alice", attributes: { "custom:tenant": "acme" } }, custom: ["tenant"], expect: [] },
-            { title: "an undeclared custom attribute", user: { username: "alice", attributes: { "custom:tenant": "acme" } }, custom: ["team"], expect: [["attributes", /"custom:tenant" is not declared in the pool's custom attributes/]] },
-            { title: "groups that are not a list", user: { username: "alice", groups: "admins" }, expect: [["groups", /groups must be a list of group names/]] },
-            { title: "a group name with a space", user: { username: "alice", groups: ["site admins"] }, expect: [["groups", /group "site admins" may contain only/]] },
-            { title: "a group name of 129 characters", user: { username: "alice", groups: ["g".repeat(129)] }, expect: [["groups", /at most 128 characters/]] },
-            { title: "enabled that is not true/false", user: { username: "alice", enabled: "yes" }, expect: [["enabled", /enabled must be true or false/]] },
-            { title: "values unknown during preview", user: { username: "alice", attributes: unknown, groups: unknown, enabled: unknown }, expect: [] },
+            {
+                title: '"yes" in an attribute whose name does not end in _verified',
+                user: { username: "alice", attributes: { nickname: "yes" } },
+                expect: [],
+            },
+            {
+                title: "2048 ASCII characters as an attribute value",
+                user: { username: "alice", attributes: { name: "n".repeat(2048) } },
+                expect: [],
+            },
+            {
+                title: "2049 ASCII characters as an attribute value",
+                user: { username: "alice", attributes: { name: "n".repeat(2049) } },
+                expect: [["attributes", /^attribute "name" must be at most 2048 characters long$/]],
+            },
+            {
+                title: "an email at the limit of 2048 characters",
+                user: { username: "alice", attributes: { email: `${"a".repeat(2036)}@example.com` } },
+                expect: [],
+            },
+            {
+                title: "an email of 2049 characters",
+                user: { username: "alice", attributes: { email: `${"a".repeat(2037)}@example.com` } },
+                expect: [["attributes", /^attribute "email" must be at most 2048 characters long$/]],
+            },
+            {
+                title: "an unknown standard-looking attribute",
+                user: { username: "alice", attributes: { shoe_size: "9" } },
+                expect: [["attributes", /"shoe_size" is not a Cognito standard attribute/]],
+            },
+            {
+                title: "a custom attribute when the schema is unknown (existing pool)",
+                user: { username: "alice", attributes: { "custom:tenant": "acme" } },
+                expect: [],
+            },
+            {
+                title: "a custom attribute with an empty name",
+                user: { username: "alice", attributes: { "custom:": "acme" } },
+                expect: [["attributes", /"custom:" is not a well-formed custom attribute/]],
+            },
+            {
+                title: "a custom attribute name of 21 characters",
+                user: { username: "alice", attributes: { [`custom:${"t".repeat(21)}`]: "acme" } },
+                expect: [["attributes", /not a well-formed custom attribute: .*at most 20 characters/]],
+            },
+            {
+                title: "a custom attribute name of 20 emoji",
+                user: { username: "alice", attributes: { [`custom:${emoji.repeat(20)}`]: "acme" } },
+                expect: [],
+            },
+            {
+                title: "a custom attribute name with a space",
+                user: { username: "alice", attributes: { "custom:my tenant": "acme" } },
+                expect: [["attributes", /not a well-formed custom attribute/]],
+            },
+            {
+                title: "a declared custom attribute",
+                user: { username: "alice", attributes: { "custom:tenant": "acme" } },
+                custom: ["tenant"],
+                expect: [],
+            },
+            {
+                title: "an undeclared custom attribute",
+                user: { username: "alice", attributes: { "custom:tenant": "acme" } },
+                custom: ["team"],
+                expect: [["attributes", /"custom:tenant" is not declared in the pool's custom attributes/]],
+            },
+            {
+                title: "groups that are not a list",
+                user: { username: "alice", groups: "admins" },
+                expect: [["groups", /groups must be a list of group names/]],
+            },
+            {
+                title: "a group name with a space",
+                user: { username: "alice", groups: ["site admins"] },
+                expect: [["groups", /group "site admins" may contain only/]],
+            },
+            {
+                title: "a group name of 129 characters",
+                user: { username: "alice", groups: ["g".repeat(129)] },
+                expect: [["groups", /at most 128 characters/]],
+            },
+            {
+                title: "enabled that is not true/false",
+                user: { username: "alice", enabled: "yes" },
+                expect: [["enabled", /enabled must be true or false/]],
+            },
+            {
+                title: "values unknown during preview",
+                user: { username: "alice", attributes: unknown, groups: unknown, enabled: unknown },
+                expect: [],
+            },
         ];
         for (const testCase of cases) {
             it(`${testCase.title}: ${testCase.expect.length ? "refused" : "accepted"}`, function () {
                 const problems = userProblems(testCase.user as any, testCase.policy, testCase.custom, unknown);
-                expect(problems.map(([property]) => property), JSON.stringify(problems)).to.deep.equal(testCase.expect.map(([property]) => property));
+                expect(
+                    problems.map(([property]) => property),
+                    JSON.stringify(problems),
+                ).to.deep.equal(testCase.expect.map(([property]) => property));
                 testCase.expect.forEach(([, pattern], index) => expect(problems[index][1]).to.match(pattern));
-                expectNotQuoted(problems.map(([, problem]) => problem), testCase.user.password);
+                expectNotQuoted(
+                    problems.map(([, problem]) => problem),
+                    testCase.user.password,
+                );
             });
         }
     });

@@ -1,12 +1,21 @@
 import { expect } from "chai";
 import {
-    CognitoIdentityProviderClient, InitiateAuthCommand, InvalidParameterException,
-    NotAuthorizedException as IdpNotAuthorized, PasswordResetRequiredException, UserNotConfirmedException,
+    CognitoIdentityProviderClient,
+    InitiateAuthCommand,
+    InvalidParameterException,
+    NotAuthorizedException as IdpNotAuthorized,
+    PasswordResetRequiredException,
+    UserNotConfirmedException,
     UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
-    CognitoIdentityClient, ExternalServiceException, GetCredentialsForIdentityCommand, GetIdCommand,
-    InvalidIdentityPoolConfigurationException, NotAuthorizedException, ResourceNotFoundException,
+    CognitoIdentityClient,
+    ExternalServiceException,
+    GetCredentialsForIdentityCommand,
+    GetIdCommand,
+    InvalidIdentityPoolConfigurationException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
 } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
@@ -14,8 +23,18 @@ import { Clients, verifyGuest, verifyUser } from "../scripts/verify/checks";
 import { main } from "../scripts/verify/cli";
 import { UserToVerify, VerifyInputs } from "../scripts/verify/inputs";
 import {
-    IdentityPoolMock, capture, credentialValues, expectNoSecrets, fakeCredentials, guestIdentityId, identityId,
-    mockIdentityPoolSuccess, region, stackConfig, stackOutputs, stsClientFor,
+    IdentityPoolMock,
+    capture,
+    credentialValues,
+    expectNoSecrets,
+    fakeCredentials,
+    guestIdentityId,
+    identityId,
+    mockIdentityPoolSuccess,
+    region,
+    stackConfig,
+    stackOutputs,
+    stsClientFor,
 } from "./verify.fixtures";
 
 // scripts/verify's checks with every AWS call mocked (aws-sdk-client-mock): sign-in answers and
@@ -36,13 +55,19 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     let idpMock: AwsClientStub<CognitoIdentityProviderClient>;
     let pool: IdentityPoolMock;
     const inputs: VerifyInputs = {
-        region, userPoolId: "us-east-1_TestPool1", clientId: "testclientid123",
+        region,
+        userPoolId: "us-east-1_TestPool1",
+        clientId: "testclientid123",
         identityPoolId: "us-east-1:00000000-0000-0000-0000-000000000000",
         authenticatedRoleArn: "arn:aws:iam::123456789012:role/auth",
         unauthenticatedRoleArn: "arn:aws:iam::123456789012:role/unauth",
         users: [user],
     };
-    const clients = (): Clients => ({ idp: new CognitoIdentityProviderClient({ region }), identity: new CognitoIdentityClient({ region }), stsWith: stsClientFor });
+    const clients = (): Clients => ({
+        idp: new CognitoIdentityProviderClient({ region }),
+        identity: new CognitoIdentityClient({ region }),
+        stsWith: stsClientFor,
+    });
     /** Replaces the identity pool and STS mocks with ones whose STS names other roles. */
     const stsSaysRole = (roleFor: (guest: boolean) => string) => {
         pool.restore();
@@ -51,16 +76,17 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     /** main() with the Pulumi CLI answering these users and passwords (and the client secret when given). */
     const runMain = async (users: Record<string, unknown>, pws: Record<string, string>, secret?: string) => {
         const printed = capture();
-        const runner = async (args: string[]) => JSON.stringify(args[0] === "stack"
-            ? stackOutputs(secret ? { clientSecret: secret } : {})
-            : stackConfig(users, pws, true));
+        const runner = async (args: string[]) =>
+            JSON.stringify(args[0] === "stack" ? stackOutputs(secret ? { clientSecret: secret } : {}) : stackConfig(users, pws, true));
         const code = await main(["-s", "dev"], { ...printed.deps, runPulumi: runner, clients });
         return { code, ...printed };
     };
 
     beforeEach(() => {
         idpMock = mockClient(CognitoIdentityProviderClient);
-        idpMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: idToken, AccessToken: accessToken, RefreshToken: "refresh-xyz-123" } });
+        idpMock
+            .on(InitiateAuthCommand)
+            .resolves({ AuthenticationResult: { IdToken: idToken, AccessToken: accessToken, RefreshToken: "refresh-xyz-123" } });
         pool = mockIdentityPoolSuccess();
     });
     afterEach(() => {
@@ -70,14 +96,27 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
 
     it("succeeds for a user and for a guest", async () => {
         const outcome = await verifyUser(clients(), inputs, user);
-        expect(outcome).to.deep.equal({ user: "johndoe", signIn: "ok", identityId, credentials: { role: "authenticated", expiration: fakeCredentials.Expiration } });
+        expect(outcome).to.deep.equal({
+            user: "johndoe",
+            signIn: "ok",
+            identityId,
+            credentials: { role: "authenticated", expiration: fakeCredentials.Expiration },
+        });
         const auth = idpMock.commandCalls(InitiateAuthCommand)[0].args[0].input as any;
         expect(auth.AuthFlow).to.equal("USER_PASSWORD_AUTH");
-        expect(auth.AuthParameters).to.deep.equal({ USERNAME: "johndoe", PASSWORD: user.password }, "no SECRET_HASH without a client secret");
-        expect(pool.identity.commandCalls(GetIdCommand)[0].args[0].input.Logins)
-            .to.deep.equal({ "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1": idToken });
+        expect(auth.AuthParameters).to.deep.equal(
+            { USERNAME: "johndoe", PASSWORD: user.password },
+            "no SECRET_HASH without a client secret",
+        );
+        expect(pool.identity.commandCalls(GetIdCommand)[0].args[0].input.Logins).to.deep.equal({
+            "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1": idToken,
+        });
         const guest = await verifyGuest(clients(), inputs);
-        expect(guest).to.deep.equal({ signIn: "not-applicable", identityId: guestIdentityId, credentials: { role: "unauthenticated", expiration: fakeCredentials.Expiration } });
+        expect(guest).to.deep.equal({
+            signIn: "not-applicable",
+            identityId: guestIdentityId,
+            credentials: { role: "unauthenticated", expiration: fakeCredentials.Expiration },
+        });
         expect(pool.identity.commandCalls(GetIdCommand)[1].args[0].input.Logins).to.equal(undefined);
         expect(pool.identity.commandCalls(GetCredentialsForIdentityCommand)[1].args[0].input.Logins).to.equal(undefined);
     });
@@ -91,10 +130,22 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     const signInCases: [string, () => unknown, RegExp][] = [
         ["wrong password", () => new IdpNotAuthorized({ message: "Incorrect username or password.", $metadata: {} }), /^wrong password/],
         ["user disabled", () => new IdpNotAuthorized({ message: "User is disabled.", $metadata: {} }), /^user is disabled in the pool/],
-        ["user not confirmed", () => new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: {} }), /^user not confirmed/],
-        ["password reset", () => new PasswordResetRequiredException({ message: "Password reset required for the user", $metadata: {} }), /^password reset required/],
+        [
+            "user not confirmed",
+            () => new UserNotConfirmedException({ message: "User is not confirmed.", $metadata: {} }),
+            /^user not confirmed/,
+        ],
+        [
+            "password reset",
+            () => new PasswordResetRequiredException({ message: "Password reset required for the user", $metadata: {} }),
+            /^password reset required/,
+        ],
         ["no such user", () => new UserNotFoundException({ message: "User does not exist.", $metadata: {} }), /^user does not exist/],
-        ["secret hash", () => new IdpNotAuthorized({ message: "Unable to verify secret hash for client testclientid123", $metadata: {} }), /^client secret mismatch/],
+        [
+            "secret hash",
+            () => new IdpNotAuthorized({ message: "Unable to verify secret hash for client testclientid123", $metadata: {} }),
+            /^client secret mismatch/,
+        ],
     ];
     for (const [name, error, reason] of signInCases) {
         it(`explains a sign-in failure: ${name}`, async () => {
@@ -126,11 +177,45 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
 
     const trust = /^role trust mismatch: the role's trust policy must allow this identity pool \(aud\) and amr authenticated/;
     const identityCases: [string, "GetId" | "GetCredentialsForIdentity", () => unknown, "identity" | "credentials", RegExp][] = [
-        ["role trust mismatch", "GetCredentialsForIdentity", () => new InvalidIdentityPoolConfigurationException({ message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.", $metadata: {} }), "credentials", trust],
-        ["STS access denied", "GetCredentialsForIdentity", () => Object.assign(new Error("Not authorized to perform sts:AssumeRoleWithWebIdentity"), { name: "AccessDenied" }), "credentials", trust],
-        ["token from another provider", "GetId", () => new NotAuthorizedException({ message: "Token is not from a supported provider of this identity pool.", $metadata: {} }), "identity", /^the identity pool does not accept this user pool's token/],
-        ["identity pool missing", "GetId", () => new ResourceNotFoundException({ message: "IdentityPool 'us-east-1:0000' not found.", $metadata: {} }), "identity", /^the identity pool does not exist/],
-        ["external service", "GetCredentialsForIdentity", () => new ExternalServiceException({ message: "Cognito IdP is unavailable", $metadata: {} }), "credentials", /^the identity pool could not check the token/],
+        [
+            "role trust mismatch",
+            "GetCredentialsForIdentity",
+            () =>
+                new InvalidIdentityPoolConfigurationException({
+                    message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+                    $metadata: {},
+                }),
+            "credentials",
+            trust,
+        ],
+        [
+            "STS access denied",
+            "GetCredentialsForIdentity",
+            () => Object.assign(new Error("Not authorized to perform sts:AssumeRoleWithWebIdentity"), { name: "AccessDenied" }),
+            "credentials",
+            trust,
+        ],
+        [
+            "token from another provider",
+            "GetId",
+            () => new NotAuthorizedException({ message: "Token is not from a supported provider of this identity pool.", $metadata: {} }),
+            "identity",
+            /^the identity pool does not accept this user pool's token/,
+        ],
+        [
+            "identity pool missing",
+            "GetId",
+            () => new ResourceNotFoundException({ message: "IdentityPool 'us-east-1:0000' not found.", $metadata: {} }),
+            "identity",
+            /^the identity pool does not exist/,
+        ],
+        [
+            "external service",
+            "GetCredentialsForIdentity",
+            () => new ExternalServiceException({ message: "Cognito IdP is unavailable", $metadata: {} }),
+            "credentials",
+            /^the identity pool could not check the token/,
+        ],
     ];
     for (const [name, command, error, step, reason] of identityCases) {
         it(`explains an identity-pool failure: ${name}`, async () => {
@@ -145,14 +230,23 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     }
 
     it("explains guests refused by the identity pool", async () => {
-        pool.identity.on(GetIdCommand).rejects(new NotAuthorizedException({ message: "Unauthenticated access is not supported for this identity pool.", $metadata: {} }));
+        pool.identity
+            .on(GetIdCommand)
+            .rejects(
+                new NotAuthorizedException({ message: "Unauthenticated access is not supported for this identity pool.", $metadata: {} }),
+            );
         const outcome = await verifyGuest(clients(), inputs);
         expect(outcome.failure?.step).to.equal("identity");
         expect(outcome.failure?.reason).to.match(/^guests are not allowed by the identity pool/);
     });
 
     it("explains a guest role trust mismatch with amr unauthenticated", async () => {
-        pool.identity.on(GetCredentialsForIdentityCommand).rejects(new InvalidIdentityPoolConfigurationException({ message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.", $metadata: {} }));
+        pool.identity.on(GetCredentialsForIdentityCommand).rejects(
+            new InvalidIdentityPoolConfigurationException({
+                message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+                $metadata: {},
+            }),
+        );
         const outcome = await verifyGuest(clients(), inputs);
         expect(outcome.failure?.reason).to.match(/amr unauthenticated; or the pool has no unauthenticated role attached$/);
     });
@@ -171,7 +265,8 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
         expect(outcome.identityId).to.equal(identityId);
         expect(outcome.credentials).to.equal(undefined);
         expect(outcome.failure).to.deep.equal({
-            step: "credentials", reason: `credentials were issued for another identity (${other}) than the one requested`,
+            step: "credentials",
+            reason: `credentials were issued for another identity (${other}) than the one requested`,
         });
         expect(pool.sts.commandCalls(GetCallerIdentityCommand), "the credentials of another identity are not used").to.have.length(0);
 
@@ -202,10 +297,13 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     });
 
     it("fails clearly when STS cannot be asked", async () => {
-        pool.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }));
+        pool.sts
+            .on(GetCallerIdentityCommand)
+            .rejects(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" }));
         const outcome = await verifyUser(clients(), inputs, user);
         expect(outcome.failure).to.deep.equal({
-            step: "credentials", reason: "could not ask STS which role the credentials are for",
+            step: "credentials",
+            reason: "could not ask STS which role the credentials are for",
             error: { name: "ExpiredToken", message: "The security token included in the request is expired" },
         });
     });
@@ -219,7 +317,7 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     describe("a user disabled in config", () => {
         const off: UserToVerify = { ...user, enabled: false };
 
-        it("passes when Cognito refuses it as disabled (\"User is disabled.\")", async () => {
+        it('passes when Cognito refuses it as disabled ("User is disabled.")', async () => {
             idpMock.on(InitiateAuthCommand).rejects(new IdpNotAuthorized({ message: "User is disabled.", $metadata: {} }));
             expect(await verifyUser(clients(), inputs, off)).to.deep.equal({ user: "johndoe", signIn: "refused-as-expected" });
         });
@@ -246,13 +344,17 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
             const run = await runMain({ johndoe: { enabled: false } }, { johndoe: user.password! });
             expect(run.code).to.equal(1);
             expect(run.text()).to.not.include("as expected");
-            expect(run.text()).to.match(/^johndoe: sign-in failed: wrong password .*\(NotAuthorizedException: Incorrect username or password\.\)$/m);
+            expect(run.text()).to.match(
+                /^johndoe: sign-in failed: wrong password .*\(NotAuthorizedException: Incorrect username or password\.\)$/m,
+            );
         });
 
         it("fails when it signs in, or gets a challenge instead of a refusal", async () => {
             expect((await verifyUser(clients(), inputs, off)).failure?.reason).to.match(/^user is disabled in config but signed in/);
             idpMock.on(InitiateAuthCommand).resolves({ ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "s" });
-            expect((await verifyUser(clients(), inputs, off)).failure?.reason).to.match(/^user is disabled in config but was not refused \(NEW_PASSWORD_REQUIRED\)/);
+            expect((await verifyUser(clients(), inputs, off)).failure?.reason).to.match(
+                /^user is disabled in config but was not refused \(NEW_PASSWORD_REQUIRED\)/,
+            );
         });
     });
 
@@ -260,12 +362,16 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
         idpMock.on(InitiateAuthCommand).rejects(Object.assign(new Error("Something new happened"), { name: "BrandNewException" }));
         const signIn = await runMain({ johndoe: {} }, { johndoe: user.password! });
         expect(signIn.code).to.equal(1);
-        expect(signIn.stdout.join("\n")).to.match(/^johndoe: sign-in failed: unrecognised Cognito error \(BrandNewException: Something new happened\)$/m);
+        expect(signIn.stdout.join("\n")).to.match(
+            /^johndoe: sign-in failed: unrecognised Cognito error \(BrandNewException: Something new happened\)$/m,
+        );
 
         idpMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: idToken } });
         pool.identity.on(GetIdCommand).rejects(Object.assign(new Error("Odd"), { name: "OddException" }));
         const identity = await runMain({ johndoe: {} }, { johndoe: user.password! });
-        expect(identity.stdout.join("\n")).to.match(/^johndoe: identity failed: unrecognised Cognito Identity error \(OddException: Odd\)$/m);
+        expect(identity.stdout.join("\n")).to.match(
+            /^johndoe: identity failed: unrecognised Cognito Identity error \(OddException: Odd\)$/m,
+        );
         for (const text of [signIn.text(), identity.text()]) {
             expect(text).to.not.match(/(sign-in|identity|credentials) failed: (sign-in|getting an identity|getting credentials) failed/);
         }
@@ -288,19 +394,23 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
         idpMock.on(InitiateAuthCommand).callsFake((input) => {
             const pw = input.AuthParameters!.PASSWORD;
             expect(pw).to.equal(password);
-            const echoed = `raw=${pw} json="${JSON.stringify(pw).slice(1, -1)}" url=${encodeURIComponent(pw)} `
-                + `form=${encodeURIComponent(pw).replace(/%20/g, "+")} upper=${pw.toUpperCase()} `
-                + `upperJson=${JSON.stringify(pw.toUpperCase()).slice(1, -1)} lowerUrl=${encodeURIComponent(pw).toLowerCase()} `
-                + `secret=${clientSecret.toUpperCase()}`;
+            const echoed =
+                `raw=${pw} json="${JSON.stringify(pw).slice(1, -1)}" url=${encodeURIComponent(pw)} ` +
+                `form=${encodeURIComponent(pw).replace(/%20/g, "+")} upper=${pw.toUpperCase()} ` +
+                `upperJson=${JSON.stringify(pw.toUpperCase()).slice(1, -1)} lowerUrl=${encodeURIComponent(pw).toLowerCase()} ` +
+                `secret=${clientSecret.toUpperCase()}`;
             throw new InvalidParameterException({ message: `1 validation error: ${echoed}`, $metadata: {} });
         });
         const run = await runMain({ johndoe: {} }, { johndoe: password }, clientSecret);
         expect(run.code).to.equal(1);
         const text = run.text();
         expect(text, "the echoed message is still shown, redacted").to.match(
-            /^johndoe: sign-in failed: invalid sign-in request \(InvalidParameterException: 1 validation error: raw=\[secret\] json="\[secret\]" url=\[secret\] form=\[secret\] upper=\[secret\] upperJson=\[secret\] lowerUrl=\[secret\] secret=\[secret\]\)$/m);
+            /^johndoe: sign-in failed: invalid sign-in request \(InvalidParameterException: 1 validation error: raw=\[secret\] json="\[secret\]" url=\[secret\] form=\[secret\] upper=\[secret\] upperJson=\[secret\] lowerUrl=\[secret\] secret=\[secret\]\)$/m,
+        );
         const lower = text.toLowerCase();
-        const leaked = Object.entries({ ...forms, clientSecret }).filter(([, form]) => lower.includes(form.toLowerCase())).map(([name]) => name);
+        const leaked = Object.entries({ ...forms, clientSecret })
+            .filter(([, form]) => lower.includes(form.toLowerCase()))
+            .map(([name]) => name);
         expect(leaked, "forms of a secret found in the output (names only)").to.deep.equal([]);
     });
 
@@ -313,15 +423,24 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
         expect(ok.stdout[ok.stdout.length - 1]).to.equal("verify: all 2 checks passed");
         expect(ok.stderr).to.deep.equal([]);
 
-        pool.identity.on(GetCredentialsForIdentityCommand).rejects(new InvalidIdentityPoolConfigurationException({ message: "Invalid identity pool configuration.", $metadata: {} }));
+        pool.identity
+            .on(GetCredentialsForIdentityCommand)
+            .rejects(new InvalidIdentityPoolConfigurationException({ message: "Invalid identity pool configuration.", $metadata: {} }));
         const bad = await runMain({ johndoe: { email: "j@example.com" } }, { johndoe: user.password! }, clientSecret);
         expect(bad.code).to.equal(1);
-        expect(bad.text()).to.match(/^johndoe: credentials failed: role trust mismatch: .* \(InvalidIdentityPoolConfigurationException: Invalid identity pool configuration\.\)$/m);
+        expect(bad.text()).to.match(
+            /^johndoe: credentials failed: role trust mismatch: .* \(InvalidIdentityPoolConfigurationException: Invalid identity pool configuration\.\)$/m,
+        );
         expect(bad.stderr).to.deep.equal(["verify: 2 of 2 checks failed"]);
         for (const text of [ok.text(), bad.text()]) {
             expectNoSecrets(text, {
-                password: user.password!, clientSecret, idToken, accessToken, refreshToken: "refresh-xyz-123",
-                secretHash: johndoeSecretHash, ...credentialValues,
+                password: user.password!,
+                clientSecret,
+                idToken,
+                accessToken,
+                refreshToken: "refresh-xyz-123",
+                secretHash: johndoeSecretHash,
+                ...credentialValues,
             });
         }
     });

@@ -2,9 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-    CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand,
-} from "@aws-sdk/client-cognito-identity";
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { MainDeps } from "../scripts/verify/cli";
@@ -30,8 +28,12 @@ export const guestCredentials = {
 };
 /** Every credential value above, by name, for expectNoSecrets. */
 export const credentialValues = {
-    accessKeyId: fakeCredentials.AccessKeyId, secretKey: fakeCredentials.SecretKey, sessionToken: fakeCredentials.SessionToken,
-    guestAccessKeyId: guestCredentials.AccessKeyId, guestSecretKey: guestCredentials.SecretKey, guestSessionToken: guestCredentials.SessionToken,
+    accessKeyId: fakeCredentials.AccessKeyId,
+    secretKey: fakeCredentials.SecretKey,
+    sessionToken: fakeCredentials.SessionToken,
+    guestAccessKeyId: guestCredentials.AccessKeyId,
+    guestSecretKey: guestCredentials.SecretKey,
+    guestSessionToken: guestCredentials.SessionToken,
 };
 export const identityId = "us-east-1:11111111-2222-3333-4444-555555555555";
 export const guestIdentityId = "us-east-1:99999999-8888-7777-6666-555555555555";
@@ -42,7 +44,16 @@ export function capture(): { deps: Pick<MainDeps, "out" | "err">; text: () => st
     const stdout: string[] = [];
     const stderr: string[] = [];
     return {
-        deps: { out: (t) => { lines.push(t); stdout.push(t); }, err: (t) => { lines.push(t); stderr.push(t); } },
+        deps: {
+            out: (t) => {
+                lines.push(t);
+                stdout.push(t);
+            },
+            err: (t) => {
+                lines.push(t);
+                stderr.push(t);
+            },
+        },
         text: () => lines.join("\n"),
         stdout,
         stderr,
@@ -51,13 +62,18 @@ export function capture(): { deps: Pick<MainDeps, "out" | "err">; text: () => st
 
 /** Asserts none of the given secret values occurs in the text (without printing the values). */
 export function expectNoSecrets(text: string, secrets: Record<string, string>) {
-    const leaked = Object.entries(secrets).filter(([, value]) => value && text.includes(value)).map(([name]) => name);
+    const leaked = Object.entries(secrets)
+        .filter(([, value]) => value && text.includes(value))
+        .map(([name]) => name);
     expect(leaked, "secret values found in the printed output (names only)").to.deep.equal([]);
 }
 
 /** An STS client signing with the given temporary credentials (as the script's default does). */
 export function stsClientFor(c: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string }): STSClient {
-    return new STSClient({ region, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken } });
+    return new STSClient({
+        region,
+        credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken },
+    });
 }
 
 export function tempDir(): string {
@@ -82,7 +98,9 @@ export function stackOutputs(over: Record<string, unknown> = {}) {
 /** Stack config as `pulumi config --json --show-secrets` prints it (`value` is JSON text for objects). */
 export function stackConfig(users: Record<string, unknown>, pws: Record<string, string>, withObjectValue: boolean) {
     const entry = (value: unknown, secret: boolean) => ({
-        value: JSON.stringify(value), secret, ...(withObjectValue ? { objectValue: value } : {}),
+        value: JSON.stringify(value),
+        secret,
+        ...(withObjectValue ? { objectValue: value } : {}),
     });
     return {
         "aws:region": { value: region, secret: false },
@@ -108,7 +126,8 @@ export function mockIdentityPoolSuccess(roleFor: (guest: boolean) => string = (g
     const identity = mockClient(CognitoIdentityClient);
     identity.on(GetIdCommand).callsFake((input) => ({ IdentityId: input.Logins ? identityId : guestIdentityId }));
     identity.on(GetCredentialsForIdentityCommand).callsFake((input) => ({
-        IdentityId: input.IdentityId, Credentials: input.Logins ? fakeCredentials : guestCredentials,
+        IdentityId: input.IdentityId,
+        Credentials: input.Logins ? fakeCredentials : guestCredentials,
     }));
     const sts = mockClient(STSClient);
     sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
@@ -116,5 +135,12 @@ export function mockIdentityPoolSuccess(roleFor: (guest: boolean) => string = (g
         const role = roleFor(accessKeyId === guestCredentials.AccessKeyId);
         return { Arn: `arn:aws:sts::123456789012:assumed-role/${role}/CognitoIdentityCredentials`, Account: "123456789012" };
     });
-    return { identity, sts, restore: () => { identity.restore(); sts.restore(); } };
+    return {
+        identity,
+        sts,
+        restore: () => {
+            identity.restore();
+            sts.restore();
+        },
+    };
 }

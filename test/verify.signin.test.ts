@@ -11,8 +11,18 @@ import { Clients, verifyUser } from "../scripts/verify/checks";
 import { main } from "../scripts/verify/cli";
 import { VerifyInputs } from "../scripts/verify/inputs";
 import {
-    IdentityPoolMock, capture, credentialValues, expectNoSecrets, guestIdentityId, identityId, mockIdentityPoolSuccess,
-    region, stackConfig, stackOutputs, stsClientFor, tempDir,
+    IdentityPoolMock,
+    capture,
+    credentialValues,
+    expectNoSecrets,
+    guestIdentityId,
+    identityId,
+    mockIdentityPoolSuccess,
+    region,
+    stackConfig,
+    stackOutputs,
+    stsClientFor,
+    tempDir,
 } from "./verify.fixtures";
 
 // scripts/verify, sign-in half, against cognito-local with users created through our own provider.
@@ -44,7 +54,8 @@ async function startSignInProxy(local: CognitoLocal, userPoolId: () => string) {
             try {
                 if (target.endsWith(".InitiateAuth")) {
                     const username = JSON.parse(body.toString()).AuthParameters?.USERNAME;
-                    const user = await local.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId(), Username: username }))
+                    const user = await local.client
+                        .send(new AdminGetUserCommand({ UserPoolId: userPoolId(), Username: username }))
                         .catch(() => undefined);
                     if (user && user.Enabled === false) {
                         res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "NotAuthorizedException" });
@@ -52,23 +63,32 @@ async function startSignInProxy(local: CognitoLocal, userPoolId: () => string) {
                         return;
                     }
                 }
-                const upstream = http.request({
-                    host: "127.0.0.1", port: local.port, method: req.method, path: req.url,
-                    headers: { ...req.headers, host: `127.0.0.1:${local.port}` },
-                }, (up) => {
-                    const out: Buffer[] = [];
-                    up.on("data", (c: Buffer) => out.push(c));
-                    up.on("end", () => {
-                        const text = Buffer.concat(out).toString();
-                        if (target.endsWith(".InitiateAuth")) {
-                            const result = JSON.parse(text || "{}").AuthenticationResult ?? {};
-                            for (const key of ["IdToken", "AccessToken", "RefreshToken"]) if (result[key]) tokens.push(result[key]);
-                        }
-                        res.writeHead(up.statusCode ?? 500, up.headers);
-                        res.end(text);
-                    });
+                const upstream = http.request(
+                    {
+                        host: "127.0.0.1",
+                        port: local.port,
+                        method: req.method,
+                        path: req.url,
+                        headers: { ...req.headers, host: `127.0.0.1:${local.port}` },
+                    },
+                    (up) => {
+                        const out: Buffer[] = [];
+                        up.on("data", (c: Buffer) => out.push(c));
+                        up.on("end", () => {
+                            const text = Buffer.concat(out).toString();
+                            if (target.endsWith(".InitiateAuth")) {
+                                const result = JSON.parse(text || "{}").AuthenticationResult ?? {};
+                                for (const key of ["IdToken", "AccessToken", "RefreshToken"]) if (result[key]) tokens.push(result[key]);
+                            }
+                            res.writeHead(up.statusCode ?? 500, up.headers);
+                            res.end(text);
+                        });
+                    },
+                );
+                upstream.on("error", (e) => {
+                    res.writeHead(502);
+                    res.end(String(e));
                 });
-                upstream.on("error", (e) => { res.writeHead(502); res.end(String(e)); });
                 upstream.end(body);
             } catch (e) {
                 res.writeHead(500);
@@ -102,21 +122,34 @@ describe("verify script: sign-in against cognito-local (users created by our pro
         restoreEnv = withEnv({ ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy.url });
         pool = await createPoolWithClient(local, "verify-pool");
         const provider = createCognitoUserProvider();
-        const create = (username: string, password: string, enabled: boolean) => provider.create({
-            userPoolId: pool.userPoolId, username, password, enabled,
-            attributes: { email: `${username}@example.com`, email_verified: "true" }, groups: [],
-            passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true },
-            adoptExisting: false,
-        } as CognitoUserInputs);
+        const create = (username: string, password: string, enabled: boolean) =>
+            provider.create({
+                userPoolId: pool.userPoolId,
+                username,
+                password,
+                enabled,
+                attributes: { email: `${username}@example.com`, email_verified: "true" },
+                groups: [],
+                passwordPolicy: {
+                    minimumLength: 12,
+                    requireLowercase: true,
+                    requireUppercase: true,
+                    requireNumbers: true,
+                    requireSymbols: true,
+                },
+                adoptExisting: false,
+            } as CognitoUserInputs);
         await create("alice", passwords.alice, true);
         await create("bob", passwords.bob, true);
         await create("carol", passwords.carol, false); // disabled in the pool
-        await create("dave", passwords.dave, false);   // disabled in the pool and in config
+        await create("dave", passwords.dave, false); // disabled in the pool and in config
         const carol = await local.client.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: "carol" }));
         expect(carol.Enabled, "the provider disabled carol").to.equal(false);
         idp = new CognitoIdentityProviderClient({ region });
         inputs = {
-            region, userPoolId: pool.userPoolId, clientId: pool.clientId,
+            region,
+            userPoolId: pool.userPoolId,
+            clientId: pool.clientId,
             identityPoolId: "us-east-1:00000000-0000-0000-0000-000000000000",
             authenticatedRoleArn: "arn:aws:iam::123456789012:role/auth",
             unauthenticatedRoleArn: "arn:aws:iam::123456789012:role/unauth",
@@ -124,7 +157,9 @@ describe("verify script: sign-in against cognito-local (users created by our pro
         };
     });
 
-    beforeEach(() => { mocks = mockIdentityPoolSuccess(); });
+    beforeEach(() => {
+        mocks = mockIdentityPoolSuccess();
+    });
     afterEach(() => mocks.restore());
 
     after(async () => {
@@ -139,7 +174,9 @@ describe("verify script: sign-in against cognito-local (users created by our pro
     it("signs a provider-created user in and passes the ID token to the identity pool", async () => {
         const outcome = await verifyUser(clients(), inputs, { username: "alice", password: passwords.alice, enabled: true });
         expect(outcome).to.deep.equal({
-            user: "alice", signIn: "ok", identityId,
+            user: "alice",
+            signIn: "ok",
+            identityId,
             credentials: { role: "authenticated", expiration: new Date("2030-01-02T03:04:05.000Z") },
         });
         const getId = mocks.identity.commandCalls(GetIdCommand)[0].args[0].input;
@@ -182,24 +219,35 @@ describe("verify script: sign-in against cognito-local (users created by our pro
             const outputsFile = path.join(dir, "outputs.json");
             const configFile = path.join(dir, "config.json");
             fs.writeFileSync(outputsFile, JSON.stringify(stackOutputs({ userPoolId: pool.userPoolId, userPoolClientId: pool.clientId })));
-            fs.writeFileSync(configFile, JSON.stringify(stackConfig(
-                { alice: { email: "alice@example.com" }, bob: {}, carol: {}, dave: { enabled: false } },
-                { alice: passwords.alice, bob: passwords.bobWrong, carol: passwords.carol, dave: passwords.dave },
-                false,
-            )));
+            fs.writeFileSync(
+                configFile,
+                JSON.stringify(
+                    stackConfig(
+                        { alice: { email: "alice@example.com" }, bob: {}, carol: {}, dave: { enabled: false } },
+                        { alice: passwords.alice, bob: passwords.bobWrong, carol: passwords.carol, dave: passwords.dave },
+                        false,
+                    ),
+                ),
+            );
             const printed = capture();
             // No injected clients: the script builds its own from the standard chain (env endpoint -> proxy).
             const code = await main(["--outputs", outputsFile, "--config", configFile], printed.deps);
             const text = printed.text();
             expect(code).to.equal(1);
             const row = (user: string) => text.split("\n").find((l) => l.startsWith(`${user} `)) ?? "";
-            expect(row("alice")).to.match(new RegExp(`^alice\\s+OK\\s+${identityId}\\s+OK \\(authenticated role\\)\\s+2030-01-02T03:04:05.000Z$`));
+            expect(row("alice")).to.match(
+                new RegExp(`^alice\\s+OK\\s+${identityId}\\s+OK \\(authenticated role\\)\\s+2030-01-02T03:04:05.000Z$`),
+            );
             expect(row("bob")).to.match(/^bob\s+FAILED\s+-\s+-\s+-$/);
             expect(row("carol")).to.match(/^carol\s+FAILED\s+-/);
             expect(row("dave")).to.match(/^dave\s+refused \(disabled in config, as expected\)\s+-\s+-\s+-$/);
-            expect(row("(guest)")).to.match(new RegExp(`^\\(guest\\)\\s+n/a \\(guest\\)\\s+${guestIdentityId}\\s+OK \\(unauthenticated role\\)`));
+            expect(row("(guest)")).to.match(
+                new RegExp(`^\\(guest\\)\\s+n/a \\(guest\\)\\s+${guestIdentityId}\\s+OK \\(unauthenticated role\\)`),
+            );
             expect(text).to.match(/^bob: sign-in failed: wrong password\b.*\((InvalidPasswordException|NotAuthorizedException): [^)]+\)$/m);
-            expect(text).to.include("carol: sign-in failed: user is disabled in the pool; set enabled: true in config and run pulumi up (NotAuthorizedException: User is disabled.)");
+            expect(text).to.include(
+                "carol: sign-in failed: user is disabled in the pool; set enabled: true in config and run pulumi up (NotAuthorizedException: User is disabled.)",
+            );
             expect(printed.stderr).to.deep.equal(["verify: 2 of 5 checks failed"]);
             expect(proxy.tokens.length, "tokens were issued, so the scan below means something").to.be.greaterThan(0);
             expectNoSecrets(text, {

@@ -12,7 +12,8 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
     for (const secret of secrets) {
         if (typeof secret !== "string" || secret === "") continue;
         const encoded = encodeURIComponent(secret);
-        for (const form of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, "+"), escape(secret)]) forms.add(form);
+        for (const form of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, "+"), escape(secret)])
+            forms.add(form);
     }
     // Longest first, so a form that contains another is cut whole.
     for (const form of [...forms].sort((a, b) => b.length - a.length)) {
@@ -46,11 +47,14 @@ export function isNotFound(err: unknown): boolean {
 
 /** An update found the user (or its pool) gone: say so, and how Pulumi recreates it. */
 export function goneError(user: UserRef, cause: unknown): Error {
-    const what = (cause as { name?: string }).name === "ResourceNotFoundException"
-        ? `user pool ${user.userPoolId} no longer exists`
-        : `Cognito user "${user.username}" no longer exists in user pool ${user.userPoolId}`;
-    return new Error(`${what} (deleted outside Pulumi), so it cannot be updated. Run \`pulumi refresh\` and then \`pulumi up\` `
-        + `(or \`pulumi up --refresh\`) to create it again.`);
+    const what =
+        (cause as { name?: string }).name === "ResourceNotFoundException"
+            ? `user pool ${user.userPoolId} no longer exists`
+            : `Cognito user "${user.username}" no longer exists in user pool ${user.userPoolId}`;
+    return new Error(
+        `${what} (deleted outside Pulumi), so it cannot be updated. Run \`pulumi refresh\` and then \`pulumi up\` ` +
+            `(or \`pulumi up --refresh\`) to create it again.`,
+    );
 }
 
 /** What create found when the username was taken: who the user is, as far as Cognito says. */
@@ -66,13 +70,16 @@ export interface ExistingUser {
  */
 export function alreadyExistsError(user: UserRef, existing: ExistingUser): Error {
     const created = existing.createdAt ? `, created ${existing.createdAt.toISOString()}` : "";
-    const halfMade = existing.status === "FORCE_CHANGE_PASSWORD"
-        ? " It has no permanent password yet, which is what a `pulumi up` interrupted between creating it and setting its password leaves behind."
-        : "";
-    return new Error(`Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.status ?? "unknown"}${created}) `
-        + `and this stack does not manage it, so it was left untouched.${halfMade} If an earlier \`pulumi up\` of this stack was interrupted, `
-        + "the user is this stack's own but missing from its state: take it over with `pulumi config set cognito-auth:adoptExistingUsers true` "
-        + "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's: "
-        + `remove it from cognito-auth:users, or delete it from the pool (aws cognito-idp admin-delete-user --user-pool-id ${user.userPoolId} `
-        + `--username '${user.username}') and run \`pulumi up\` again.`);
+    const halfMade =
+        existing.status === "FORCE_CHANGE_PASSWORD"
+            ? " It has no permanent password yet, which is what a `pulumi up` interrupted between creating it and setting its password leaves behind."
+            : "";
+    return new Error(
+        `Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.status ?? "unknown"}${created}) ` +
+            `and this stack does not manage it, so it was left untouched.${halfMade} If an earlier \`pulumi up\` of this stack was interrupted, ` +
+            "the user is this stack's own but missing from its state: take it over with `pulumi config set cognito-auth:adoptExistingUsers true` " +
+            "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's: " +
+            `remove it from cognito-auth:users, or delete it from the pool (aws cognito-idp admin-delete-user --user-pool-id ${user.userPoolId} ` +
+            `--username '${user.username}') and run \`pulumi up\` again.`,
+    );
 }

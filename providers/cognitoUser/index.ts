@@ -51,19 +51,26 @@ export class CognitoUser extends pulumi.dynamic.Resource {
         Error.stackTraceLimit = 0;
         try {
             // One provider object for all users: the SDK serializes a provider once per object.
-            super(loader, name, {
-                userPoolId: args.userPoolId,
-                username: args.username,
-                password: pulumi.secret(args.password),
-                attributes: args.attributes ?? {},
-                enabled: args.enabled ?? true,
-                groups: args.groups ?? [],
-                passwordPolicy: args.passwordPolicy ?? cognitoDefaultPasswordRules,
-                adoptExisting: args.adoptExisting ?? false,
-                // Outputs only (the provider also stores `adopted` and `stateVersion`, read by nothing here).
-                sub: undefined,
-                status: undefined,
-            }, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }), "cognito-auth", "CognitoUser");
+            super(
+                loader,
+                name,
+                {
+                    userPoolId: args.userPoolId,
+                    username: args.username,
+                    password: pulumi.secret(args.password),
+                    attributes: args.attributes ?? {},
+                    enabled: args.enabled ?? true,
+                    groups: args.groups ?? [],
+                    passwordPolicy: args.passwordPolicy ?? cognitoDefaultPasswordRules,
+                    adoptExisting: args.adoptExisting ?? false,
+                    // Outputs only (the provider also stores `adopted` and `stateVersion`, read by nothing here).
+                    sub: undefined,
+                    status: undefined,
+                },
+                pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
+                "cognito-auth",
+                "CognitoUser",
+            );
         } finally {
             Error.stackTraceLimit = stackTraceLimit;
         }

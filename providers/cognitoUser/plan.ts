@@ -113,14 +113,19 @@ export function needsPassword(olds: Partial<CognitoUserOutputs>, news: CognitoUs
  * sets it, so a configured flag is re-sent with its contact attribute.
  */
 export function planChanges(current: UserState, desired: CognitoUserInputs, setPassword: boolean): CognitoCall[] {
-    const before = current.attributes, after = desired.attributes;
+    const before = current.attributes,
+        after = desired.attributes;
     const changed = Object.keys(after).filter((name) => before[name] !== after[name]);
-    for (const [contact, verified] of [["email", "email_verified"], ["phone_number", "phone_number_verified"]]) {
+    for (const [contact, verified] of [
+        ["email", "email_verified"],
+        ["phone_number", "phone_number_verified"],
+    ]) {
         if (changed.includes(contact) && !changed.includes(verified) && verified in after) changed.push(verified);
     }
     const removed = Object.keys(before).filter((name) => !(name in after));
     const calls: CognitoCall[] = [];
-    if (changed.length) calls.push({ action: "AdminUpdateUserAttributes", attributes: Object.fromEntries(changed.map((n) => [n, after[n]])) });
+    if (changed.length)
+        calls.push({ action: "AdminUpdateUserAttributes", attributes: Object.fromEntries(changed.map((n) => [n, after[n]])) });
     if (removed.length) calls.push({ action: "AdminDeleteUserAttributes", names: removed });
     if (setPassword) calls.push({ action: "AdminSetUserPassword" });
     for (const group of desired.groups) if (!current.groups.includes(group)) calls.push({ action: "AdminAddUserToGroup", group });
@@ -145,8 +150,12 @@ export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserI
     const news = normalize(inputs);
     const replaces = (["userPoolId", "username"] as const).filter((key) => olds[key] !== news[key]);
     const unknownInput = [news.attributes, news.groups, news.enabled, news.password].some(isUnknown);
-    const changes = replaces.length > 0 || unknownInput || olds.stateVersion !== stateVersion || needsPassword(olds, news)
-        || planChanges(storedState(olds), news, false).length > 0;
+    const changes =
+        replaces.length > 0 ||
+        unknownInput ||
+        olds.stateVersion !== stateVersion ||
+        needsPassword(olds, news) ||
+        planChanges(storedState(olds), news, false).length > 0;
     // A username that differs only in case is the same user in a case-insensitive pool: the old one
     // must go before the new one can be created.
     const caseOnly = olds.userPoolId === news.userPoolId && olds.username?.toLowerCase() === news.username?.toLowerCase();

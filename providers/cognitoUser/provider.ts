@@ -23,8 +23,17 @@ import { cognitoDefaultPasswordRules, userProblems } from "../rules";
 import { ClientSettings, operationClient } from "./client";
 import { alreadyExistsError, describe, goneError, isNotFound, userError } from "./errors";
 import {
-    CognitoCall, CognitoUserInputs, CognitoUserOutputs, UserState, diffUser, needsPassword, normalize, outputsOf, planChanges,
-    storedState, unknownValue,
+    CognitoCall,
+    CognitoUserInputs,
+    CognitoUserOutputs,
+    UserState,
+    diffUser,
+    needsPassword,
+    normalize,
+    outputsOf,
+    planChanges,
+    storedState,
+    unknownValue,
 } from "./plan";
 
 export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
@@ -48,20 +57,33 @@ export function createCognitoUserProvider(): CognitoUserProvider {
         async configure(req) {
             settings = { region: req.config.get("aws:region"), profile: req.config.get("aws:profile") };
         },
-        async check(_olds, news) { return checkUser(news); },
-        async diff(_id, olds, news) { return diffUser(olds, news); },
-        async create(inputs) { return createUser(cognito(), normalize(inputs)); },
-        async read(id, props) { return readUser(cognito(), id, props); },
-        async update(_id, olds, news) { return updateUser(cognito(), olds, normalize(news)); },
-        async delete(id, props) { return deleteUser(cognito(), id, props); },
+        async check(_olds, news) {
+            return checkUser(news);
+        },
+        async diff(_id, olds, news) {
+            return diffUser(olds, news);
+        },
+        async create(inputs) {
+            return createUser(cognito(), normalize(inputs));
+        },
+        async read(id, props) {
+            return readUser(cognito(), id, props);
+        },
+        async update(_id, olds, news) {
+            return updateUser(cognito(), olds, normalize(news));
+        },
+        async delete(id, props) {
+            return deleteUser(cognito(), id, props);
+        },
     };
 }
 
 /** The shared rules of ../rules.ts, per property; values unknown during preview are skipped. */
 export function checkUser(news: CognitoUserInputs) {
     const name = news.username === unknownValue ? "<unknown>" : news.username;
-    const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue)
-        .map(([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }));
+    const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue).map(
+        ([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }),
+    );
     return { inputs: normalize(news), failures };
 }
 
@@ -86,7 +108,9 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
     }
     let sub: string | undefined;
     try {
-        const created = await client.send(new AdminCreateUserCommand({ ...key, UserAttributes: attributeList(user.attributes), MessageAction: "SUPPRESS" }));
+        const created = await client.send(
+            new AdminCreateUserCommand({ ...key, UserAttributes: attributeList(user.attributes), MessageAction: "SUPPRESS" }),
+        );
         sub = subOf(created.User?.Attributes);
     } catch (err) {
         if ((err as Error)?.name !== "UsernameExistsException") throw userError(user, "could not be created", err, [user.password]);
@@ -101,8 +125,10 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
     try {
         await send(client, user, planChanges({ attributes: user.attributes, enabled: true, groups: [] }, user, true));
     } catch (err) {
-        const cleanup = await removeUser(client, key).then(() => "the user was deleted again",
-            (e) => `deleting the half-made user failed too (${describe(e, [user.password])}); delete it by hand`);
+        const cleanup = await removeUser(client, key).then(
+            () => "the user was deleted again",
+            (e) => `deleting the half-made user failed too (${describe(e, [user.password])}); delete it by hand`,
+        );
         throw userError(user, `was created but could not be completed; ${cleanup}`, err, [user.password]);
     }
     return { id: idOf(user), outs: outputsOf(user, sub, false) };
@@ -112,11 +138,13 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
 function madeByOwnRetry(createErr: unknown, found: AdminGetUserCommandOutput, user: CognitoUserInputs, lookedUpAt: number): boolean {
     const attempts = (createErr as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
     const attributes = new Map((found.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
-    return attempts > 1
-        && found.UserStatus === "FORCE_CHANGE_PASSWORD"
-        && found.Enabled !== false
-        && (found.UserCreateDate?.getTime() ?? 0) >= lookedUpAt - clockSkewMs
-        && Object.entries(user.attributes).every(([name, value]) => attributes.get(name) === value);
+    return (
+        attempts > 1 &&
+        found.UserStatus === "FORCE_CHANGE_PASSWORD" &&
+        found.Enabled !== false &&
+        (found.UserCreateDate?.getTime() ?? 0) >= lookedUpAt - clockSkewMs &&
+        Object.entries(user.attributes).every(([name, value]) => attributes.get(name) === value)
+    );
 }
 
 /** Brings an existing user to the desired state (adoption). A failure never deletes it: it is not ours. */
@@ -150,8 +178,11 @@ async function readUser(client: CognitoIdentityProviderClient, id: string, props
         throw userError({ userPoolId: key.UserPoolId, username: key.Username }, "could not be read", err, [props?.password]);
     }
     const outs: CognitoUserOutputs = {
-        ...outputsOf({ ...normalize({ ...props } as CognitoUserInputs), userPoolId: key.UserPoolId, username: key.Username },
-            subOf(found.UserAttributes) ?? props?.sub, Boolean(props?.adopted)),
+        ...outputsOf(
+            { ...normalize({ ...props } as CognitoUserInputs), userPoolId: key.UserPoolId, username: key.Username },
+            subOf(found.UserAttributes) ?? props?.sub,
+            Boolean(props?.adopted),
+        ),
         attributes: managedAttributes(found.UserAttributes, Object.keys(props?.attributes ?? {})),
         enabled: found.Enabled ?? true,
         groups: groups.sort(),
@@ -166,7 +197,12 @@ async function updateUser(client: CognitoIdentityProviderClient, olds: CognitoUs
         await send(client, user, planChanges(storedState(olds), user, needsPassword(olds, user)));
     } catch (err) {
         // Not-found also means a missing group: say "gone" only when the user itself is.
-        const lookUp = isNotFound(err) ? await client.send(new AdminGetUserCommand(keyOf(user))).then(() => undefined, (e) => e) : undefined;
+        const lookUp = isNotFound(err)
+            ? await client.send(new AdminGetUserCommand(keyOf(user))).then(
+                  () => undefined,
+                  (e) => e,
+              )
+            : undefined;
         if (isNotFound(lookUp)) throw goneError(user, lookUp);
         throw userError(user, "could not be updated", err, [user.password, olds.password]);
     }
@@ -192,13 +228,20 @@ async function send(client: CognitoIdentityProviderClient, user: CognitoUserInpu
 
 function commandOf(call: CognitoCall, key: Key, password: string) {
     switch (call.action) {
-        case "AdminUpdateUserAttributes": return new AdminUpdateUserAttributesCommand({ ...key, UserAttributes: attributeList(call.attributes) });
-        case "AdminDeleteUserAttributes": return new AdminDeleteUserAttributesCommand({ ...key, UserAttributeNames: call.names });
-        case "AdminSetUserPassword": return new AdminSetUserPasswordCommand({ ...key, Password: password, Permanent: true });
-        case "AdminAddUserToGroup": return new AdminAddUserToGroupCommand({ ...key, GroupName: call.group });
-        case "AdminRemoveUserFromGroup": return new AdminRemoveUserFromGroupCommand({ ...key, GroupName: call.group });
-        case "AdminEnableUser": return new AdminEnableUserCommand(key);
-        case "AdminDisableUser": return new AdminDisableUserCommand(key);
+        case "AdminUpdateUserAttributes":
+            return new AdminUpdateUserAttributesCommand({ ...key, UserAttributes: attributeList(call.attributes) });
+        case "AdminDeleteUserAttributes":
+            return new AdminDeleteUserAttributesCommand({ ...key, UserAttributeNames: call.names });
+        case "AdminSetUserPassword":
+            return new AdminSetUserPasswordCommand({ ...key, Password: password, Permanent: true });
+        case "AdminAddUserToGroup":
+            return new AdminAddUserToGroupCommand({ ...key, GroupName: call.group });
+        case "AdminRemoveUserFromGroup":
+            return new AdminRemoveUserFromGroupCommand({ ...key, GroupName: call.group });
+        case "AdminEnableUser":
+            return new AdminEnableUserCommand(key);
+        case "AdminDisableUser":
+            return new AdminDisableUserCommand(key);
     }
 }
 
@@ -224,9 +267,12 @@ async function listGroups(client: CognitoIdentityProviderClient, key: Key): Prom
 }
 
 function removeUser(client: CognitoIdentityProviderClient, key: Key): Promise<void> {
-    return client.send(new AdminDeleteUserCommand(key)).then(() => undefined, (err) => {
-        if (!isNotFound(err)) throw err;
-    });
+    return client.send(new AdminDeleteUserCommand(key)).then(
+        () => undefined,
+        (err) => {
+            if (!isNotFound(err)) throw err;
+        },
+    );
 }
 
 function managedAttributes(attributes: AttributeType[] | undefined, names: string[]): Record<string, string> {

@@ -28,15 +28,26 @@ export function parseArgs(argv: readonly string[]): LocalArgs | { error: string 
     let portGiven = false;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const [flag, inline] =
+            arg.startsWith("--") && arg.includes("=")
+                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+                : [arg, undefined];
         switch (flag) {
-            case "--once": args.once = true; break;
-            case "--reset": args.reset = true; break;
-            case "--help": case "-h": args.help = true; break;
+            case "--once":
+                args.once = true;
+                break;
+            case "--reset":
+                args.reset = true;
+                break;
+            case "--help":
+            case "-h":
+                args.help = true;
+                break;
             case "--port": {
                 const value = inline ?? argv[++i];
                 if (value === undefined) return { error: "--port needs a value, e.g. --port 9230" };
-                if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) return { error: `--port: ${JSON.stringify(value)} is not a port (1-65535)` };
+                if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+                    return { error: `--port: ${JSON.stringify(value)} is not a port (1-65535)` };
                 args.port = Number(value);
                 portGiven = true;
                 break;

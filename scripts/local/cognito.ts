@@ -2,8 +2,16 @@
 // check. The pool has the settings of a pool this stack would create that matter for sign-in.
 
 import {
-    AdminGetUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, ExplicitAuthFlowsType,
-    InitiateAuthCommand, ListUserPoolClientsCommand, ListUserPoolClientsCommandOutput, ListUserPoolsCommand, ListUserPoolsCommandOutput,
+    AdminGetUserCommand,
+    CognitoIdentityProviderClient,
+    CreateUserPoolClientCommand,
+    CreateUserPoolCommand,
+    ExplicitAuthFlowsType,
+    InitiateAuthCommand,
+    ListUserPoolClientsCommand,
+    ListUserPoolClientsCommandOutput,
+    ListUserPoolsCommand,
+    ListUserPoolsCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { clientName, poolName } from "./paths";
 
@@ -48,33 +56,39 @@ export async function ensurePoolAndClient(client: CognitoIdentityProviderClient)
     } while (!userPoolId && NextToken);
     const poolCreated = !userPoolId;
     if (!userPoolId) {
-        const made = await client.send(new CreateUserPoolCommand({
-            PoolName: poolName,
-            Policies: { PasswordPolicy: { ...passwordPolicy, TemporaryPasswordValidityDays: 7 } },
-            UsernameConfiguration: { CaseSensitive: false },
-            AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-            AutoVerifiedAttributes: ["email"],
-        }));
+        const made = await client.send(
+            new CreateUserPoolCommand({
+                PoolName: poolName,
+                Policies: { PasswordPolicy: { ...passwordPolicy, TemporaryPasswordValidityDays: 7 } },
+                UsernameConfiguration: { CaseSensitive: false },
+                AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+                AutoVerifiedAttributes: ["email"],
+            }),
+        );
         userPoolId = made.UserPool!.Id!;
     }
 
     let clientId: string | undefined;
     NextToken = undefined;
     do {
-        const page: ListUserPoolClientsCommandOutput = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken }));
+        const page: ListUserPoolClientsCommandOutput = await client.send(
+            new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60, NextToken }),
+        );
         clientId = page.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId;
         NextToken = page.NextToken;
     } while (!clientId && NextToken);
     const clientCreated = !clientId;
     if (!clientId) {
-        const made = await client.send(new CreateUserPoolClientCommand({
-            UserPoolId: userPoolId,
-            ClientName: clientName,
-            GenerateSecret: false,
-            ExplicitAuthFlows: authFlows,
-            PreventUserExistenceErrors: "ENABLED",
-            EnableTokenRevocation: true,
-        }));
+        const made = await client.send(
+            new CreateUserPoolClientCommand({
+                UserPoolId: userPoolId,
+                ClientName: clientName,
+                GenerateSecret: false,
+                ExplicitAuthFlows: authFlows,
+                PreventUserExistenceErrors: "ENABLED",
+                EnableTokenRevocation: true,
+            }),
+        );
         clientId = made.UserPoolClient!.ClientId!;
     }
     return { userPoolId, clientId, poolCreated, clientCreated };
@@ -93,8 +107,11 @@ export interface SignInResult {
 
 /** Signs the user in with USER_PASSWORD_AUTH and reads its status. Error texts may need redaction. */
 export async function signIn(
-    client: CognitoIdentityProviderClient, ids: { userPoolId: string; clientId: string },
-    user: string, password: string | undefined, enabledInConfig: boolean,
+    client: CognitoIdentityProviderClient,
+    ids: { userPoolId: string; clientId: string },
+    user: string,
+    password: string | undefined,
+    enabledInConfig: boolean,
 ): Promise<SignInResult> {
     let status = "-";
     try {
@@ -109,13 +126,21 @@ export async function signIn(
     }
     if (password === undefined) return { user, ok: false, skipped: false, signIn: "failed: no password in config", status };
     try {
-        const answer = await client.send(new InitiateAuthCommand({
-            AuthFlow: "USER_PASSWORD_AUTH",
-            ClientId: ids.clientId,
-            AuthParameters: { USERNAME: user, PASSWORD: password },
-        }));
+        const answer = await client.send(
+            new InitiateAuthCommand({
+                AuthFlow: "USER_PASSWORD_AUTH",
+                ClientId: ids.clientId,
+                AuthParameters: { USERNAME: user, PASSWORD: password },
+            }),
+        );
         if (answer.AuthenticationResult?.AccessToken) return { user, ok: true, skipped: false, signIn: "ok", status };
-        return { user, ok: false, skipped: false, signIn: `failed: challenge ${answer.ChallengeName ?? "(none)"} instead of tokens`, status };
+        return {
+            user,
+            ok: false,
+            skipped: false,
+            signIn: `failed: challenge ${answer.ChallengeName ?? "(none)"} instead of tokens`,
+            status,
+        };
     } catch (err) {
         return { user, ok: false, skipped: false, signIn: `failed: ${(err as Error).name}: ${(err as Error).message}`, status };
     }

@@ -42,7 +42,9 @@ export function portInUseMessage(port: number, paths: LocalPaths): string {
         if (pid > 0 && isAlive(pid) && commandLine(pid).includes("cognito-local")) {
             stray = `; it may be the cognito-local of an earlier run that was killed (pid ${pid}): stop it with \`kill ${pid}\``;
         }
-    } catch { /* no pid file */ }
+    } catch {
+        /* no pid file */
+    }
     return `port ${port} on ${host} is already in use${stray}. Stop what listens there, or choose another port: npm run local -- --port <n>`;
 }
 
@@ -56,7 +58,13 @@ export function logTail(paths: LocalPaths, lines = 20): string {
     }
     const all = text.trimEnd().split("\n");
     // Colour codes from the emulator's logger are noise in a file.
-    return all.slice(-lines).map((l) => `    ${l.replace(/\x1b\[[0-9;]*m/g, "")}`).join("\n");
+    return (
+        all
+            .slice(-lines)
+            // eslint-disable-next-line no-control-regex -- the escape character starts a colour code
+            .map((l) => `    ${l.replace(/\x1b\[[0-9;]*m/g, "")}`)
+            .join("\n")
+    );
 }
 
 /**
@@ -68,7 +76,8 @@ export function logTail(paths: LocalPaths, lines = 20): string {
  * complete JSON document (the original is kept as <file>.damaged). Returns what was done.
  */
 export function repairDataFiles(dataDir: string): { repaired: string[]; unreadable: string[] } {
-    const repaired: string[] = [], unreadable: string[] = [];
+    const repaired: string[] = [],
+        unreadable: string[] = [];
     let files: string[] = [];
     try {
         files = fs.readdirSync(path.join(dataDir, "db")).filter((f) => f.endsWith(".json"));
@@ -82,14 +91,18 @@ export function repairDataFiles(dataDir: string): { repaired: string[]; unreadab
         try {
             JSON.parse(text);
             continue;
-        } catch { /* damaged */ }
+        } catch {
+            /* damaged */
+        }
         const end = firstJsonValueEnd(text);
         let ok = false;
         if (end !== undefined) {
             try {
                 JSON.parse(text.slice(0, end));
                 ok = true;
-            } catch { /* not a document either */ }
+            } catch {
+                /* not a document either */
+            }
         }
         if (!ok) {
             unreadable.push(name);
@@ -104,7 +117,10 @@ export function repairDataFiles(dataDir: string): { repaired: string[]; unreadab
 
 /** The index just after the first top-level JSON object or array in text (strings and escapes respected). */
 export function firstJsonValueEnd(text: string): number | undefined {
-    let depth = 0, inString = false, escaped = false, started = false;
+    let depth = 0,
+        inString = false,
+        escaped = false,
+        started = false;
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
         if (inString) {
@@ -114,8 +130,10 @@ export function firstJsonValueEnd(text: string): number | undefined {
             continue;
         }
         if (c === '"') inString = true;
-        else if (c === "{" || c === "[") { depth++; started = true; }
-        else if (c === "}" || c === "]") {
+        else if (c === "{" || c === "[") {
+            depth++;
+            started = true;
+        } else if (c === "}" || c === "]") {
             depth--;
             if (started && depth === 0) return i + 1;
             if (depth < 0) return undefined;
@@ -125,7 +143,12 @@ export function firstJsonValueEnd(text: string): number | undefined {
 }
 
 /** Starts the emulator; `track` gets it as soon as it is spawned (so a Ctrl-C while it starts can stop it). */
-export async function startEmulator(paths: LocalPaths, port: number, track?: (emulator: Emulator) => void, onNote?: (note: string) => void): Promise<Emulator> {
+export async function startEmulator(
+    paths: LocalPaths,
+    port: number,
+    track?: (emulator: Emulator) => void,
+    onNote?: (note: string) => void,
+): Promise<Emulator> {
     const startScript = path.join(paths.root, "node_modules", "cognito-local", "lib", "bin", "start.js");
     if (!fs.existsSync(startScript)) {
         throw new Error(`cognito-local is not installed (${path.relative(paths.root, startScript)} is missing): run \`npm ci\` first`);
@@ -137,10 +160,15 @@ export async function startEmulator(paths: LocalPaths, port: number, track?: (em
     if (!fs.existsSync(configFile)) fs.writeFileSync(configFile, JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }) + "\n");
     const repair = repairDataFiles(dataDir);
     if (repair.unreadable.length > 0) {
-        throw new Error(`cognito-local's data in ${path.relative(paths.root, path.join(dataDir, "db"))} is damaged beyond repair (${repair.unreadable.join(", ")}): ` +
-            "move those files away, or start over with npm run local -- --reset");
+        throw new Error(
+            `cognito-local's data in ${path.relative(paths.root, path.join(dataDir, "db"))} is damaged beyond repair (${repair.unreadable.join(", ")}): ` +
+                "move those files away, or start over with npm run local -- --reset",
+        );
     }
-    for (const name of repair.repaired) onNote?.(`repaired cognito-local's data file ${name}, damaged by concurrent writes (a cognito-local bug); the original is kept as ${name}.damaged`);
+    for (const name of repair.repaired)
+        onNote?.(
+            `repaired cognito-local's data file ${name}, damaged by concurrent writes (a cognito-local bug); the original is kept as ${name}.damaged`,
+        );
 
     const logFd = fs.openSync(paths.cognitoLog, "w");
     let child: ChildProcess;
@@ -167,7 +195,11 @@ export async function startEmulator(paths: LocalPaths, port: number, track?: (em
         try {
             process.kill(-child.pid, signal);
         } catch {
-            try { child.kill(signal); } catch { /* already gone */ }
+            try {
+                child.kill(signal);
+            } catch {
+                /* already gone */
+            }
         }
     };
     const emulator: Emulator = {
@@ -188,15 +220,22 @@ export async function startEmulator(paths: LocalPaths, port: number, track?: (em
 
     // Ready when the log says so and the port answers; failed when it exits or the time is up.
     const deadline = Date.now() + readyTimeoutMs;
-    const failure = (why: string) => new Error(`cognito-local ${why}. Its log (${path.relative(paths.root, paths.cognitoLog)}) ends with:\n${logTail(paths)}`);
+    const failure = (why: string) =>
+        new Error(`cognito-local ${why}. Its log (${path.relative(paths.root, paths.cognitoLog)}) ends with:\n${logTail(paths)}`);
     let early: Error | undefined;
-    spawnError.then((err) => { early = err; });
+    spawnError.then((err) => {
+        early = err;
+    });
     for (;;) {
         if (early) throw new Error(`could not start cognito-local: ${early.message}`);
         if (gone()) throw failure(`exited (${child.exitCode ?? child.signalCode}) before it was ready on port ${port}`);
         let log = "";
-        try { log = fs.readFileSync(paths.cognitoLog, "utf8"); } catch { /* not yet */ }
-        if (log.includes("Cognito Local running") && await answers(port)) return emulator;
+        try {
+            log = fs.readFileSync(paths.cognitoLog, "utf8");
+        } catch {
+            /* not yet */
+        }
+        if (log.includes("Cognito Local running") && (await answers(port))) return emulator;
         if (Date.now() > deadline) {
             await emulator.stop();
             throw failure(`did not start on port ${port} within ${readyTimeoutMs / 1000} s`);
@@ -208,7 +247,10 @@ export async function startEmulator(paths: LocalPaths, port: number, track?: (em
 function answers(port: number): Promise<boolean> {
     return new Promise((resolve) => {
         const socket = net.connect(port, host);
-        socket.once("connect", () => { socket.destroy(); resolve(true); });
+        socket.once("connect", () => {
+            socket.destroy();
+            resolve(true);
+        });
         socket.once("error", () => resolve(false));
     });
 }

@@ -11,8 +11,18 @@ import { Redactor, say, shellQuote, table, warn } from "./output";
 import { LocalPaths, localPaths, stackName } from "./paths";
 import { commandLine, isAlive, killTree } from "./processes";
 import {
-    PulumiRunner, configPath, devUsers, disabledInConfig, ensurePassphrase, ensureStack, generatePassword,
-    project, pulumiRunner, readConfig, setPassword, usersWithGroups, writeFirstConfig,
+    configPath,
+    devUsers,
+    disabledInConfig,
+    ensurePassphrase,
+    ensureStack,
+    generatePassword,
+    project,
+    pulumiRunner,
+    readConfig,
+    setPassword,
+    usersWithGroups,
+    writeFirstConfig,
 } from "./stack";
 
 const steps = 6;
@@ -121,7 +131,14 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
     // 2. cognito-local
     if (await portInUse(args.port)) throw new Stop(portInUseMessage(args.port, paths));
     step(2, `cognito-local on http://127.0.0.1:${args.port} (data in .local/cognito, log in .local/cognito.log)`);
-    const emulator = await startEmulator(paths, args.port, (e) => { session.emulator = e; }, (note) => say(`  ${note}`));
+    const emulator = await startEmulator(
+        paths,
+        args.port,
+        (e) => {
+            session.emulator = e;
+        },
+        (note) => say(`  ${note}`),
+    );
     checkInterrupted(session);
 
     // 3. user pool and app client
@@ -130,7 +147,10 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
         const ids = await ensurePoolAndClient(client).catch((err) => {
             throw new Stop(`could not create or find the user pool in cognito-local: ${(err as Error).name}: ${(err as Error).message}`);
         });
-        step(3, `user pool ${ids.userPoolId} (${ids.poolCreated ? "created" : "found again"}) and app client ${ids.clientId} (${ids.clientCreated ? "created" : "found again"})`);
+        step(
+            3,
+            `user pool ${ids.userPoolId} (${ids.poolCreated ? "created" : "found again"}) and app client ${ids.clientId} (${ids.clientCreated ? "created" : "found again"})`,
+        );
         checkInterrupted(session);
 
         // 4. the local stack and its config
@@ -162,7 +182,10 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
             const dev = devUsers(paths);
             writeFirstConfig(paths, ids.userPoolId, dev.users);
             notes.push(`Pulumi.${stackName}.yaml made with the ${Object.keys(dev.users).length} user(s) of Pulumi.dev.yaml`);
-            if (dev.withoutGroups.length > 0) notes.push(`groups left out for ${dev.withoutGroups.join(", ")} (groups need the AWS provider plugin, which the local run does not use)`);
+            if (dev.withoutGroups.length > 0)
+                notes.push(
+                    `groups left out for ${dev.withoutGroups.join(", ")} (groups need the AWS provider plugin, which the local run does not use)`,
+                );
         }
         let config = await readConfig(pulumi);
         if (config.userPoolId !== ids.userPoolId) {
@@ -176,8 +199,10 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
         }
         const grouped = usersWithGroups(config.users);
         if (grouped.length > 0) {
-            throw new Stop(`users with groups cannot run locally (groups are aws.cognito.UserGroup resources, which need the AWS provider plugin): ${grouped.join(", ")}. ` +
-                `Remove them from the local stack, e.g. ${cliCommand(cli, ["config", "rm", "--path", configPath("users", grouped[0]) + ".groups", "-s", stackName])}`);
+            throw new Stop(
+                `users with groups cannot run locally (groups are aws.cognito.UserGroup resources, which need the AWS provider plugin): ${grouped.join(", ")}. ` +
+                    `Remove them from the local stack, e.g. ${cliCommand(cli, ["config", "rm", "--path", configPath("users", grouped[0]) + ".groups", "-s", stackName])}`,
+            );
         }
         for (const password of Object.values(config.passwords)) redactor.add(password);
         const generated: string[] = [];
@@ -193,20 +218,30 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
             config = await readConfig(pulumi);
             for (const password of Object.values(config.passwords)) redactor.add(password);
         }
-        step(4, `local stack '${stackName}' (state in .local/state, config in Pulumi.${stackName}.yaml): ${Object.keys(config.users).length} user(s)${notes.length ? `; ${notes.join("; ")}` : ""}`);
+        step(
+            4,
+            `local stack '${stackName}' (state in .local/state, config in Pulumi.${stackName}.yaml): ${Object.keys(config.users).length} user(s)${notes.length ? `; ${notes.join("; ")}` : ""}`,
+        );
         if (Object.keys(config.users).length === 0) {
-            say(`  the local stack has no users; add one with: ${cliCommand(cli, ["config", "set", "--path", "users.alice.email", "alice@example.com", "-s", stackName])} (with the environment printed at the end)`);
+            say(
+                `  the local stack has no users; add one with: ${cliCommand(cli, ["config", "set", "--path", "users.alice.email", "alice@example.com", "-s", stackName])} (with the environment printed at the end)`,
+            );
         }
         checkInterrupted(session);
 
         // 5. pulumi up
         step(5, `pulumi up --refresh on stack '${stackName}' (the real program, existing-pool mode)`);
         // One operation at a time: cognito-local can damage its data file when two changes overlap (see repairDataFiles).
-        const up = await pulumi.run(["up", "--yes", "--skip-preview", "--refresh", "--parallel", "1", "--suppress-progress", "-s", stackName], { stream: true });
+        const up = await pulumi.run(
+            ["up", "--yes", "--skip-preview", "--refresh", "--parallel", "1", "--suppress-progress", "-s", stackName],
+            { stream: true },
+        );
         checkInterrupted(session);
         if (up.code !== 0) {
-            throw new Stop(`pulumi up failed (exit ${up.code ?? up.signal}); see its output above. Fix the local stack's config ` +
-                `(the commands are in README, "Try it locally"), then run npm run local again`);
+            throw new Stop(
+                `pulumi up failed (exit ${up.code ?? up.signal}); see its output above. Fix the local stack's config ` +
+                    `(the commands are in README, "Try it locally"), then run npm run local again`,
+            );
         }
 
         // 6. sign-in
@@ -215,28 +250,44 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
         for (const [user, spec] of Object.entries(config.users)) {
             results.push(await signIn(client, ids, user, config.passwords[user], !disabledInConfig(spec)));
         }
-        process.stdout.write("\n" + redactor.redact(table(["user", "sign-in", "status"], results.map((r) => [r.user, r.signIn, r.status]))));
+        process.stdout.write(
+            "\n" +
+                redactor.redact(
+                    table(
+                        ["user", "sign-in", "status"],
+                        results.map((r) => [r.user, r.signIn, r.status]),
+                    ),
+                ),
+        );
         const failed = results.filter((r) => !r.ok);
         const newUser = ["alice", "bob", "carol", "dave"].find((name) => !(name in config.users)) ?? "newuser";
         const signedIn = results.filter((r) => r.ok && !r.skipped).length;
-        process.stdout.write("\n" + [
-            "What an app needs (no AWS account; any credentials work against the emulator):",
-            `  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=${emulator.endpoint}`,
-            `  region      ${localRegion}`,
-            `  userPoolId  ${ids.userPoolId}`,
-            `  clientId    ${ids.clientId}   (no client secret; flows USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH)`,
-            "",
-            "The Pulumi CLI on the local stack (a password, a new user):",
-            `  export PULUMI_BACKEND_URL=${shellQuote(`file://${paths.stateDir}`)} PULUMI_CONFIG_PASSPHRASE_FILE=${shellQuote(paths.passphrase)}`,
-            `  ${cliCommand(cli, ["config", "get", "--path", configPath("passwords", Object.keys(config.users)[0] ?? "<user>"), "-s", stackName])}`,
-            `  ${cliCommand(cli, ["config", "set", "--path", `users.${newUser}.email`, `${newUser}@example.com`, "-s", stackName])}   # then npm run local again`,
-            "",
-        ].join("\n"));
-        say(`${signedIn} of ${results.length} user(s) signed in${failed.length ? `, ${failed.length} failed` : ""}${results.length - signedIn - failed.length ? `, ${results.length - signedIn - failed.length} not tried` : ""} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        process.stdout.write(
+            "\n" +
+                [
+                    "What an app needs (no AWS account; any credentials work against the emulator):",
+                    `  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=${emulator.endpoint}`,
+                    `  region      ${localRegion}`,
+                    `  userPoolId  ${ids.userPoolId}`,
+                    `  clientId    ${ids.clientId}   (no client secret; flows USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH)`,
+                    "",
+                    "The Pulumi CLI on the local stack (a password, a new user):",
+                    `  export PULUMI_BACKEND_URL=${shellQuote(`file://${paths.stateDir}`)} PULUMI_CONFIG_PASSPHRASE_FILE=${shellQuote(paths.passphrase)}`,
+                    `  ${cliCommand(cli, ["config", "get", "--path", configPath("passwords", Object.keys(config.users)[0] ?? "<user>"), "-s", stackName])}`,
+                    `  ${cliCommand(cli, ["config", "set", "--path", `users.${newUser}.email`, `${newUser}@example.com`, "-s", stackName])}   # then npm run local again`,
+                    "",
+                ].join("\n"),
+        );
+        say(
+            `${signedIn} of ${results.length} user(s) signed in${failed.length ? `, ${failed.length} failed` : ""}${results.length - signedIn - failed.length ? `, ${results.length - signedIn - failed.length} not tried` : ""} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
 
         if (args.once) {
             say(`--once: pulumi destroy on stack '${stackName}', then stopping cognito-local`);
-            const destroy = await pulumi.run(["destroy", "--yes", "--skip-preview", "--parallel", "1", "--suppress-progress", "-s", stackName], { stream: true });
+            const destroy = await pulumi.run(
+                ["destroy", "--yes", "--skip-preview", "--parallel", "1", "--suppress-progress", "-s", stackName],
+                { stream: true },
+            );
             checkInterrupted(session);
             if (destroy.code !== 0) throw new Stop(`pulumi destroy failed (exit ${destroy.code ?? destroy.signal}); see its output above`);
             if (failed.length > 0) {
@@ -249,7 +300,9 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
         say(`serving cognito-local on ${emulator.endpoint}; press Ctrl-C to stop (data is kept in .local/)`);
         const ended = await Promise.race([session.interruption().then(() => "signal" as const), emulator.exited.then((e) => e)]);
         if (ended !== "signal") {
-            throw new Stop(`cognito-local stopped by itself (${ended.code ?? ended.signal}); see .local/cognito.log. Run npm run local again`);
+            throw new Stop(
+                `cognito-local stopped by itself (${ended.code ?? ended.signal}); see .local/cognito.log. Run npm run local again`,
+            );
         }
         return failed.length > 0 ? 1 : 0;
     } finally {
@@ -263,22 +316,35 @@ async function ensurePulumi(root: string, session: Session): Promise<string> {
     if (!found.cli) {
         const go = spawnSync("go", ["version"], { encoding: "utf8" });
         if (go.status !== 0) {
-            throw new Stop("no Pulumi CLI: `pulumi` is not on PATH and none is built in .pulumi-cli/bin, and Go (needed to build it) is not installed either. " +
-                "Install one of: the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/, e.g. `curl -fsSL https://get.pulumi.com | sh`), " +
-                `or Go >= ${goMinimum(root)} (https://go.dev/dl/) so that \`npm run install:pulumi\` can build it; then run npm run local again`);
+            throw new Stop(
+                "no Pulumi CLI: `pulumi` is not on PATH and none is built in .pulumi-cli/bin, and Go (needed to build it) is not installed either. " +
+                    "Install one of: the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/, e.g. `curl -fsSL https://get.pulumi.com | sh`), " +
+                    `or Go >= ${goMinimum(root)} (https://go.dev/dl/) so that \`npm run install:pulumi\` can build it; then run npm run local again`,
+            );
         }
-        step(1, `no Pulumi CLI on PATH or in .pulumi-cli/bin: building it with \`npm run install:pulumi\` (${go.stdout.trim()}; up to about 8 minutes with a cold Go build cache, its progress follows)`);
+        step(
+            1,
+            `no Pulumi CLI on PATH or in .pulumi-cli/bin: building it with \`npm run install:pulumi\` (${go.stdout.trim()}; up to about 8 minutes with a cold Go build cache, its progress follows)`,
+        );
         const code = await new Promise<number | null>((resolve) => {
             const child = spawn("npm", ["run", "--silent", "install:pulumi"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
             session.pulumiChildren.add(child);
-            child.once("error", () => { session.pulumiChildren.delete(child); resolve(null); });
-            child.once("close", (c) => { session.pulumiChildren.delete(child); resolve(c); });
+            child.once("error", () => {
+                session.pulumiChildren.delete(child);
+                resolve(null);
+            });
+            child.once("close", (c) => {
+                session.pulumiChildren.delete(child);
+                resolve(c);
+            });
         });
         checkInterrupted(session);
         found = findPulumi(root);
         if (code !== 0 || !found.cli) {
-            throw new Stop(`\`npm run install:pulumi\` failed (exit ${code}; its output is above, the build log is .pulumi-cli/build.log). ` +
-                "Fix that, or install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) so that `pulumi` is on PATH; then run npm run local again");
+            throw new Stop(
+                `\`npm run install:pulumi\` failed (exit ${code}; its output is above, the build log is .pulumi-cli/build.log). ` +
+                    "Fix that, or install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) so that `pulumi` is on PATH; then run npm run local again",
+            );
         }
     }
     const cli = found.cli;
@@ -316,7 +382,8 @@ function reset(paths: LocalPaths): number {
 
 function takeLock(paths: LocalPaths): void {
     const running = runningPid(paths);
-    if (running !== undefined) throw new Stop(`npm run local is already running (pid ${running}) on this folder; use that one, or stop it first`);
+    if (running !== undefined)
+        throw new Stop(`npm run local is already running (pid ${running}) on this folder; use that one, or stop it first`);
     fs.mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(paths.lock, `${process.pid}\n`);
 }
@@ -352,10 +419,11 @@ function signalProcess(pid: number | undefined, signal: NodeJS.Signals): void {
     if (pid === undefined) return;
     try {
         process.kill(pid, signal);
-    } catch { /* already gone */ }
+    } catch {
+        /* already gone */
+    }
 }
 
 function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

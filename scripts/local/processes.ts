@@ -36,7 +36,9 @@ export function descendants(pid: number): number[] {
             const list = children.get(ppid) ?? [];
             list.push(Number(entry));
             children.set(ppid, list);
-        } catch { /* gone meanwhile */ }
+        } catch {
+            /* gone meanwhile */
+        }
     }
     const found: number[] = [];
     const queue = [pid];
@@ -60,6 +62,8 @@ export function killTree(pid: number | undefined): void {
     for (const target of [-pid, pid, ...all]) {
         try {
             process.kill(target, "SIGKILL");
-        } catch { /* already gone */ }
+        } catch {
+            /* already gone */
+        }
     }
 }

@@ -38,33 +38,73 @@ export interface PulumiRunner {
  * A runner whose children are tracked in `children` (each in its own process group, so that
  * a Ctrl-C reaches only this tool, which forwards exactly one interrupt).
  */
-export function pulumiRunner(cli: string, env: Record<string, string>, cwd: string, redactor: Redactor, children: Set<ChildProcess>): PulumiRunner {
-    const run: PulumiRunner["run"] = (args, options = {}) => new Promise((resolve, reject) => {
-        const child = spawn(cli, [...args, "--non-interactive", "--color", "never"], {
-            cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true,
+export function pulumiRunner(
+    cli: string,
+    env: Record<string, string>,
+    cwd: string,
+    redactor: Redactor,
+    children: Set<ChildProcess>,
+): PulumiRunner {
+    const run: PulumiRunner["run"] = (args, options = {}) =>
+        new Promise((resolve, reject) => {
+            const child = spawn(cli, [...args, "--non-interactive", "--color", "never"], {
+                cwd,
+                env,
+                stdio: ["pipe", "pipe", "pipe"],
+                detached: true,
+            });
+            children.add(child);
+            let output = "",
+                stdout = "";
+            const out = redactor.lineWriter((t) => process.stdout.write(t));
+            const err = redactor.lineWriter((t) => process.stdout.write(t));
+            child.stdout!.on("data", (c: Buffer) => {
+                output += c;
+                stdout += c;
+                if (options.stream) out.push(c);
+            });
+            child.stderr!.on("data", (c: Buffer) => {
+                output += c;
+                if (options.stream) err.push(c);
+            });
+            child.once("error", (e) => {
+                children.delete(child);
+                reject(new Error(`could not run ${cli}: ${e.message}`));
+            });
+            child.once("close", (code, signal) => {
+                children.delete(child);
+                out.end();
+                err.end();
+                resolve({ code, signal, output, stdout });
+            });
+            child.stdin!.on("error", () => {
+                /* it may exit before reading stdin */
+            });
+            child.stdin!.end(options.input ?? "");
         });
-        children.add(child);
-        let output = "", stdout = "";
-        const out = redactor.lineWriter((t) => process.stdout.write(t));
-        const err = redactor.lineWriter((t) => process.stdout.write(t));
-        child.stdout!.on("data", (c: Buffer) => { output += c; stdout += c; if (options.stream) out.push(c); });
-        child.stderr!.on("data", (c: Buffer) => { output += c; if (options.stream) err.push(c); });
-        child.once("error", (e) => { children.delete(child); reject(new Error(`could not run ${cli}: ${e.message}`)); });
-        child.once("close", (code, signal) => {
-            children.delete(child);
-            out.end(); err.end();
-            resolve({ code, signal, output, stdout });
-        });
-        child.stdin!.on("error", () => { /* it may exit before reading stdin */ });
-        child.stdin!.end(options.input ?? "");
-    });
     return {
-        cli, env, run,
+        cli,
+        env,
+        run,
         async ok(args, options) {
             const result = await run(args, options);
             if (result.code !== 0) {
-                const tail = options?.stream ? "" : `:\n${redactor.redact(result.output.trimEnd().split("\n").slice(-15).map((l) => `    ${l}`).join("\n"))}`;
-                throw new Error(`pulumi ${args.filter((a) => !a.startsWith("--")).slice(0, 2).join(" ")} failed (${result.code ?? result.signal})${tail}`);
+                const tail = options?.stream
+                    ? ""
+                    : `:\n${redactor.redact(
+                          result.output
+                              .trimEnd()
+                              .split("\n")
+                              .slice(-15)
+                              .map((l) => `    ${l}`)
+                              .join("\n"),
+                      )}`;
+                throw new Error(
+                    `pulumi ${args
+                        .filter((a) => !a.startsWith("--"))
+                        .slice(0, 2)
+                        .join(" ")} failed (${result.code ?? result.signal})${tail}`,
+                );
             }
             return result;
         },
@@ -75,8 +115,10 @@ export function pulumiRunner(cli: string, env: Record<string, string>, cwd: stri
 export function ensurePassphrase(paths: LocalPaths): { created: boolean } {
     if (fs.existsSync(paths.passphrase)) return { created: false };
     if (fs.existsSync(paths.stackConfig)) {
-        throw new Error(`${fileName(paths.stackConfig)} exists but its passphrase (.local/passphrase) is gone, so its secrets cannot be read. ` +
-            "Start the local stack over with: npm run local -- --reset (this removes its users and passwords; copy any users you added first)");
+        throw new Error(
+            `${fileName(paths.stackConfig)} exists but its passphrase (.local/passphrase) is gone, so its secrets cannot be read. ` +
+                "Start the local stack over with: npm run local -- --reset (this removes its users and passwords; copy any users you added first)",
+        );
     }
     fs.mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(paths.passphrase, crypto.randomBytes(32).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
@@ -143,7 +185,8 @@ export function writeFirstConfig(paths: LocalPaths, userPoolId: string, users: R
         [`${project}:passwordPolicy`]: { minimumLength: 12 },
         [`${project}:users`]: users,
     };
-    const header = "# The local stack of `npm run local` (git-ignored). Edit it with `pulumi config ... -s local`\n" +
+    const header =
+        "# The local stack of `npm run local` (git-ignored). Edit it with `pulumi config ... -s local`\n" +
         "# and the environment that `npm run local` prints; run `npm run local` again to apply.\n";
     fs.writeFileSync(paths.stackConfig, header + yaml.dump(doc, { lineWidth: 200 }));
 }
@@ -165,9 +208,16 @@ export async function readConfig(pulumi: PulumiRunner): Promise<LocalConfig> {
         if (!entry) return {};
         let value = entry.objectValue;
         if (value === undefined && entry.value !== undefined) {
-            try { value = JSON.parse(entry.value); } catch { value = undefined; }
+            try {
+                value = JSON.parse(entry.value);
+            } catch {
+                value = undefined;
+            }
         }
-        if (!isMap(value)) throw new Error(`${key} in ${stackName} stack config must be a map (see \`pulumi config get ${key.split(":")[1]} -s ${stackName}\`)`);
+        if (!isMap(value))
+            throw new Error(
+                `${key} in ${stackName} stack config must be a map (see \`pulumi config get ${key.split(":")[1]} -s ${stackName}\`)`,
+            );
         return value;
     };
     const users = object(`${project}:users`) as Record<string, Record<string, unknown>>;

@@ -1,14 +1,8 @@
 import { createHmac } from "crypto";
-import {
-    AuthFlowType, CognitoIdentityProviderClient, InitiateAuthCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import {
-    CognitoIdentityClient, Credentials, GetCredentialsForIdentityCommand, GetIdCommand,
-} from "@aws-sdk/client-cognito-identity";
+import { AuthFlowType, CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityClient, Credentials, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import {
-    explainChallenge, explainIdentityError, explainSignInError, explainStsError, Explanation, isDisabledRefusal,
-} from "./errors";
+import { explainChallenge, explainIdentityError, explainSignInError, explainStsError, Explanation, isDisabledRefusal } from "./errors";
 import { Outcome, Step } from "./outcome";
 import { UserToVerify, VerifyInputs } from "./inputs";
 
@@ -29,15 +23,19 @@ export function defaultClients(region: string): Clients {
     return {
         idp: new CognitoIdentityProviderClient({ region }),
         identity: new CognitoIdentityClient({ region }),
-        stsWith: (c) => new STSClient({
-            region, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken },
-        }),
+        stsWith: (c) =>
+            new STSClient({
+                region,
+                credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken },
+            }),
     };
 }
 
 /** Cognito's SECRET_HASH: base64(HMAC-SHA256(key = client secret, message = username + client id)). */
 export function secretHash(clientSecret: string, username: string, clientId: string): string {
-    return createHmac("sha256", clientSecret).update(username + clientId, "utf8").digest("base64");
+    return createHmac("sha256", clientSecret)
+        .update(username + clientId, "utf8")
+        .digest("base64");
 }
 
 /** The role name in an IAM role ARN (`arn:aws:iam::<account>:role/<path/>name`). */
@@ -57,7 +55,10 @@ function fail(outcome: Outcome, step: Step, why: Explanation | string): Outcome 
 
 /** GetId (+ Logins when signed in), GetCredentialsForIdentity, then STS GetCallerIdentity. */
 async function identityAndCredentials(
-    clients: Clients, inputs: VerifyInputs, outcome: Outcome, logins: Record<string, string> | undefined,
+    clients: Clients,
+    inputs: VerifyInputs,
+    outcome: Outcome,
+    logins: Record<string, string> | undefined,
 ): Promise<Outcome> {
     const guest = logins === undefined;
     const kind = guest ? "unauthenticated" : "authenticated";
@@ -78,14 +79,22 @@ async function identityAndCredentials(
     }
     const c = got.Credentials;
     if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken) {
-        return fail(outcome, "credentials", "GetCredentialsForIdentity returned no complete credentials (access key, secret key and session token)");
+        return fail(
+            outcome,
+            "credentials",
+            "GetCredentialsForIdentity returned no complete credentials (access key, secret key and session token)",
+        );
     }
     if (got.IdentityId && got.IdentityId !== identityId) {
         return fail(outcome, "credentials", `credentials were issued for another identity (${got.IdentityId}) than the one requested`);
     }
     const role = guest ? inputs.unauthenticatedRoleArn : inputs.authenticatedRoleArn;
     if (!role) {
-        return fail(outcome, "credentials", `credentials were issued but the stack has no ${guest ? "unauthenticatedRoleArn" : "authenticatedRoleArn"} output to compare`);
+        return fail(
+            outcome,
+            "credentials",
+            `credentials were issued but the stack has no ${guest ? "unauthenticatedRoleArn" : "authenticatedRoleArn"} output to compare`,
+        );
     }
     // Cognito does not say which role the credentials are for: STS does, for the credentials
     // themselves (GetCallerIdentity needs no permission).
@@ -97,8 +106,12 @@ async function identityAndCredentials(
     }
     const actual = assumedRoleName(callerArn ?? "");
     if (actual !== roleName(role)) {
-        return fail(outcome, "credentials", `the credentials are for ${actual ? `role ${actual}` : callerArn ?? "an unknown principal"}, `
-            + `not for the ${kind} role ${roleName(role)}: check the identity pool's role attachment`);
+        return fail(
+            outcome,
+            "credentials",
+            `the credentials are for ${actual ? `role ${actual}` : (callerArn ?? "an unknown principal")}, ` +
+                `not for the ${kind} role ${roleName(role)}: check the identity pool's role attachment`,
+        );
     }
     outcome.credentials = { role: kind, expiration: c.Expiration };
     return outcome;
@@ -108,19 +121,31 @@ async function identityAndCredentials(
 export async function verifyUser(clients: Clients, inputs: VerifyInputs, user: UserToVerify): Promise<Outcome> {
     const outcome: Outcome = { user: user.username };
     if (!user.password) {
-        return fail(outcome, "sign-in", `no password in config; set one with pulumi config set --secret --path 'passwords.${user.username}' '<password>'`);
+        return fail(
+            outcome,
+            "sign-in",
+            `no password in config; set one with pulumi config set --secret --path 'passwords.${user.username}' '<password>'`,
+        );
     }
     const AuthParameters: Record<string, string> = { USERNAME: user.username, PASSWORD: user.password };
     if (inputs.clientSecret) AuthParameters.SECRET_HASH = secretHash(inputs.clientSecret, user.username, inputs.clientId);
     let idToken: string | undefined;
     try {
-        const auth = await clients.idp.send(new InitiateAuthCommand({
-            AuthFlow: AuthFlowType.USER_PASSWORD_AUTH, ClientId: inputs.clientId, AuthParameters,
-        }));
+        const auth = await clients.idp.send(
+            new InitiateAuthCommand({
+                AuthFlow: AuthFlowType.USER_PASSWORD_AUTH,
+                ClientId: inputs.clientId,
+                AuthParameters,
+            }),
+        );
         if (auth.ChallengeName) {
-            return fail(outcome, "sign-in", user.enabled
-                ? explainChallenge(auth.ChallengeName)
-                : `user is disabled in config but was not refused (${auth.ChallengeName}); run pulumi up to disable it`);
+            return fail(
+                outcome,
+                "sign-in",
+                user.enabled
+                    ? explainChallenge(auth.ChallengeName)
+                    : `user is disabled in config but was not refused (${auth.ChallengeName}); run pulumi up to disable it`,
+            );
         }
         idToken = auth.AuthenticationResult?.IdToken;
     } catch (err) {

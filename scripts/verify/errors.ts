@@ -40,13 +40,18 @@ export function explainSignInError(err: unknown, hasClientSecret: boolean): Expl
     if (name === "NotAuthorizedException") {
         if (isDisabledRefusal(err)) return because("user is disabled in the pool; set enabled: true in config and run pulumi up");
         if (/secret hash|SECRET_HASH|configured with secret/i.test(message)) {
-            return because(hasClientSecret
-                ? "client secret mismatch: the SECRET_HASH was rejected; the clientSecret output does not belong to this app client"
-                : "the app client has a secret but the outputs have no clientSecret; export it or use a client without a secret");
+            return because(
+                hasClientSecret
+                    ? "client secret mismatch: the SECRET_HASH was rejected; the clientSecret output does not belong to this app client"
+                    : "the app client has a secret but the outputs have no clientSecret; export it or use a client without a secret",
+            );
         }
-        if (/attempts exceeded/i.test(message)) return because("too many failed sign-ins: Cognito locked the user out for a while; wait and retry");
+        if (/attempts exceeded/i.test(message))
+            return because("too many failed sign-ins: Cognito locked the user out for a while; wait and retry");
         if (/incorrect username or password/i.test(message)) {
-            return because("wrong password (or no such user in the pool): the password in config differs from the user's; run pulumi up to apply it");
+            return because(
+                "wrong password (or no such user in the pool): the password in config differs from the user's; run pulumi up to apply it",
+            );
         }
         return because("Cognito did not authorize the sign-in");
     }
@@ -60,9 +65,11 @@ export function explainSignInError(err: unknown, hasClientSecret: boolean): Expl
         case "PasswordResetRequiredException":
             return because("password reset required: an administrator reset the user's password; run pulumi up to re-apply it");
         case "InvalidParameterException":
-            return because(/USER_PASSWORD_AUTH/i.test(message)
-                ? "the app client does not allow USER_PASSWORD_AUTH; add ALLOW_USER_PASSWORD_AUTH to its auth flows"
-                : "invalid sign-in request");
+            return because(
+                /USER_PASSWORD_AUTH/i.test(message)
+                    ? "the app client does not allow USER_PASSWORD_AUTH; add ALLOW_USER_PASSWORD_AUTH to its auth flows"
+                    : "invalid sign-in request",
+            );
         case "ResourceNotFoundException":
             return because("the user pool or app client does not exist (wrong stack or region?)");
         case "TooManyRequestsException":
@@ -76,12 +83,16 @@ export function explainSignInError(err: unknown, hasClientSecret: boolean): Expl
 export function explainChallenge(challenge: string): Explanation {
     switch (challenge) {
         case "NEW_PASSWORD_REQUIRED":
-            return { reason: "user not confirmed: Cognito asks for a new password (status FORCE_CHANGE_PASSWORD), so the permanent password was never applied; run pulumi up" };
+            return {
+                reason: "user not confirmed: Cognito asks for a new password (status FORCE_CHANGE_PASSWORD), so the permanent password was never applied; run pulumi up",
+            };
         case "SOFTWARE_TOKEN_MFA":
         case "SMS_MFA":
         case "EMAIL_OTP":
         case "SELECT_MFA_TYPE":
-            return { reason: `MFA challenge (${challenge}): the user has MFA set up and verify cannot answer it; sign in interactively, or verify with a user without MFA` };
+            return {
+                reason: `MFA challenge (${challenge}): the user has MFA set up and verify cannot answer it; sign in interactively, or verify with a user without MFA`,
+            };
         case "MFA_SETUP":
             return { reason: "MFA challenge (MFA_SETUP): the pool requires MFA (mfa = ON) and the user has not enrolled a device yet" };
         default:
@@ -95,15 +106,22 @@ export function explainIdentityError(err: unknown, step: "identity" | "credentia
     const { name, message } = error;
     const because = (reason: string): Explanation => ({ reason, error });
     const kind = guest ? "unauthenticated" : "authenticated";
-    if (name === "InvalidIdentityPoolConfigurationException" || /AccessDenied|AssumeRoleWithWebIdentity|not authorized to perform: sts/i.test(`${name} ${message}`)) {
-        return because(`role trust mismatch: the role's trust policy must allow this identity pool (aud) and amr ${kind}; or the pool has no ${kind} role attached`);
+    if (
+        name === "InvalidIdentityPoolConfigurationException" ||
+        /AccessDenied|AssumeRoleWithWebIdentity|not authorized to perform: sts/i.test(`${name} ${message}`)
+    ) {
+        return because(
+            `role trust mismatch: the role's trust policy must allow this identity pool (aud) and amr ${kind}; or the pool has no ${kind} role attached`,
+        );
     }
     if (name === "NotAuthorizedException") {
         if (/unauthenticated access is not supported/i.test(message)) {
             return because("guests are not allowed by the identity pool (allowUnauthenticatedIdentities is false there)");
         }
         if (/not from a supported provider|invalid login token|token is not/i.test(message)) {
-            return because("the identity pool does not accept this user pool's token: its provider must be cognito-idp.<region>.amazonaws.com/<pool id> with this app client id");
+            return because(
+                "the identity pool does not accept this user pool's token: its provider must be cognito-idp.<region>.amazonaws.com/<pool id> with this app client id",
+            );
         }
         return because(`the identity pool refused the ${guest ? "guest" : "login"}`);
     }

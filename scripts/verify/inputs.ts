@@ -39,16 +39,18 @@ export type PulumiRunner = (args: string[], cwd?: string) => Promise<string>;
 /** An error in the inputs or arguments (exit code 2), as opposed to a failed check (exit code 1). */
 export class InputError extends Error {}
 
-export const runPulumi: PulumiRunner = (args, cwd) => new Promise((resolve, reject) => {
-    execFile("pulumi", args, { cwd, maxBuffer: 64 * 1024 * 1024, env: process.env }, (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        // Only stderr and the command (no secret is on the command line): stdout may hold secrets.
-        const why = (err as NodeJS.ErrnoException).code === "ENOENT"
-            ? "the pulumi CLI is not on PATH; install it, or pass --outputs and --config files"
-            : String(stderr).trim() || err.message.split("\n")[0];
-        reject(new InputError(`pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")} failed: ${why}`));
+export const runPulumi: PulumiRunner = (args, cwd) =>
+    new Promise((resolve, reject) => {
+        execFile("pulumi", args, { cwd, maxBuffer: 64 * 1024 * 1024, env: process.env }, (err, stdout, stderr) => {
+            if (!err) return resolve(stdout);
+            // Only stderr and the command (no secret is on the command line): stdout may hold secrets.
+            const why =
+                (err as NodeJS.ErrnoException).code === "ENOENT"
+                    ? "the pulumi CLI is not on PATH; install it, or pass --outputs and --config files"
+                    : String(stderr).trim() || err.message.split("\n")[0];
+            reject(new InputError(`pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")} failed: ${why}`));
+        });
     });
-});
 
 function readJsonFile(file: string, what: string): unknown {
     let text: string;
@@ -69,8 +71,7 @@ function parseJson(text: string, what: string): unknown {
     }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * A value of `pulumi config --json`: `{ value, objectValue?, secret }`, where `value` is the
@@ -127,7 +128,10 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
     const stackArgs = options.stack ? ["-s", options.stack] : [];
     const outputs = options.outputsFile
         ? readJsonFile(options.outputsFile, "outputs")
-        : parseJson(await run(["stack", "output", "--json", "--show-secrets", ...stackArgs], options.cwd), "the output of pulumi stack output");
+        : parseJson(
+              await run(["stack", "output", "--json", "--show-secrets", ...stackArgs], options.cwd),
+              "the output of pulumi stack output",
+          );
     const config = options.configFile
         ? readJsonFile(options.configFile, "config")
         : parseJson(await run(["config", "--json", "--show-secrets", ...stackArgs], options.cwd), "the output of pulumi config");
@@ -135,9 +139,8 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
     if (!isObject(config)) throw new InputError("the stack config must be a JSON object");
 
     const userPoolId = requiredString(outputs, "userPoolId")!;
-    const region = requiredString(outputs, "region", true)
-        ?? (configValue(config, "aws:region") as string | undefined)
-        ?? userPoolId.split("_")[0];
+    const region =
+        requiredString(outputs, "region", true) ?? (configValue(config, "aws:region") as string | undefined) ?? userPoolId.split("_")[0];
     const users = configValue(config, `${project}:users`) ?? {};
     const passwords = configValue(config, `${project}:passwords`) ?? {};
     if (!isObject(users)) throw new InputError(`config ${project}:users must be a map of username to settings`);
@@ -152,7 +155,7 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
         unauthenticatedRoleArn: requiredString(outputs, "unauthenticatedRoleArn", true),
         users: Object.entries(users).map(([username, spec]) => ({
             username,
-            password: typeof passwords[username] === "string" ? passwords[username] as string : undefined,
+            password: typeof passwords[username] === "string" ? (passwords[username] as string) : undefined,
             enabled: enabledSetting(username, spec),
         })),
     };

@@ -6,7 +6,7 @@ import { Outcome, passed } from "./outcome";
 
 const columns = ["user", "sign-in", "identity", "credentials", "expiry"];
 
-const signInText = { "ok": "OK", "refused-as-expected": "refused (disabled in config, as expected)", "not-applicable": "n/a (guest)" };
+const signInText = { ok: "OK", "refused-as-expected": "refused (disabled in config, as expected)", "not-applicable": "n/a (guest)" };
 
 /** The table's cells for one outcome. */
 export function row(o: Outcome): string[] {
@@ -31,7 +31,11 @@ export function failureLine(o: Outcome): string | undefined {
 export function formatTable(outcomes: Outcome[]): string {
     const rows = outcomes.map(row);
     const widths = columns.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     const lines = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
     const failures = outcomes.map(failureLine).filter((l): l is string => l !== undefined);
     if (failures.length > 0) lines.push("", ...failures);
@@ -40,12 +44,17 @@ export function formatTable(outcomes: Outcome[]): string {
 
 /** The whole report printed on stdout: the stack, then the table. Secrets redacted. */
 export function formatReport(inputs: VerifyInputs, outcomes: Outcome[]): string {
-    return redact([
-        `Stack: user pool ${inputs.userPoolId}, app client ${inputs.clientId}${inputs.clientSecret ? " (with secret)" : ""}, identity pool ${inputs.identityPoolId}, region ${inputs.region}`,
-        `Roles: authenticated ${inputs.authenticatedRoleArn}; unauthenticated ${inputs.unauthenticatedRoleArn ?? "(guests not allowed)"}`,
-        "",
-        outcomes.length > 0 ? formatTable(outcomes) : "No users in config (cognito-auth:users) and guests not allowed: nothing to verify.",
-    ].join("\n"), secretsOf(inputs));
+    return redact(
+        [
+            `Stack: user pool ${inputs.userPoolId}, app client ${inputs.clientId}${inputs.clientSecret ? " (with secret)" : ""}, identity pool ${inputs.identityPoolId}, region ${inputs.region}`,
+            `Roles: authenticated ${inputs.authenticatedRoleArn}; unauthenticated ${inputs.unauthenticatedRoleArn ?? "(guests not allowed)"}`,
+            "",
+            outcomes.length > 0
+                ? formatTable(outcomes)
+                : "No users in config (cognito-auth:users) and guests not allowed: nothing to verify.",
+        ].join("\n"),
+        secretsOf(inputs),
+    );
 }
 
 /** The closing line: "verify: all N checks passed" or "verify: F of N checks failed". */
@@ -86,6 +95,9 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
         if (secret && secret.length >= 4) secretForms(secret).forEach((f) => forms.add(f));
     }
     if (forms.size === 0) return text;
-    const pattern = [...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+    const pattern = [...forms]
+        .sort((a, b) => b.length - a.length)
+        .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join("|");
     return text.replace(new RegExp(pattern, "giu"), "[secret]");
 }

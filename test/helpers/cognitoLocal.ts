@@ -4,7 +4,12 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import {
-    CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand, ListUsersCommand, UserType,
+    CognitoIdentityProviderClient,
+    CreateUserPoolClientCommand,
+    CreateUserPoolCommand,
+    InitiateAuthCommand,
+    ListUsersCommand,
+    UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { dropSharedClients } from "../../providers/cognitoUser/client";
 
@@ -52,8 +57,15 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         fs.rmSync(dir, { recursive: true, force: true });
     };
-    const onSignal = (signal: NodeJS.Signals) => { abandon(); process.kill(process.pid, signal); };
-    const unhook = () => { process.off("exit", abandon); process.off("SIGINT", onSignal); process.off("SIGTERM", onSignal); };
+    const onSignal = (signal: NodeJS.Signals) => {
+        abandon();
+        process.kill(process.pid, signal);
+    };
+    const unhook = () => {
+        process.off("exit", abandon);
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+    };
     process.once("exit", abandon);
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
@@ -73,10 +85,15 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
         AWS_SECRET_ACCESS_KEY: "local",
     };
     const client = new CognitoIdentityProviderClient({
-        endpoint, region: env.AWS_REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        endpoint,
+        region: env.AWS_REGION,
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
     return {
-        endpoint, port, env, client,
+        endpoint,
+        port,
+        env,
+        client,
         async stop() {
             // The emulator is killed and its folder removed even if closing a client throws.
             try {
@@ -95,10 +112,16 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
         let output = "";
         const timer = setTimeout(() => fail(new Error(`cognito-local did not start on port ${port} within 30 s:\n${output}`)), 30_000);
-        const fail = (err: Error) => { clearTimeout(timer); reject(err); };
+        const fail = (err: Error) => {
+            clearTimeout(timer);
+            reject(err);
+        };
         const onData = (chunk: Buffer) => {
             output += chunk.toString();
-            if (output.includes("Cognito Local running")) { clearTimeout(timer); resolve(); }
+            if (output.includes("Cognito Local running")) {
+                clearTimeout(timer);
+                resolve();
+            }
         };
         child.stdout!.on("data", onData);
         child.stderr!.on("data", onData);
@@ -110,7 +133,10 @@ function kill(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
         const hard = setTimeout(() => child.kill("SIGKILL"), 3_000);
-        child.once("exit", () => { clearTimeout(hard); resolve(); });
+        child.once("exit", () => {
+            clearTimeout(hard);
+            resolve();
+        });
         child.kill("SIGTERM");
     });
 }
@@ -131,11 +157,13 @@ export function withEnv(vars: Record<string, string>): () => void {
 export async function createPoolWithClient(local: CognitoLocal, name = "test-pool") {
     const pool = await local.client.send(new CreateUserPoolCommand({ PoolName: name }));
     const userPoolId = pool.UserPool!.Id!;
-    const appClient = await local.client.send(new CreateUserPoolClientCommand({
-        UserPoolId: userPoolId,
-        ClientName: `${name}-client`,
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    }));
+    const appClient = await local.client.send(
+        new CreateUserPoolClientCommand({
+            UserPoolId: userPoolId,
+            ClientName: `${name}-client`,
+            ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }),
+    );
     return { userPoolId, clientId: appClient.UserPoolClient!.ClientId! };
 }
 
@@ -159,9 +187,13 @@ export async function listUsers(local: CognitoLocal, userPoolId: string): Promis
  */
 export async function signIn(local: CognitoLocal, clientId: string, username: string, password: string): Promise<boolean> {
     try {
-        const result = await local.client.send(new InitiateAuthCommand({
-            AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password },
-        }));
+        const result = await local.client.send(
+            new InitiateAuthCommand({
+                AuthFlow: "USER_PASSWORD_AUTH",
+                ClientId: clientId,
+                AuthParameters: { USERNAME: username, PASSWORD: password },
+            }),
+        );
         return Boolean(result.AuthenticationResult?.AccessToken);
     } catch (err) {
         const name = (err as Error)?.name;

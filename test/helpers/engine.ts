@@ -60,16 +60,32 @@ export async function createEngineProject(cli: string, env: Record<string, strin
     fs.mkdirSync(path.join(dir, "state"));
     const stack = `engine-${crypto.randomBytes(3).toString("hex")}`;
 
-    const run = (args: string[], options: { input?: string; timeoutMs?: number } = {}) => new Promise<CommandResult>((resolve, reject) => {
-        const child = spawn(cli, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["pipe", "pipe", "pipe"] });
-        let stdout = "", stderr = "", output = "";
-        child.stdout!.on("data", (c) => { stdout += c; output += c; });
-        child.stderr!.on("data", (c) => { stderr += c; output += c; });
-        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
-        child.on("error", reject);
-        child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, output }); });
-        child.stdin!.end(options.input ?? "");
-    });
+    const run = (args: string[], options: { input?: string; timeoutMs?: number } = {}) =>
+        new Promise<CommandResult>((resolve, reject) => {
+            const child = spawn(cli, [...args, "--non-interactive", "--color", "never"], {
+                cwd: project,
+                env: fullEnv,
+                stdio: ["pipe", "pipe", "pipe"],
+            });
+            let stdout = "",
+                stderr = "",
+                output = "";
+            child.stdout!.on("data", (c) => {
+                stdout += c;
+                output += c;
+            });
+            child.stderr!.on("data", (c) => {
+                stderr += c;
+                output += c;
+            });
+            const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
+            child.on("error", reject);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                resolve({ code, stdout, stderr, output });
+            });
+            child.stdin!.end(options.input ?? "");
+        });
     const engine: EngineProject = {
         dir: project,
         stack,
@@ -81,7 +97,13 @@ export async function createEngineProject(cli: string, env: Record<string, strin
             return result;
         },
         // Its own process group, so that a test can kill the CLI with every process it started.
-        start: (args) => spawn(cli, [...args, "--non-interactive", "--color", "never"], { cwd: project, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true }),
+        start: (args) =>
+            spawn(cli, [...args, "--non-interactive", "--color", "never"], {
+                cwd: project,
+                env: fullEnv,
+                stdio: ["ignore", "pipe", "pipe"],
+                detached: true,
+            }),
         stateFiles() {
             const found: string[] = [];
             const walk = (d: string) => {
@@ -118,7 +140,11 @@ export function killProcessesIn(dir: string): void {
             continue; // gone, or not ours to read
         }
         if (cwd === dir || cwd.startsWith(dir + path.sep)) {
-            try { process.kill(Number(pid), "SIGKILL"); } catch { /* already gone */ }
+            try {
+                process.kill(Number(pid), "SIGKILL");
+            } catch {
+                /* already gone */
+            }
         }
     }
 }

@@ -48,14 +48,22 @@ export async function startFakeCognito(): Promise<FakeCognito> {
     let nextSub = 1;
     const addUser = (username: string, over: Partial<FakeUser> = {}): FakeUser => {
         const user: FakeUser = {
-            Username: username, UserStatus: "FORCE_CHANGE_PASSWORD", Enabled: true, UserCreateDate: Date.now() / 1000,
-            Attributes: { sub: `sub-${nextSub++}` }, Groups: [], ...over,
+            Username: username,
+            UserStatus: "FORCE_CHANGE_PASSWORD",
+            Enabled: true,
+            UserCreateDate: Date.now() / 1000,
+            Attributes: { sub: `sub-${nextSub++}` },
+            Groups: [],
+            ...over,
         };
         users.set(username.toLowerCase(), user);
         return user;
     };
     const userType = (user: FakeUser) => ({
-        Username: user.Username, UserStatus: user.UserStatus, Enabled: user.Enabled, UserCreateDate: user.UserCreateDate,
+        Username: user.Username,
+        UserStatus: user.UserStatus,
+        Enabled: user.Enabled,
+        UserCreateDate: user.UserCreateDate,
         UserAttributes: Object.entries(user.Attributes).map(([Name, Value]) => ({ Name, Value })),
     });
 
@@ -65,13 +73,16 @@ export async function startFakeCognito(): Promise<FakeCognito> {
         const missing: [number, unknown] = [400, { __type: "UserNotFoundException", message: "User does not exist." }];
         const attributes = (list: { Name: string; Value: string }[] = []) => Object.fromEntries(list.map((a) => [a.Name, a.Value]));
         switch (action) {
-            case "AdminGetUser": return user ? [200, userType(user)] : missing;
+            case "AdminGetUser":
+                return user ? [200, userType(user)] : missing;
             case "AdminCreateUser":
                 if (user) return [400, { __type: "UsernameExistsException", message: "User account already exists" }];
-            {
-                const { UserAttributes, ...created } = userType(addUser(body.Username, { Attributes: { sub: `sub-${nextSub++}`, ...attributes(body.UserAttributes) } }));
-                return [200, { User: { ...created, Attributes: UserAttributes } }];
-            }
+                {
+                    const { UserAttributes, ...created } = userType(
+                        addUser(body.Username, { Attributes: { sub: `sub-${nextSub++}`, ...attributes(body.UserAttributes) } }),
+                    );
+                    return [200, { User: { ...created, Attributes: UserAttributes } }];
+                }
             case "AdminSetUserPassword":
                 if (!user) return missing;
                 Object.assign(user, { Password: body.Password, UserStatus: body.Permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD" });
@@ -80,7 +91,8 @@ export async function startFakeCognito(): Promise<FakeCognito> {
                 if (!user) return missing;
                 Object.assign(user.Attributes, attributes(body.UserAttributes));
                 return [200, {}];
-            case "AdminListGroupsForUser": return user ? [200, { Groups: user.Groups.map((GroupName) => ({ GroupName })) }] : missing;
+            case "AdminListGroupsForUser":
+                return user ? [200, { Groups: user.Groups.map((GroupName) => ({ GroupName })) }] : missing;
             case "AdminAddUserToGroup":
                 if (!user) return missing;
                 if (!user.Groups.includes(body.GroupName)) user.Groups.push(body.GroupName);
@@ -94,7 +106,8 @@ export async function startFakeCognito(): Promise<FakeCognito> {
                 if (!user) return missing;
                 users.delete(user.Username.toLowerCase());
                 return [200, {}];
-            default: return [400, { __type: "InvalidParameterException", message: `the fake does not implement ${action}` }];
+            default:
+                return [400, { __type: "InvalidParameterException", message: `the fake does not implement ${action}` }];
         }
     };
 
@@ -125,14 +138,19 @@ export async function startFakeCognito(): Promise<FakeCognito> {
                 res.end(JSON.stringify(payload));
             };
             switch (fault) {
-                case "throttle": return reply(400, { __type: "TooManyRequestsException", message: "Rate exceeded" });
-                case "503": return reply(503, { __type: "ServiceUnavailableException", message: "Service Unavailable" });
-                case "drop": return void req.socket.destroy();
-                case "reject": return reply(400, { __type: "InvalidPasswordException", message: "Password does not conform to policy" });
+                case "throttle":
+                    return reply(400, { __type: "TooManyRequestsException", message: "Rate exceeded" });
+                case "503":
+                    return reply(503, { __type: "ServiceUnavailableException", message: "Service Unavailable" });
+                case "drop":
+                    return void req.socket.destroy();
+                case "reject":
+                    return reply(400, { __type: "InvalidPasswordException", message: "Password does not conform to policy" });
                 case "lose-response":
                     act(action, body);
                     return reply(503, { __type: "ServiceUnavailableException", message: "Service Unavailable" });
-                default: return reply(...act(action, body));
+                default:
+                    return reply(...act(action, body));
             }
         });
     });

@@ -95,13 +95,15 @@ export function seededRandom(seed: number): () => number {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
     const random = seededRandom(options.seed ?? 1);
     let faultRate = options.faultRate ?? 0;
-    const weights = faultKinds.map((kind) => Math.max(0, options.mix ? options.mix[kind] ?? 0 : 1));
+    const weights = faultKinds.map((kind) => Math.max(0, options.mix ? (options.mix[kind] ?? 0) : 1));
     const totalWeight = weights.reduce((a, b) => a + b, 0);
     if (totalWeight <= 0) throw new Error("fault mix has no positive weight");
     const maxBody = options.maxBodyBytes ?? 1024 * 1024;
     const delayMs = options.delayMs ?? 0;
     const counts: FaultCounts = {
-        requests: 0, forwarded: 0, faults: 0,
+        requests: 0,
+        forwarded: 0,
+        faults: 0,
         byKind: Object.fromEntries(faultKinds.map((k) => [k, 0])) as Record<FaultKind, number>,
         byOperation: {},
         echoed: 0,
@@ -155,24 +157,34 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         res.end(body);
     };
 
-    const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+    const forward = (
+        req: http.IncomingMessage,
+        body: Buffer,
+    ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
         new Promise((resolve, reject) => {
             const headers = { ...req.headers, host: `127.0.0.1:${options.upstreamPort}`, "content-length": String(body.length) };
-            const upstream = http.request({ host: "127.0.0.1", port: options.upstreamPort, method: req.method, path: req.url, headers, agent }, (res) => {
-                const chunks: Buffer[] = [];
-                res.on("data", (c: Buffer) => chunks.push(c));
-                res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-                res.on("error", reject);
-            });
+            const upstream = http.request(
+                { host: "127.0.0.1", port: options.upstreamPort, method: req.method, path: req.url, headers, agent },
+                (res) => {
+                    const chunks: Buffer[] = [];
+                    res.on("data", (c: Buffer) => chunks.push(c));
+                    res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+                    res.on("error", reject);
+                },
+            );
             upstream.setTimeout(30_000, () => upstream.destroy(new Error("upstream timeout")));
             upstream.on("error", reject);
             upstream.end(body);
         });
 
-    const sleep = (ms: number) => new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { timers.delete(timer); resolve(); }, ms);
-        timers.add(timer);
-    });
+    const sleep = (ms: number) =>
+        new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+                timers.delete(timer);
+                resolve();
+            }, ms);
+            timers.add(timer);
+        });
 
     /** The answer of `echoOperations`: the request quoted back, as text and value by value. */
     const echo = (res: http.ServerResponse, body: Buffer) => {
@@ -181,7 +193,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         let values: string[] = [];
         try {
             values = Object.values(JSON.parse(text) as Record<string, unknown>).filter((v): v is string => typeof v === "string");
-        } catch { /* not JSON: the text alone */ }
+        } catch {
+            /* not JSON: the text alone */
+        }
         sendError(res, 400, "InvalidPasswordException", `Request rejected: ${text}; values: ${values.join(", ")}`);
     };
 
@@ -193,12 +207,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             return undefined;
         }
         let parsed: any;
-        try { parsed = JSON.parse(body.toString("utf8")); } catch { parsed = undefined; }
+        try {
+            parsed = JSON.parse(body.toString("utf8"));
+        } catch {
+            parsed = undefined;
+        }
         return new Promise<boolean>((resolve) => {
             parked.push({
                 request: { operation, body: parsed },
                 release: () => resolve(true),
-                drop: () => { req.socket.destroy(); resolve(false); },
+                drop: () => {
+                    req.socket.destroy();
+                    resolve(false);
+                },
             });
         });
     };
@@ -219,7 +240,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         let tooBig = false;
         req.on("data", (c: Buffer) => {
             size += c.length;
-            if (size > maxBody) { tooBig = true; return; }
+            if (size > maxBody) {
+                tooBig = true;
+                return;
+            }
             chunks.push(c);
         });
         req.on("error", () => res.destroy());
@@ -241,11 +265,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             }
             try {
                 switch (fault) {
-                    case "throttle": return sendError(res, 400, "TooManyRequestsException", "Rate exceeded");
-                    case "status500": return sendError(res, 500, "InternalErrorException", "injected internal error");
-                    case "status503": return sendError(res, 503, "ServiceUnavailableException", "injected service unavailable");
-                    case "dropBefore": return void req.socket.destroy();
-                    default: break;
+                    case "throttle":
+                        return sendError(res, 400, "TooManyRequestsException", "Rate exceeded");
+                    case "status500":
+                        return sendError(res, 500, "InternalErrorException", "injected internal error");
+                    case "status503":
+                        return sendError(res, 503, "ServiceUnavailableException", "injected service unavailable");
+                    case "dropBefore":
+                        return void req.socket.destroy();
+                    default:
+                        break;
                 }
                 if (delayMs > 0) await sleep(delayMs);
                 const answer = await forward(req, Buffer.concat(chunks));
@@ -277,7 +306,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         port,
         endpoint: `http://127.0.0.1:${port}`,
         counts,
-        setFaultRate(rate: number) { faultRate = rate; },
+        setFaultRate(rate: number) {
+            faultRate = rate;
+        },
         held: () => parked.map((p) => p.request),
         releaseHeld() {
             holding = false;
@@ -288,7 +319,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             for (const p of parked.splice(0)) p.drop();
         },
         inFlight: () => inFlight,
-        whenIdle: () => inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+        whenIdle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
         async close() {
             closing = true;
             for (const p of parked.splice(0)) p.drop();
@@ -306,7 +337,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 /** One line summary of what a proxy injected, for test and bench output. */
 export function describeCounts(counts: FaultCounts): string {
     const kinds = faultKinds.map((k) => `${k} ${counts.byKind[k]}`).join(", ");
-    const ops = Object.entries(counts.byOperation).map(([op, n]) => `${op} ${n}`).join(", ");
+    const ops = Object.entries(counts.byOperation)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(", ");
     const share = counts.requests ? ((100 * counts.faults) / counts.requests).toFixed(1) : "0";
     return `${counts.requests} requests, ${counts.faults} faults (${share}%): ${kinds}; by operation: ${ops}`;
 }

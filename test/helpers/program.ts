@@ -57,16 +57,32 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): { i
     switch (type) {
         case "aws:cognito/userPool:UserPool": {
             const poolId = `${fakeRegion}_${name.replace(/[^A-Za-z0-9]/g, "").slice(0, 9)}`;
-            return { id: poolId, state: { ...inputs, arn: `arn:aws:cognito-idp:${fakeRegion}:123456789012:userpool/${poolId}`, endpoint: `cognito-idp.${fakeRegion}.amazonaws.com/${poolId}` } };
+            return {
+                id: poolId,
+                state: {
+                    ...inputs,
+                    arn: `arn:aws:cognito-idp:${fakeRegion}:123456789012:userpool/${poolId}`,
+                    endpoint: `cognito-idp.${fakeRegion}.amazonaws.com/${poolId}`,
+                },
+            };
         }
         case "aws:cognito/userPoolClient:UserPoolClient":
             return { id: `client-${name}`, state: { ...inputs, clientSecret: inputs.generateSecret ? "fake-client-secret" : "" } };
         case "aws:cognito/identityPool:IdentityPool":
-            return { id: `${fakeRegion}:identity-${name}`, state: { ...inputs, arn: `arn:aws:cognito-identity:${fakeRegion}:123456789012:identitypool/${fakeRegion}:identity-${name}` } };
+            return {
+                id: `${fakeRegion}:identity-${name}`,
+                state: {
+                    ...inputs,
+                    arn: `arn:aws:cognito-identity:${fakeRegion}:123456789012:identitypool/${fakeRegion}:identity-${name}`,
+                },
+            };
         case "aws:iam/role:Role":
             return { id, state: { ...inputs, name: `${name}-1234567`, arn: `arn:aws:iam::123456789012:role/${name}-1234567` } };
         case "pulumi-nodejs:dynamic/cognito-auth:CognitoUser":
-            return { id: `${plain(inputs.userPoolId)}/${plain(inputs.username)}`, state: { ...inputs, sub: `sub-${plain(inputs.username)}`, status: "CONFIRMED", adopted: false } };
+            return {
+                id: `${plain(inputs.userPoolId)}/${plain(inputs.username)}`,
+                state: { ...inputs, sub: `sub-${plain(inputs.username)}`, status: "CONFIRMED", adopted: false },
+            };
         default:
             return { id, state: inputs };
     }
@@ -93,17 +109,22 @@ export async function runProgram(
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const unknownComputed = Boolean(options.preview && options.unknownComputed);
-    pulumi.runtime.setMocks({
-        newResource(args) {
-            const faked = fakeState(args.type, args.name, args.inputs);
-            const { id, state } = unknownComputed && args.custom ? { id: "", state: args.inputs } : faked;
-            resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
-            return { id: id || undefined, state };
+    pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const faked = fakeState(args.type, args.name, args.inputs);
+                const { id, state } = unknownComputed && args.custom ? { id: "", state: args.inputs } : faked;
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, id });
+                return { id: id || undefined, state };
+            },
+            call(args) {
+                throw new Error(`unexpected invoke ${args.token}: the program must not need data sources`);
+            },
         },
-        call(args) {
-            throw new Error(`unexpected invoke ${args.token}: the program must not need data sources`);
-        },
-    }, projectName, options.stack ?? "dev", options.preview ?? false);
+        projectName,
+        options.stack ?? "dev",
+        options.preview ?? false,
+    );
     // The mock monitor does not pass the parent or the dependencies to `newResource`; record them from the request.
     const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any; waitForRPCs(): Promise<void> };
     const monitor = settings.getMonitor();
@@ -112,7 +133,10 @@ export async function runProgram(
     const originalRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const entry: Registered = {
-            type: req.getType(), name: req.getName(), parent: req.getParent() || undefined, dependencies: req.getDependenciesList(),
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            dependencies: req.getDependenciesList(),
         };
         registered.push(entry);
         return originalRegister(req, (err: any, resp: any) => {

@@ -16,7 +16,10 @@ export const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 
 export type Props = Record<string, any>;
 
-export interface CheckFailure { property: string; reason: string }
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
 
 /** A gRPC error from the host, with everything the engine would see of it. */
 export interface HostError extends Error {
@@ -28,7 +31,10 @@ export interface HostError extends Error {
 export class ProviderHost {
     /** Everything the host wrote to stderr (the engine shows it to the user). */
     public stderr = "";
-    private constructor(private readonly child: ChildProcess, private readonly client: any) {}
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: any,
+    ) {}
 
     /** Starts a host; cwd is the project root so that the provider's `require`s resolve. */
     static async start(env: Record<string, string> = {}): Promise<ProviderHost> {
@@ -38,26 +44,38 @@ export class ProviderHost {
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stderr = "";
-        child.stderr!.on("data", (chunk) => { stderr += chunk.toString(); });
+        child.stderr!.on("data", (chunk) => {
+            stderr += chunk.toString();
+        });
         const port = await new Promise<number>((resolve, reject) => {
             let stdout = "";
             const timer = setTimeout(() => reject(new Error(`provider host did not start:\n${stderr}`)), 20_000);
             child.stdout!.on("data", (chunk) => {
                 stdout += chunk.toString();
                 const match = /^(\d+)\s*$/m.exec(stdout);
-                if (match) { clearTimeout(timer); resolve(Number(match[1])); }
+                if (match) {
+                    clearTimeout(timer);
+                    resolve(Number(match[1]));
+                }
             });
-            child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`provider host exited with ${code}:\n${stderr}`)); });
+            child.once("exit", (code) => {
+                clearTimeout(timer);
+                reject(new Error(`provider host exited with ${code}:\n${stderr}`));
+            });
         });
         const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         const host = new ProviderHost(child, client);
         child.stderr!.removeAllListeners("data");
         host.stderr = stderr;
-        child.stderr!.on("data", (chunk) => { host.stderr += chunk.toString(); });
+        child.stderr!.on("data", (chunk) => {
+            host.stderr += chunk.toString();
+        });
         return host;
     }
 
-    get pid(): number { return this.child.pid!; }
+    get pid(): number {
+        return this.child.pid!;
+    }
 
     async configure(config: Record<string, string>): Promise<void> {
         const req = new provproto.ConfigureRequest();
@@ -79,7 +97,12 @@ export class ProviderHost {
         };
     }
 
-    async diff(id: string, urn: string, olds: Props, news: Props): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
+    async diff(
+        id: string,
+        urn: string,
+        olds: Props,
+        news: Props,
+    ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }> {
         const req = new provproto.DiffRequest();
         req.setId(id);
         req.setUrn(urn);
