@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", ".pulumi-cli/", ".local/", "reports/", ".stryker-tmp/", "scratch/", "bench/results.json"] },
+    { ignores: ["node_modules/", ".pulumi-cli/", ".local/", "reports/", ".stryker-tmp/", "scratch/", "bench/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -14,11 +14,16 @@ export default tseslint.config(
             // Modules loaded on purpose at call time (the SDK's private APIs, the provider in the host).
             "@typescript-eslint/no-require-imports": "off",
             // `_name` marks a value that is destructured away on purpose.
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" },
+            ],
         },
     },
     {
         files: ["**/*.js", "**/*.mjs"],
-        languageOptions: { globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" } },
+        languageOptions: {
+            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+        },
     },
 );
