@@ -21,6 +21,7 @@ import { startFaultProxy } from "./helpers/faultProxy";
 import { HostError, ProviderHost, Props, userUrn, withHost } from "./helpers/providerHost";
 import { ProgramRun, isSecretValue, plain, runProgram } from "./helpers/program";
 import loader = require("@cognito-auth/user-provider-loader");
+import { serializeProvider } from "../lib/pulumiInternals";
 
 // The engine's own path for the CognitoUser dynamic resource: the `__provider` text and the
 // inputs that index.ts really produces (evaluated under mocks), sent to the SDK's
@@ -261,8 +262,7 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
         "serializes the provider small, without secrets, passwords or SDK client state",
         guarded(async () => {
             // The same serialization dynamic.Resource performs, on the provider object every user shares.
-            const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
-            const serialized = await serializeFunction(() => loader, { allowSecrets: true });
+            const serialized = await serializeProvider(loader);
             expect(serialized.containsSecrets, "serializeFunction(() => provider).containsSecrets").to.equal(false);
             expect(serialized.text, "stored as a require of the installed loader package, not as code")
                 .to.include('require("@cognito-auth/user-provider-loader/index.js")')

@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoAuth, validateArgs } from "../components/cognitoAuth";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
+import { runtimeSettings } from "../lib/pulumiInternals";
 import { ProgramRun, RecordedResource, isSecretValue, plain, projectName, promiseOf, runProgram } from "./helpers/program";
 
 // Unit tests of the Pulumi program (index.ts) and the CognitoAuth component under the SDK's mocked
@@ -210,7 +211,7 @@ describe("program (mocked runtime)", function () {
                 passwords: { carol: passwords.alice },
             });
             await promiseOf(auth.users.carol.urn);
-            await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+            await runtimeSettings().waitForRPCs();
             const user = inputs["direct-user-carol"];
             expect(user, "the user was registered").to.not.equal(undefined);
             expect(isSecretValue(user.password)).to.equal(true);
@@ -1322,7 +1323,7 @@ describe("program (mocked runtime)", function () {
                 expect(await promiseOf(auth.users.carol.urn)).to.equal(
                     `urn:pulumi:unit::${projectName}::${types.component}$${types.user}::direct-user-carol`,
                 );
-                await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+                await runtimeSettings().waitForRPCs();
                 expect(registered.sort()).to.deep.equal([`${types.component} direct`, `${types.user} direct-user-carol`]);
             }
         });

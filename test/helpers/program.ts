@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { runtimeSettings } from "../../lib/pulumiInternals";
 
 // Runs the Pulumi program (index.ts) under the SDK's mocked runtime, as pulumi/examples'
 // testing-unit-ts does: mocks first, then the program is imported. Records every resource.
@@ -126,7 +127,7 @@ export async function runProgram(
         options.preview ?? false,
     );
     // The mock monitor does not pass the parent or the dependencies to `newResource`; record them from the request.
-    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any; waitForRPCs(): Promise<void> };
+    const settings = runtimeSettings();
     const monitor = settings.getMonitor();
     type Registered = { type: string; name: string; parent?: string; urn?: string; dependencies: string[] };
     const registered: Registered[] = [];
