@@ -21,14 +21,19 @@ const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
     const userResources = run.byType(userType);
     const providerBytes = userResources.map((r) => Buffer.byteLength(String(plain(r.inputs.__provider)), "utf8"));
     const distinct = new Set(userResources.map((r) => String(plain(r.inputs.__provider)))).size;
-    process.stdout.write(JSON.stringify({
-        users: count,
-        userResources: userResources.length,
-        resources: run.resources.length,
-        ms,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        providerBytesPerUser: Math.max(...providerBytes),
-        providerBytesTotal: providerBytes.reduce((a, b) => a + b, 0),
-        distinctProviderTexts: distinct,
-    }) + "\n");
-})().catch((err) => { console.error(err); process.exit(1); });
+    process.stdout.write(
+        JSON.stringify({
+            users: count,
+            userResources: userResources.length,
+            resources: run.resources.length,
+            ms,
+            maxRssBytes: process.resourceUsage().maxRSS * 1024,
+            providerBytesPerUser: Math.max(...providerBytes),
+            providerBytesTotal: providerBytes.reduce((a, b) => a + b, 0),
+            distinctProviderTexts: distinct,
+        }) + "\n",
+    );
+})().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});
