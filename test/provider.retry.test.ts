@@ -211,7 +211,11 @@ describe("user provider: retries and lost responses (real SDK, scripted fake Cog
     // throttled retry, 10-14 per 5xx/timeout retry, refunded only on success) is drained by a
     // burst of concurrent throttling, after which errors surface after a single attempt. The
     // provider gives each operation its own strategy (sharing the rate limiter).
-    it("converges when many users are created at once and each is throttled once", async () => {
+    // Slow by nature: the SDK's adaptive limiter lowers the send rate by 30% for every throttled
+    // response (150 here, one per user), down to 0.5 calls/s, and climbs back only as fast as the
+    // calls it lets through. 45 s on an idle 2-core machine; the timeout is for a loaded CI host.
+    it("converges when many users are created at once and each is throttled once", async function () {
+        this.timeout(240_000);
         const throttled = new Set<string>();
         fake.faultFor = (action, body) => {
             if (action !== "AdminCreateUser" || throttled.has(body.Username)) return undefined;
