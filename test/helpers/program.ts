@@ -173,8 +173,10 @@ export async function runProgram(
     }
     await settings.waitForRPCs();
     const parents = new Map<string, string | undefined>();
+    // Keyed by type and name (unique in a stack): a linear search per resource is quadratic at 10,000 users.
+    const registeredByKey = new Map(registered.map((r) => [`${r.type}::${r.name}`, r]));
     for (const resource of resources) {
-        const entry = registered.find((r) => r.type === resource.type && r.name === resource.name);
+        const entry = registeredByKey.get(`${resource.type}::${resource.name}`);
         if (!entry) continue;
         resource.urn = entry.urn;
         resource.parent = entry.parent;
