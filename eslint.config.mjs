@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", ".pulumi-cli/", ".local/", "reports/", ".stryker-tmp/", "scratch/", "bench/"] },
+    { ignores: ["node_modules/", ".pulumi-cli/", ".local/", "reports/", ".stryker-tmp/", "scratch/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
