@@ -6,12 +6,14 @@ import {
     Field,
     Fields,
     Setting,
+    defaults,
     fieldProblems,
     hasKey,
     mfaModes,
     passwordPolicyFields,
     settings,
     tokenValidityFields,
+    userDefaults,
     userSpecFields,
 } from "./settings";
 
@@ -49,17 +51,18 @@ export interface TokenValidity {
 
 /**
  * Arguments of `CognitoAuth`; each is also a `cognito-auth:` config key (see ./settings.ts, the
- * table that validates them). With `userPoolId` the component manages only users and groups of that
- * existing pool, and the settings marked "owned pool only" are refused.
+ * table that validates them and states their defaults: test/configDocs.test.ts checks each
+ * `@default` here against it). With `userPoolId` the component manages only users and groups of
+ * that existing pool, and the settings marked "owned pool only" are refused.
  */
 export interface CognitoAuthArgs {
     /**
      * An existing user pool (`<region>_<id>`, e.g. `us-east-1_AbC123xyz`) whose users and groups
      * this component manages: it then creates no pool, client, identity pool or roles.
-     * @default undefined (a pool is created)
+     * @default unset: a pool is created
      */
     userPoolId?: pulumi.Input<string>;
-    /** Name of the user pool. Owned pool only. @default the component's name */
+    /** Name of the user pool. Owned pool only. @default `cognito-auth-<stack>` from stack config; the component's name otherwise */
     userPoolName?: string;
     /** Name of the app client. Owned pool only. @default `<userPoolName>-client` */
     clientName?: string;
@@ -76,8 +79,9 @@ export interface CognitoAuthArgs {
     /**
      * Password policy; unset fields keep their default. For an existing pool it describes that
      * pool's policy (only the four classes and `minimumLength`), so passwords are checked at preview.
-     * @default owned pool: { minimumLength: 12, requireLowercase/Uppercase/Numbers/Symbols: true, temporaryPasswordValidityDays: 7 };
-     * existing pool: Cognito's default (minimumLength 8, all four classes required)
+     * @default created pool: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true,
+     * requireSymbols: true, temporaryPasswordValidityDays: 7 }; existing pool: Cognito's default, { minimumLength: 8,
+     * requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true }
      */
     passwordPolicy?: Partial<PasswordPolicy>;
     /** Refuse to delete the user pool while this is on. Owned pool only. @default true */
@@ -88,24 +92,13 @@ export interface CognitoAuthArgs {
     tokenValidity?: Partial<TokenValidity>;
     /** Custom attributes (mutable strings) declared in the pool's schema, without `custom:`. Owned pool only. @default [] */
     customAttributes?: string[];
-    /** Managed policy ARNs attached to the authenticated role. Owned pool only. @default [] (no permissions) */
+    /** Managed policy ARNs attached to the authenticated role (none: no permissions). Owned pool only. @default [] */
     authenticatedPolicyArns?: string[];
-    /** Managed policy ARNs attached to the unauthenticated role. Owned pool only. @default [] (no permissions) */
+    /** Managed policy ARNs attached to the unauthenticated role (none: no permissions). Owned pool only. @default [] */
     unauthenticatedPolicyArns?: string[];
     /** Manage users that already exist in the pool instead of failing. @default false */
     adoptExistingUsers?: boolean;
 }
-
-export const defaultPasswordPolicy: PasswordPolicy = {
-    minimumLength: 12,
-    requireLowercase: true,
-    requireUppercase: true,
-    requireNumbers: true,
-    requireSymbols: true,
-    temporaryPasswordValidityDays: 7,
-};
-
-export const defaultTokenValidity: TokenValidity = { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 };
 
 /** The auth flows the app client allows: password sign-in (as the AWS CLI setup does), SRP and refresh. */
 export const clientAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
@@ -136,7 +129,7 @@ function validFields<T extends object>(defaults: T, fields: Fields<any>, given: 
 
 /** The password rules passwords are checked against: `passwordPolicy` over the mode's default. */
 export function passwordRulesOf(args: CognitoAuthArgs): PasswordRules {
-    const { temporaryPasswordValidityDays: _unused, ...ownedDefault } = defaultPasswordPolicy;
+    const { temporaryPasswordValidityDays: _unused, ...ownedDefault } = defaults.passwordPolicy;
     return validFields(
         args.userPoolId === undefined ? ownedDefault : cognitoDefaultPasswordRules,
         passwordPolicyFields,
@@ -146,12 +139,12 @@ export function passwordRulesOf(args: CognitoAuthArgs): PasswordRules {
 
 /** The password policy of a pool this stack creates. */
 export function ownedPasswordPolicy(args: CognitoAuthArgs): PasswordPolicy {
-    return validFields(defaultPasswordPolicy, passwordPolicyFields, args.passwordPolicy);
+    return validFields(defaults.passwordPolicy, passwordPolicyFields, args.passwordPolicy);
 }
 
 /** The token lifetimes of the app client of a pool this stack creates. */
 export function tokenValidityOf(args: CognitoAuthArgs): TokenValidity {
-    return validFields(defaultTokenValidity, tokenValidityFields, args.tokenValidity);
+    return validFields(defaults.tokenValidity, tokenValidityFields, args.tokenValidity);
 }
 
 /** How `validateArgs` words its messages and what else it checks. */
@@ -374,7 +367,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 `${name}-identities`,
                 {
                     identityPoolName: args.identityPoolName ?? `${poolName}-identities`,
-                    allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? false,
+                    allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? defaults.allowUnauthenticatedIdentities,
                     allowClassicFlow: false,
                     cognitoIdentityProviders: [
                         {
@@ -386,12 +379,17 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            this.authenticatedRole = this.createRole(name, "authenticated", args.authenticatedPolicyArns ?? [], this.identityPool);
+            this.authenticatedRole = this.createRole(
+                name,
+                "authenticated",
+                args.authenticatedPolicyArns ?? defaults.authenticatedPolicyArns,
+                this.identityPool,
+            );
             if (args.allowUnauthenticatedIdentities) {
                 this.unauthenticatedRole = this.createRole(
                     name,
                     "unauthenticated",
-                    args.unauthenticatedPolicyArns ?? [],
+                    args.unauthenticatedPolicyArns ?? defaults.unauthenticatedPolicyArns,
                     this.identityPool,
                 );
             }
@@ -411,7 +409,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
             this.region = this.userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]);
         }
 
-        this.groups = this.createGroups(name, args.users ?? {});
+        this.groups = this.createGroups(name, args.users ?? defaults.users);
         this.users = this.createUsers(name, args);
 
         this.registerOutputs(
@@ -428,7 +426,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
     }
 
     private createUserPool(name: string, poolName: string, args: CognitoAuthArgs) {
-        const mfa = args.mfa ?? "OPTIONAL";
+        const mfa = args.mfa ?? defaults.mfa;
         return new aws.cognito.UserPool(
             `${name}-pool`,
             {
@@ -443,8 +441,8 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
                 // Only administrators (this stack) create users; nobody signs up on their own.
                 adminCreateUserConfig: { allowAdminCreateUserOnly: true },
-                deletionProtection: (args.deletionProtection ?? true) ? "ACTIVE" : "INACTIVE",
-                schemas: (args.customAttributes ?? []).map((attribute) => ({
+                deletionProtection: (args.deletionProtection ?? defaults.deletionProtection) ? "ACTIVE" : "INACTIVE",
+                schemas: (args.customAttributes ?? defaults.customAttributes).map((attribute) => ({
                     name: attribute,
                     attributeDataType: "String",
                     mutable: true,
@@ -464,7 +462,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
             {
                 name: clientName,
                 userPoolId: pool.id,
-                generateSecret: args.generateClientSecret ?? false,
+                generateSecret: args.generateClientSecret ?? defaults.generateClientSecret,
                 explicitAuthFlows: clientAuthFlows,
                 preventUserExistenceErrors: "ENABLED",
                 enableTokenRevocation: true,
@@ -507,7 +505,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
 
     /** One UserGroup per group named by any user, in the pool the users are in. */
     private createGroups(name: string, users: Record<string, UserSpec>) {
-        const groupNames = [...new Set(Object.values(users).flatMap((spec) => spec.groups ?? []))].sort();
+        const groupNames = [...new Set(Object.values(users).flatMap((spec) => spec.groups ?? userDefaults.groups))].sort();
         return keyedMap(
             groupNames.map(
                 (group) =>
@@ -528,10 +526,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
 
     private createUsers(name: string, args: CognitoAuthArgs) {
         const passwordPolicy = passwordRulesOf(args);
-        const passwords = args.passwords ?? {};
+        const passwords = args.passwords ?? defaults.passwords;
         return keyedMap(
-            Object.entries(args.users ?? {}).map(([username, spec]) => {
-                const groups = spec.groups ?? [];
+            Object.entries(args.users ?? defaults.users).map(([username, spec]) => {
+                const groups = spec.groups ?? userDefaults.groups;
                 return [
                     username,
                     new CognitoUser(
@@ -541,10 +539,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
                             username,
                             password: passwords[username],
                             attributes: userAttributes(spec),
-                            enabled: spec.enabled ?? true,
+                            enabled: spec.enabled ?? userDefaults.enabled,
                             groups,
                             passwordPolicy,
-                            adoptExisting: args.adoptExistingUsers ?? false,
+                            adoptExisting: args.adoptExistingUsers ?? defaults.adoptExistingUsers,
                         },
                         { parent: this, dependsOn: groups.map((group) => this.groups[group]) },
                     ),

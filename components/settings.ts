@@ -1,14 +1,24 @@
-import type { CognitoAuthArgs, PasswordPolicy, TokenValidity, UserSpec } from "./cognitoAuth";
-import { userPoolIdProblem } from "../providers/rules";
+import type { CognitoAuthArgs, MfaMode, PasswordPolicy, TokenValidity, UserSpec } from "./cognitoAuth";
+import { cognitoDefaultPasswordRules, userPoolIdProblem } from "../providers/rules";
 
 // The one table of the component's arguments, which are also the stack's `cognito-auth:` config
 // keys: for each, how config stores it, what a valid value is, whether it applies only to a pool
 // this stack creates, and for object-valued ones, the table of their keys. The config reader
 // (index.ts) takes its list of known keys and how to read each from here; `validateArgs` checks
-// every value, and every nested key, against it. Pure: no Pulumi, no I/O.
+// every value, and every nested key, against it. Each setting's default is stated here once: the
+// component falls back to `defaults`, and the docs are checked against the table (the README's
+// configuration table is written from it by `npm run docs`, scripts/configDocs.ts;
+// test/configDocs.test.ts also compares the `@default` tags of CognitoAuthArgs). Pure: no Pulumi, no I/O.
 
 /** What is wrong with a value, as messages without the key (the caller prefixes it); [] when valid. */
 export type Check = (value: unknown) => string[];
+
+/**
+ * What a setting is when unset: a value the code falls back to (one of `defaults`), with, for the
+ * password policy, the value that holds for an existing pool; or words for a default derived from
+ * other settings. `defaultWords` below words it for the docs.
+ */
+export type Default = { value: unknown; existingPool?: unknown } | { words: string };
 
 /** One key of an object-valued setting. */
 export interface Field {
@@ -30,6 +40,12 @@ export interface Setting extends Field {
     read: "string" | "boolean" | "json" | "secret";
     /** For object-valued settings: the keys the object may hold. */
     fields?: Fields<any>;
+    /** Its value when unset (README column "default", TSDoc `@default`). */
+    default: Default;
+    /** README column "type": what config holds, in words. */
+    type: string;
+    /** README column "meaning" (after "*created pool only*." when `ownedPoolOnly`). */
+    meaning: string;
 }
 
 const isMap = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -62,6 +78,48 @@ export const mapOf =
 
 export const mfaModes = ["OFF", "OPTIONAL", "ON"] as const;
 
+/** Freezes an object and everything in it, so a default shared by every caller cannot be changed by one. */
+function frozen<T>(value: T): T {
+    if (typeof value === "object" && value !== null) {
+        Object.values(value).forEach(frozen);
+        Object.freeze(value);
+    }
+    return value;
+}
+
+/**
+ * The value of each setting with a fixed default, the one statement of it: the component falls
+ * back to these, and the table below and so the docs show them.
+ */
+export const defaults = frozen({
+    allowUnauthenticatedIdentities: false,
+    users: {} as Record<string, UserSpec>,
+    passwords: {} as Record<string, never>,
+    mfa: "OPTIONAL" as MfaMode,
+    passwordPolicy: {
+        minimumLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 7,
+    } as PasswordPolicy,
+    deletionProtection: true,
+    generateClientSecret: false,
+    tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } as TokenValidity,
+    customAttributes: [] as string[],
+    authenticatedPolicyArns: [] as string[],
+    unauthenticatedPolicyArns: [] as string[],
+    adoptExistingUsers: false,
+}) satisfies { [K in keyof CognitoAuthArgs]?: CognitoAuthArgs[K] };
+
+/** The value of each key of a user (`users.<username>`) that has a default. */
+export const userDefaults = frozen({
+    attributes: {} as Record<string, string>,
+    enabled: true,
+    groups: [] as string[],
+}) satisfies { [K in keyof UserSpec]?: UserSpec[K] };
+
 /** The pool's password policy (`passwordPolicy`). Ranges are Cognito's. */
 export const passwordPolicyFields: Fields<PasswordPolicy> = {
     minimumLength: { check: wholeNumber(6, 99) },
@@ -90,6 +148,22 @@ export const userSpecFields: Fields<UserSpec> = {
 const policyArn = (arn: string) =>
     /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn) ? undefined : `${JSON.stringify(arn)} is not an IAM policy ARN`;
 
+/** A value as the docs show it, in code style: `true`, `"OPTIONAL"`, `[]`, `{ minimumLength: 12, ... }`. */
+export function shown(value: unknown): string {
+    const literal = (item: unknown): string => {
+        if (Array.isArray(item)) return item.length === 0 ? "[]" : `[${item.map(literal).join(", ")}]`;
+        if (typeof item === "object" && item !== null) {
+            const entries = Object.entries(item).map(([key, entry]) => `${key}: ${literal(entry)}`);
+            return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+        }
+        return JSON.stringify(item);
+    };
+    return `\`${literal(value)}\``;
+}
+
+/** How the docs mark a setting that applies only to a pool this stack creates. */
+export const ownedPoolWords = "*created pool only*";
+
 /** Every setting, in the order the README lists them. */
 export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
     userPoolId: {
@@ -98,22 +172,109 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
             const problem = userPoolIdProblem(value);
             return problem ? [problem] : [];
         },
+        default: { words: "unset: a pool is created" },
+        type: "string `<region>_<id>`",
+        meaning:
+            "manage the users and groups of this existing pool, e.g. `us-east-1_AbC123xyz` (AWS's pattern `[\\w-]+_[0-9a-zA-Z]+`, at most 55 characters); creates no pool, client, identity pool or roles",
     },
-    userPoolName: { read: "string", check: aString, ownedPoolOnly: true },
-    clientName: { read: "string", check: aString, ownedPoolOnly: true },
-    identityPoolName: { read: "string", check: aString, ownedPoolOnly: true },
-    allowUnauthenticatedIdentities: { read: "boolean", check: trueOrFalse, ownedPoolOnly: true },
-    users: { read: "json", check: mapOf("username to { email, attributes, enabled, groups }"), fields: userSpecFields },
-    passwords: { read: "secret", check: mapOf("username to password") },
-    mfa: { read: "string", check: oneOf("an MFA mode", mfaModes), ownedPoolOnly: true },
-    passwordPolicy: { read: "json", check: mapOf('policy keys to values, such as { "minimumLength": 12 }'), fields: passwordPolicyFields },
-    deletionProtection: { read: "boolean", check: trueOrFalse, ownedPoolOnly: true },
-    generateClientSecret: { read: "boolean", check: trueOrFalse, ownedPoolOnly: true },
+    userPoolName: {
+        read: "string",
+        check: aString,
+        ownedPoolOnly: true,
+        default: { words: "`cognito-auth-<stack>` from stack config; the component's name otherwise" },
+        type: "string",
+        meaning: "User pool name (changing it replaces the pool, and so its users)",
+    },
+    clientName: {
+        read: "string",
+        check: aString,
+        ownedPoolOnly: true,
+        default: { words: "`<userPoolName>-client`" },
+        type: "string",
+        meaning: "App client name",
+    },
+    identityPoolName: {
+        read: "string",
+        check: aString,
+        ownedPoolOnly: true,
+        default: { words: "`<userPoolName>-identities`" },
+        type: "string",
+        meaning: "Identity pool name",
+    },
+    allowUnauthenticatedIdentities: {
+        read: "boolean",
+        check: trueOrFalse,
+        ownedPoolOnly: true,
+        default: { value: defaults.allowUnauthenticatedIdentities },
+        type: "bool",
+        meaning: "Guest identities; creates the unauthenticated role and mapping only when true",
+    },
+    users: {
+        read: "json",
+        check: mapOf("username to { email, attributes, enabled, groups }"),
+        fields: userSpecFields,
+        default: { value: defaults.users },
+        type: "map username -> `{ email?, attributes?, enabled?, groups? }`",
+        meaning:
+            'users (plain, visible in previews); no other key is accepted in a user. `email` also sets `email_verified: "true"` (override in `attributes`); ' +
+            "`attributes` is a map of Cognito attribute name to string (`custom:<name>` for custom attributes: declared in `customAttributes` for a created pool, any well-formed name for an existing one), " +
+            `default ${shown(userDefaults.attributes)}; \`enabled\` defaults to ${shown(userDefaults.enabled)}; \`groups\` (default ${shown(userDefaults.groups)}) are created in the pool`,
+    },
+    passwords: {
+        read: "secret",
+        check: mapOf("username to password"),
+        default: { value: defaults.passwords },
+        type: "**secret** map username -> password",
+        meaning:
+            "permanent passwords; every user needs one, and each must meet the password policy, differ from its username (ignoring case), and hold no line break, tab or other whitespace than an inner plain space (Cognito refuses line breaks). " +
+            "Lengths count Unicode characters (code points), as AWS does: an emoji is one",
+    },
+    mfa: {
+        read: "string",
+        check: oneOf("an MFA mode", mfaModes),
+        ownedPoolOnly: true,
+        default: { value: defaults.mfa },
+        type: mfaModes.map((mode) => `\`${mode}\``).join(" \\| "),
+        meaning: "MFA mode; TOTP (authenticator apps) is available unless `OFF`. With `ON`, sign-in asks each user to enrol TOTP first",
+    },
+    passwordPolicy: {
+        read: "json",
+        check: mapOf('policy keys to values, such as { "minimumLength": 12 }'),
+        fields: passwordPolicyFields,
+        default: { value: defaults.passwordPolicy, existingPool: cognitoDefaultPasswordRules },
+        type: `object: ${Object.keys(passwordPolicyFields)
+            .map((key) => `\`${key}\``)
+            .join(", ")}`,
+        meaning:
+            `unset fields keep their default; \`minimumLength\` 6-99, \`temporaryPasswordValidityDays\` 0-365 (${ownedPoolWords}). ` +
+            "For a created pool it is the pool's policy; with `userPoolId` it describes the existing pool's policy, so previews check passwords against it",
+    },
+    deletionProtection: {
+        read: "boolean",
+        check: trueOrFalse,
+        ownedPoolOnly: true,
+        default: { value: defaults.deletionProtection },
+        type: "bool",
+        meaning: "Refuse to delete the user pool (set `false` to allow `pulumi destroy`)",
+    },
+    generateClientSecret: {
+        read: "boolean",
+        check: trueOrFalse,
+        ownedPoolOnly: true,
+        default: { value: defaults.generateClientSecret },
+        type: "bool",
+        meaning: "Give the app client a secret; exported as the secret output `clientSecret`. Clients must then send SECRET_HASH",
+    },
     tokenValidity: {
         read: "json",
         check: mapOf('token kinds to lifetimes, such as { "accessTokenMinutes": 60 }'),
         fields: tokenValidityFields,
         ownedPoolOnly: true,
+        default: { value: defaults.tokenValidity },
+        type: `object: ${Object.keys(tokenValidityFields)
+            .map((key) => `\`${key}\``)
+            .join(", ")}`,
+        meaning: "Token lifetimes (access/ID 5-1440 minutes, refresh 1-3650 days)",
     },
     customAttributes: {
         read: "json",
@@ -123,11 +284,44 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
                 : `${JSON.stringify(name)} must be 1-20 letters, digits, "_" or "-" (without the "custom:" prefix)`,
         ),
         ownedPoolOnly: true,
+        default: { value: defaults.customAttributes },
+        type: "list of names",
+        meaning:
+            "Custom string attributes (mutable) declared in the pool schema, without `custom:`. Cognito cannot remove schema attributes later",
     },
-    authenticatedPolicyArns: { read: "json", check: listOf("IAM policy ARNs", policyArn), ownedPoolOnly: true },
-    unauthenticatedPolicyArns: { read: "json", check: listOf("IAM policy ARNs", policyArn), ownedPoolOnly: true },
-    adoptExistingUsers: { read: "boolean", check: trueOrFalse },
+    authenticatedPolicyArns: {
+        read: "json",
+        check: listOf("IAM policy ARNs", policyArn),
+        ownedPoolOnly: true,
+        default: { value: defaults.authenticatedPolicyArns },
+        type: "list of ARNs",
+        meaning: "Managed policies attached to the authenticated role (none: the role has no permissions)",
+    },
+    unauthenticatedPolicyArns: {
+        read: "json",
+        check: listOf("IAM policy ARNs", policyArn),
+        ownedPoolOnly: true,
+        default: { value: defaults.unauthenticatedPolicyArns },
+        type: "list of ARNs",
+        meaning: "Managed policies attached to the unauthenticated role (needs guests allowed)",
+    },
+    adoptExistingUsers: {
+        read: "boolean",
+        check: trueOrFalse,
+        default: { value: defaults.adoptExistingUsers },
+        type: "bool",
+        meaning:
+            'manage users that already exist in the pool (made by hand, or left by an interrupted run) instead of failing with "already exists"',
+    },
 };
+
+/** A setting's default as the docs show it: the README's "default" column and the TSDoc `@default` tag. */
+export function defaultWords(setting: Setting): string {
+    const given = setting.default;
+    if ("words" in given) return given.words;
+    if (given.existingPool === undefined) return shown(given.value);
+    return `created pool: ${shown(given.value)}; existing pool: Cognito's default, ${shown(given.existingPool)}`;
+}
 
 /** True when `key` is an own key of `object` (never one inherited from Object.prototype, such as "constructor"). */
 export function hasKey(object: object, key: string): boolean {
