@@ -6,6 +6,7 @@ import { CognitoAuth, validateArgs } from "../components/cognitoAuth";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { runtimeSettings } from "../lib/pulumiInternals";
 import { ProgramRun, RecordedResource, isSecretValue, plain, projectName, promiseOf, runProgram } from "./helpers/program";
+import { expectNoLeak } from "./helpers/leaks";
 
 // Unit tests of the Pulumi program (index.ts) and the CognitoAuth component under the SDK's mocked
 // runtime (DESIGN.md sections 2, 3 and 5): no engine, no AWS. Each test evaluates the program with
@@ -53,9 +54,7 @@ async function programError(config: Record<string, unknown>, options?: Parameter
 }
 
 function expectNoPassword(text: string, extra: string[] = []) {
-    for (const password of [...allTestPasswords, ...extra]) {
-        expect(text, "a password leaked").to.not.include(password);
-    }
+    expectNoLeak(text, [...allTestPasswords, ...extra], "the text");
 }
 
 function parsePolicy(role: RecordedResource) {

@@ -1,45 +1,19 @@
 // The pure half of the user provider (providers/cognitoUser/plan.ts, errors.ts), called directly.
 
 import { expect } from "chai";
-import {
-    CognitoUserInputs,
-    CognitoUserOutputs,
-    diffUser,
-    planChanges,
-    stateVersion,
-    storedState,
-    unknownValue,
-} from "../providers/cognitoUser/plan";
+import { CognitoUserInputs, CognitoUserOutputs, diffUser, planChanges, stateVersion, storedState } from "../providers/cognitoUser/plan";
 import { alreadyExistsError, describe as describeError, goneError, isNotFound, redact, userError } from "../providers/cognitoUser/errors";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
+import { testPoolId as POOL, unknownValue, userInputs, userOutputs } from "./helpers/users";
 
-const POOL = "eu-west-1_AbCdEf123";
+/** Characters that JSON and URL encoding change, for the redaction tests. */
 const PASSWORD = "Corr3ct#Horse Battery/+é";
+/** The shared user fixture with this password, an email and a group (new objects each call). */
+const fields = () => ({ password: PASSWORD, attributes: { email: "a@example.com", email_verified: "true" }, groups: ["admins"] });
 
-const desired = (over: Partial<CognitoUserInputs> = {}): CognitoUserInputs => ({
-    userPoolId: POOL,
-    username: "alice",
-    password: PASSWORD,
-    attributes: { email: "a@example.com", email_verified: "true" },
-    enabled: true,
-    groups: ["admins"],
-    passwordPolicy: cognitoDefaultPasswordRules,
-    adoptExisting: false,
-    ...over,
-});
-const stored = (over: Partial<CognitoUserOutputs> = {}): CognitoUserOutputs => ({
-    userPoolId: POOL,
-    username: "alice",
-    password: PASSWORD,
-    attributes: { email: "a@example.com", email_verified: "true" },
-    enabled: true,
-    groups: ["admins"],
-    sub: "s",
-    status: "CONFIRMED",
-    adopted: false,
-    stateVersion,
-    ...over,
-});
+const desired = (over: Partial<CognitoUserInputs> = {}): CognitoUserInputs => userInputs({ ...fields(), ...over });
+const stored = (over: Partial<CognitoUserOutputs> = {}): CognitoUserOutputs =>
+    userOutputs({ ...fields(), sub: "s", stateVersion, ...over });
 /** Outputs as cognito-auth 0.1 (the provider serialized by value) wrote them: no stateVersion, inputs copied in. */
 const storedByVersion1 = () => {
     const { stateVersion: _v, ...rest } = stored();
