@@ -6,12 +6,12 @@ import { runProgram, plain } from "./helpers/program";
 import { ProviderHost, Props, userUrn } from "./helpers/providerHost";
 import { expectNoLeak } from "./helpers/leaks";
 import { pool } from "./helpers/pool";
+import { userType } from "./helpers/users";
 
 // Fault injection on the engine's own path: the SDK's dynamic-provider host runs the serialized
 // provider from index.ts and talks to cognito-local through a proxy that throttles, fails and
 // drops connections (DESIGN section 4: hundreds of users converge without manual reruns).
 
-const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 // Test-only password; never printed (messages below name users, never inputs or outputs).
 const password = "Fault-Test-Pw-2024#";
 

@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { dynamicProviderHostScript, providerProtocol } from "../../lib/pulumiInternals";
+import { userType } from "./users";
 const { messages: provproto, service: provrpc } = providerProtocol();
 
 // Drives the SDK's own dynamic-provider host (the process `pulumi up` starts for dynamic
@@ -12,7 +13,6 @@ const { messages: provproto, service: provrpc } = providerProtocol();
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 const hostScript = dynamicProviderHostScript();
-export const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 
 export type Props = Record<string, any>;
 

@@ -12,6 +12,9 @@ import { cognitoDefaultPasswordRules } from "../../providers/rules";
  */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** The type token of the CognitoUser dynamic resource, as the engine registers it. */
+export const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
+
 /** A user-pool id in the form Cognito gives them (nothing is sent to it in unit tests). */
 export const testPoolId = "eu-west-1_AbCdEf123";
 /** A password that meets Cognito's default policy. */
