@@ -1,8 +1,6 @@
 import { expect } from "chai";
 import * as crypto from "crypto";
-import * as http from "http";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import {
     AdminCreateUserCommand,
@@ -18,6 +16,8 @@ import {
 import * as grpc from "@grpc/grpc-js";
 import { CognitoLocal, createPoolWithClient, signIn as signInAs, startCognitoLocal } from "./helpers/cognitoLocal";
 import { startFaultProxy } from "./helpers/faultProxy";
+import { expectNoLeak } from "./helpers/leaks";
+import { unknownValue, userType } from "./helpers/users";
 import { HostError, ProviderHost, Props, userUrn, withHost } from "./helpers/providerHost";
 import { ProgramRun, isSecretValue, plain, runProgram } from "./helpers/program";
 import loader = require("@cognito-auth/user-provider-loader");
@@ -29,9 +29,6 @@ import { serializeProvider } from "../lib/pulumiInternals";
 // would, against cognito-local. Passwords are random per run and never compared with
 // `equal` (mocha would print them in a diff); every failure is redacted before mocha sees it.
 
-const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
-/** What the engine sends for a value not known until apply (a new pool's id during preview). */
-const unknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const region = "us-east-1";
 
 /** Every password this file uses, so that any text can be checked for (and redacted of) all of them. */
@@ -46,12 +43,8 @@ const pw = { alice: newPassword("Alice"), bob: newPassword("Bob") };
 function redact(text: string): string {
     return passwords.reduce((result, password) => result.split(password).join("[test-password]"), text);
 }
-/** Which test passwords occur in a text (never the passwords themselves: their owners). */
-function leaked(text: string): string[] {
-    return passwords.filter((password) => text.includes(password)).map((_, i) => `password #${i + 1}`);
-}
 function expectNoPassword(text: string, what: string): void {
-    expect(leaked(text), `${what} must not contain a password`).to.deep.equal([]);
+    expectNoLeak(text, passwords, what);
 }
 
 /** Wraps a test body so that whatever it throws reaches mocha without any password in it. */
@@ -123,7 +116,7 @@ function toWire(value: any): any {
     value = plain(value);
     if (Array.isArray(value)) return value.map(toWire);
     if (value && typeof value === "object") {
-        if ((value as any).__pulumiUnknown === true) return unknownSentinel;
+        if ((value as any).__pulumiUnknown === true) return unknownValue;
         return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toWire(item)]));
     }
     return value;
@@ -292,13 +285,64 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
         }),
     );
 
-    it(
-        "runs the whole lifecycle of the program's users like the engine",
-        guarded(async () => {
-            const { userPoolId, clientId, inputsOf, urnOf } = await freshPool();
-            await host(async (h) => {
-                // up: Check(olds = {}) -> Create(checked inputs), for both users.
-                const created: Record<string, { id: string; props: Props; inputs: Props }> = {};
+    // The lifecycle of the program's two users as successive engine runs see it. An ordered
+    // fixture: one pool and one host for the whole block, each test one step that starts from the
+    // state the step before left (alice's outputs and inputs below). After a failed step the rest
+    // are skipped, since their starting state is unknown.
+    describe("the lifecycle of the program's users, step by step like the engine (ordered)", () => {
+        let h: ProviderHost;
+        let userPoolId: string;
+        let clientId: string;
+        let inputsOf: (username: string) => Props;
+        let urnOf: (username: string) => string;
+        /** What Create returned for each user, and the inputs it was given. */
+        const created: Record<string, { id: string; props: Props; inputs: Props }> = {};
+        /** Alice's outputs and inputs after the last update. */
+        let olds: Props;
+        let oldInputs: Props;
+        /** Alice's password since the rotation. */
+        let rotated: string;
+        /** The user that replaced alice on the rename, and its inputs. */
+        let replacement: { id: string; props: Props };
+        let renamed: Props;
+        let failed = false;
+
+        before(async () => {
+            ({ userPoolId, clientId, inputsOf, urnOf } = await freshPool());
+            h = await ProviderHost.start(local.env);
+            await h.configure({ "aws:region": region });
+        });
+        after(async () => {
+            if (!h) return;
+            await h.kill();
+            expectNoPassword(h.stderr, "host stderr");
+        });
+        beforeEach(function () {
+            if (failed) this.skip();
+        });
+        afterEach(function () {
+            if (this.currentTest?.state === "failed") failed = true;
+        });
+
+        /** A step of `pulumi up` for alice: Check(old inputs, new) -> Diff(old outputs) -> Update. */
+        async function step(news: Props, what: string): Promise<Props> {
+            const alice = created.alice;
+            const inputs = await check(h, urnOf("alice"), oldInputs, news);
+            const diff = await h.diff(alice.id, urnOf("alice"), olds, inputs);
+            expect(diff.changes, `${what}: diff`).to.equal("some");
+            expect(diff.replaces, `${what}: no replacement`).to.deep.equal([]);
+            const outs = await h.update(alice.id, urnOf("alice"), olds, inputs);
+            expectOutputs(outs, inputs.password, `update (${what})`);
+            expect(outs.status).to.equal("CONFIRMED");
+            expect(outs.sub, "sub survives updates").to.equal(alice.props.sub);
+            olds = outs;
+            oldInputs = inputs;
+            return outs;
+        }
+
+        it(
+            "up: Check then Create makes both users CONFIRMED and able to sign in, with their groups and attributes",
+            guarded(async () => {
                 for (const name of ["alice", "bob"] as const) {
                     const inputs = await check(h, urnOf(name), {}, inputsOf(name));
                     expect(inputs.password === pw[name], "checked inputs keep the password").to.equal(true);
@@ -321,38 +365,35 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                     email_verified: "true",
                     name: "Bob B",
                 });
+                olds = created.alice.props;
+                oldInputs = created.alice.inputs;
+            }),
+        );
 
-                // refresh right after up: nothing drifted, so the next preview shows no change.
+        it(
+            "refresh right after up: Read finds no drift, so the next preview shows no change",
+            guarded(async () => {
                 const alice = created.alice;
                 const refreshed = await h.read(alice.id, urnOf("alice"), alice.props, alice.inputs);
                 expect(refreshed.id).to.equal(alice.id);
                 expectOutputs(refreshed.props, pw.alice, "read alice");
                 expect((await h.diff(alice.id, urnOf("alice"), refreshed.props, alice.inputs)).changes).to.equal("none");
+            }),
+        );
 
-                // A step of `pulumi up` for alice: Check(old inputs, new) -> Diff(old outputs) -> Update.
-                let olds = alice.props;
-                let oldInputs = alice.inputs;
-                const step = async (news: Props, what: string) => {
-                    const inputs = await check(h, urnOf("alice"), oldInputs, news);
-                    const diff = await h.diff(alice.id, urnOf("alice"), olds, inputs);
-                    expect(diff.changes, `${what}: diff`).to.equal("some");
-                    expect(diff.replaces, `${what}: no replacement`).to.deep.equal([]);
-                    const outs = await h.update(alice.id, urnOf("alice"), olds, inputs);
-                    expectOutputs(outs, inputs.password, `update (${what})`);
-                    expect(outs.status).to.equal("CONFIRMED");
-                    expect(outs.sub, "sub survives updates").to.equal(alice.props.sub);
-                    olds = outs;
-                    oldInputs = inputs;
-                    return outs;
-                };
-
-                // Password rotation: the new one signs in, the old one no longer does.
-                const rotated = newPassword("Rotated");
+        it(
+            "a password change is an in-place Update: the new password signs in, the old one no longer does",
+            guarded(async () => {
+                rotated = newPassword("Rotated");
                 await step({ ...oldInputs, password: rotated }, "password change");
                 expect(await signIn(clientId, "alice", rotated), "new password signs in").to.equal(true);
                 expect(await signIn(clientId, "alice", pw.alice), "old password no longer signs in").to.equal(false);
+            }),
+        );
 
-                // Attributes: change email, add one; then remove the added one.
+        it(
+            "an attribute change and an added attribute, then the added one's removal, are in-place Updates",
+            guarded(async () => {
                 await step(
                     { ...oldInputs, attributes: { ...oldInputs.attributes, email: "alice2@example.com", name: "Alice A" } },
                     "attributes change",
@@ -363,33 +404,50 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                 await step({ ...oldInputs, attributes: withoutName }, "attribute removal");
                 attributes = attributesOf(await getUser(userPoolId, "alice"));
                 expect(attributes).to.deep.equal({ email: "alice2@example.com", email_verified: "true" });
+            }),
+        );
 
-                // Disable, then enable again.
+        it(
+            "disable, then enable, are in-place Updates; after all of them alice signs in with the rotated password and keeps her groups",
+            guarded(async () => {
                 await step({ ...oldInputs, enabled: false }, "disable");
                 expect((await getUser(userPoolId, "alice")).Enabled).to.equal(false);
                 await step({ ...oldInputs, enabled: true }, "enable");
                 expect((await getUser(userPoolId, "alice")).Enabled).to.equal(true);
                 expect(await signIn(clientId, "alice", rotated), "still signs in after all updates").to.equal(true);
                 expect(await groupsOf(userPoolId, "alice"), "groups untouched by updates").to.deep.equal(["admins", "ops"]);
+            }),
+        );
 
-                // Renaming replaces: the engine creates the new user, then deletes the old one.
-                const renamed = await check(h, urnOf("alice"), oldInputs, { ...oldInputs, username: "alice.new" });
+        it(
+            "a rename is a replacement: the engine creates the new user, then deletes the old one",
+            guarded(async () => {
+                const alice = created.alice;
+                renamed = await check(h, urnOf("alice"), oldInputs, { ...oldInputs, username: "alice.new" });
                 const renameDiff = await h.diff(alice.id, urnOf("alice"), olds, renamed);
                 expect(renameDiff.changes).to.equal("some");
                 expect(renameDiff.replaces).to.deep.equal(["username"]);
                 expect(renameDiff.deleteBeforeReplace).to.equal(false);
-                const replacement = await h.create(urnOf("alice"), renamed);
+                replacement = await h.create(urnOf("alice"), renamed);
                 expect(replacement.id).to.equal(`${userPoolId}/alice.new`);
                 await h.delete(alice.id, urnOf("alice"), olds);
                 expect(await userExists(userPoolId, "alice")).to.equal(false);
                 expect(await signIn(clientId, "alice.new", rotated), "the replacement signs in").to.equal(true);
+            }),
+        );
 
-                // Deleted outside Pulumi: refresh reports it gone (id ""), so the next up recreates it.
+        it(
+            'a user deleted outside Pulumi: refresh reports it gone (id ""), so the next up recreates it',
+            guarded(async () => {
                 await local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: "alice.new" }));
                 const gone = await h.read(replacement.id, urnOf("alice"), replacement.props, renamed);
                 expect(gone.id).to.equal("");
+            }),
+        );
 
-                // Status drift: an admin reset outside Pulumi shows in refresh and diff; up restores CONFIRMED.
+        it(
+            "status drift (an admin reset outside Pulumi) shows in refresh and diff; the Update restores CONFIRMED and the configured password",
+            guarded(async () => {
                 const bob = created.bob;
                 await local.client.send(
                     new AdminSetUserPasswordCommand({
@@ -413,15 +471,21 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                 expectOutputs(repaired, pw.bob, "update repaired bob");
                 expect((await getUser(userPoolId, "bob")).UserStatus).to.equal("CONFIRMED");
                 expect(await signIn(clientId, "bob", pw.bob), "bob signs in with the configured password again").to.equal(true);
+                created.bob = { ...bob, props: repaired, inputs: bobInputs };
+            }),
+        );
 
-                // destroy, twice: the second finds nothing and still succeeds.
-                await h.delete(bob.id, urnOf("bob"), repaired);
+        it(
+            "destroy: Delete removes bob; a second Delete, and one of the user deleted outside Pulumi, find nothing and still succeed",
+            guarded(async () => {
+                const bob = created.bob;
+                await h.delete(bob.id, urnOf("bob"), bob.props);
                 expect(await userExists(userPoolId, "bob")).to.equal(false);
-                await h.delete(bob.id, urnOf("bob"), repaired);
+                await h.delete(bob.id, urnOf("bob"), bob.props);
                 await h.delete(replacement.id, urnOf("alice"), replacement.props);
-            });
-        }),
-    );
+            }),
+        );
+    });
 
     it(
         "adopts a user created outside Pulumi only when adoptExistingUsers is on",
@@ -582,9 +646,9 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                 for (const name of ["alice", "bob"]) {
                     const resource = userResource(previewRun, name);
                     const wire = toWire(resource.inputs);
-                    expect(wire.userPoolId, "the preview program leaves the pool id unknown").to.equal(unknownSentinel);
+                    expect(wire.userPoolId, "the preview program leaves the pool id unknown").to.equal(unknownValue);
                     const inputs = await check(h, resource.urn ?? userUrn(resource.name), {}, wire);
-                    expect(inputs.userPoolId).to.equal(unknownSentinel);
+                    expect(inputs.userPoolId).to.equal(unknownValue);
                 }
             });
             expect((await local.client.send(new ListUsersCommand({ UserPoolId: userPoolId }))).Users?.length).to.equal(1);
@@ -596,8 +660,8 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
         guarded(async () => {
             const { userPoolId, inputsOf, urnOf } = await freshPool();
             // The host talks to cognito-local through a pass-through proxy that can be told to reject
-            // AdminSetUserPassword (as Cognito rejects a password), echoing the password in its message.
-            const proxy = await startRejectingProxy(local.port, "AdminSetUserPassword");
+            // AdminSetUserPassword (as Cognito rejects a password), quoting the request and so the password.
+            const proxy = await startFaultProxy({ upstreamPort: local.port });
             try {
                 await host(
                     async (h) => {
@@ -639,13 +703,13 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                         // A user to rotate later, created while the proxy still passes everything through.
                         const bobInputs = await check(h, urnOf("bob"), {}, inputsOf("bob"));
                         const bob = await h.create(urnOf("bob"), bobInputs);
-                        expect(proxy.rejected()).to.equal(0);
+                        expect(proxy.counts.echoed).to.equal(0);
 
                         // Create fails at the password step: the error is redacted and the half-made user removed again.
-                        proxy.setRejecting(true);
+                        proxy.setEchoOperations(["AdminSetUserPassword"]);
                         const aliceInputs = await check(h, urnOf("alice"), {}, inputsOf("alice"));
                         const createErr = await expectHostError(h.create(urnOf("alice"), aliceInputs), "create whose password step fails");
-                        expect(proxy.rejected(), "the password step was reached and rejected").to.be.above(0);
+                        expect(proxy.counts.echoed, "the password step was reached and rejected").to.be.above(0);
                         expectNoPassword(errorText(createErr), "create error (password step)");
                         expect(createErr.details)
                             .to.include('Cognito user "alice"')
@@ -661,76 +725,14 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                         );
                         expectNoPassword(errorText(rotateErr), "update error (password step)");
                         expect(rotateErr.details).to.include('Cognito user "bob"').and.include("could not be updated");
-                        proxy.setRejecting(false);
+                        proxy.setEchoOperations([]);
                         await h.delete(bob.id, urnOf("bob"), bob.props);
                     },
                     { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy.endpoint },
                 );
             } finally {
-                await proxy.stop();
+                await proxy.close();
             }
         }),
     );
 });
-
-/**
- * A loopback proxy in front of cognito-local that, while `setRejecting(true)`, rejects one operation
- * the way Cognito rejects a password (HTTP 400 InvalidPasswordException), with the request's password echoed in the
- * message: the worst case for redaction. Everything else is forwarded unchanged.
- */
-async function startRejectingProxy(upstreamPort: number, operation: string) {
-    let rejected = 0;
-    let rejecting = false;
-    const sockets = new Set<net.Socket>();
-    const server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk) => chunks.push(chunk));
-        req.on("end", () => {
-            const body = Buffer.concat(chunks);
-            const target = String(req.headers["x-amz-target"] ?? "");
-            if (rejecting && target.endsWith(`.${operation}`)) {
-                rejected++;
-                let password = "";
-                try {
-                    password = JSON.parse(body.toString()).Password ?? "";
-                } catch {
-                    /* not JSON */
-                }
-                res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "InvalidPasswordException" });
-                res.end(
-                    JSON.stringify({ __type: "InvalidPasswordException", message: `Password did not conform with policy: ${password}` }),
-                );
-                return;
-            }
-            const upstream = http.request(
-                { host: "127.0.0.1", port: upstreamPort, method: req.method, path: req.url, headers: req.headers },
-                (up) => {
-                    res.writeHead(up.statusCode ?? 502, up.headers);
-                    up.pipe(res);
-                },
-            );
-            upstream.on("error", () => {
-                res.destroy();
-            });
-            upstream.end(body);
-        });
-    });
-    server.on("connection", (socket) => {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as net.AddressInfo;
-    return {
-        endpoint: `http://127.0.0.1:${port}`,
-        rejected: () => rejected,
-        setRejecting: (on: boolean) => {
-            rejecting = on;
-        },
-        stop: () =>
-            new Promise<void>((resolve) => {
-                for (const socket of sockets) socket.destroy();
-                server.close(() => resolve());
-            }),
-    };
-}

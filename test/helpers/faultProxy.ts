@@ -67,6 +67,8 @@ export interface FaultProxy {
     counts: FaultCounts;
     /** Changes the share of faulty requests from now on (e.g. 0 to quiesce). */
     setFaultRate(rate: number): void;
+    /** Changes which operations are answered with an echo of the request from now on (`echoOperations`; [] to stop). */
+    setEchoOperations(operations: string[]): void;
     /** The requests parked by `hold` right now, in arrival order. */
     held(): HeldRequest[];
     /** Forwards the parked requests (and stops holding). */
@@ -108,7 +110,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         byOperation: {},
         echoed: 0,
     };
-    const echoOperations = options.echoOperations ?? [];
+    let echoOperations = options.echoOperations ?? [];
     const holdOperations = options.hold?.operations ?? [];
     const holdAfter = options.hold?.after ?? 0;
     let holding = holdOperations.length > 0;
@@ -308,6 +310,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         counts,
         setFaultRate(rate: number) {
             faultRate = rate;
+        },
+        setEchoOperations(operations: string[]) {
+            echoOperations = operations;
         },
         held: () => parked.map((p) => p.request),
         releaseHeld() {
