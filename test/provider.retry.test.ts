@@ -4,28 +4,11 @@
 
 import { expect } from "chai";
 import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
-import { CognitoUserInputs } from "../providers/cognitoUser/plan";
 import { dropSharedClients } from "../providers/cognitoUser/client";
-import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { FakeCognito, Fault, startFakeCognito } from "./helpers/fakeCognito";
 import { withEnv } from "./helpers/cognitoLocal";
-
-const POOL = "eu-west-1_AbCdEf123";
-const PASSWORD = "Corr3ct#Horse-Battery";
-
-function inputs(over: Partial<CognitoUserInputs> = {}): CognitoUserInputs {
-    return {
-        userPoolId: POOL,
-        username: "alice",
-        password: PASSWORD,
-        attributes: { email: "alice@example.com", email_verified: "true" },
-        enabled: true,
-        groups: [],
-        passwordPolicy: { ...cognitoDefaultPasswordRules },
-        adoptExisting: false,
-        ...over,
-    };
-}
+import { expectNoLeak } from "./helpers/leaks";
+import { testPassword as PASSWORD, userInputs as inputs } from "./helpers/users";
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
     const err = await promise.then(
@@ -33,7 +16,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
         (e: Error) => e,
     );
     expect(err, "expected the call to fail").to.be.instanceOf(Error);
-    expect(err!.message).to.not.include(PASSWORD);
+    expectNoLeak(`${err!.message}\n${err!.stack}`, [PASSWORD], "the error");
     return err!;
 }
 

@@ -21,9 +21,18 @@ import {
     UserNotFoundException,
     UsernameExistsException,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
+import { CognitoUserInputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { dropSharedClients } from "../providers/cognitoUser/client";
+import { expectNoLeak } from "./helpers/leaks";
+import {
+    testPassword as PASSWORD,
+    testPoolId as POOL,
+    testSub as SUB,
+    unknownValue as UNKNOWN,
+    userInputs as inputs,
+    userOutputs as outputs,
+} from "./helpers/users";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -32,21 +41,14 @@ import * as path from "path";
 // Fixtures and shared assertions
 // ---------------------------------------------------------------------------------------------
 
-const POOL = "eu-west-1_AbCdEf123";
-const SUB = "5f1c3b1e-0000-4000-8000-00000000a11c";
-const PASSWORD = "Corr3ct#Horse-Battery";
 const NEW_PASSWORD = "N3w!Rotated-Secret";
-/** What the engine sends for a value that is not known yet (preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const meta = { httpStatusCode: 400, attempts: 1 };
 
 /** Every password any test hands the provider; none may appear in errors or console output. */
 const secrets = new Set<string>([PASSWORD, NEW_PASSWORD]);
 
 function assertNoSecret(text: string, where: string): void {
-    for (const secret of secrets) {
-        expect(text.includes(secret), `${where} contains a password`).to.equal(false);
-    }
+    expectNoLeak(text, secrets, where);
 }
 
 /** Console output captured while a test runs (console is stubbed in beforeEach). */
@@ -105,25 +107,6 @@ function undefinedPaths(value: unknown, path = "$"): string[] {
         return Object.entries(value).flatMap(([k, v]) => undefinedPaths(v, `${path}.${k}`));
     }
     return [];
-}
-
-function inputs(over: Partial<CognitoUserInputs> = {}): CognitoUserInputs {
-    return {
-        userPoolId: POOL,
-        username: "alice",
-        password: PASSWORD,
-        attributes: { email: "alice@example.com", email_verified: "true" },
-        enabled: true,
-        groups: [],
-        passwordPolicy: { ...cognitoDefaultPasswordRules },
-        adoptExisting: false,
-        ...over,
-    };
-}
-
-function outputs(over: Partial<CognitoUserOutputs> = {}): CognitoUserOutputs {
-    const { passwordPolicy: _policy, adoptExisting: _adopt, ...stored } = inputs();
-    return { ...stored, sub: SUB, status: "CONFIRMED", adopted: false, stateVersion: 2, ...over };
 }
 
 const notFound = () => new UserNotFoundException({ message: "User does not exist.", $metadata: meta });
