@@ -19,7 +19,7 @@ import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "
 import { startFaultProxy } from "./helpers/faultProxy";
 import { dropSharedClients } from "../providers/cognitoUser/client";
 import { expectNoLeak } from "./helpers/leaks";
-import { userInputs } from "./helpers/users";
+import { componentPasswordPolicy, userInputs } from "./helpers/users";
 
 // Integration tests of the CognitoUser dynamic provider against the cognito-local emulator.
 // The provider methods are called directly in the order the engine uses them: check, then
@@ -75,13 +75,7 @@ describe("CognitoUser provider against cognito-local", function () {
             username,
             password: "Initial-Passw0rd!",
             attributes: { email: `${username}@example.com`, email_verified: "true" },
-            passwordPolicy: {
-                minimumLength: 12,
-                requireLowercase: true,
-                requireUppercase: true,
-                requireNumbers: true,
-                requireSymbols: true,
-            },
+            passwordPolicy: { ...componentPasswordPolicy },
             ...overrides,
         });
         passwords.add(result.password);

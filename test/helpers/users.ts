@@ -22,6 +22,15 @@ export const testPassword = "Corr3ct#Horse-Battery";
 /** The `sub` attribute Cognito gave the fixture user. */
 export const testSub = "5f1c3b1e-0000-4000-8000-00000000a11c";
 
+/** The password policy of a pool the component creates (its default), as it reaches each user. */
+export const componentPasswordPolicy = {
+    minimumLength: 12,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: true,
+};
+
 /** The inputs of user "alice" in `testPoolId`, Cognito's default password policy, adoption off. */
 export function userInputs(over: Partial<CognitoUserInputs> = {}): CognitoUserInputs {
     return {
