@@ -433,4 +433,70 @@ describe("rules", function () {
             });
         }
     });
+
+    // Cases that mutation testing (docs/mutation-testing.md) showed no other test pins.
+    describe("exact messages and edge cases", function () {
+        it("names the username, the custom attribute and the group in the message", function () {
+            expect(userProblems({ username: "" })).to.deep.equal([["username", "username must be a non-empty string"]]);
+            expect(userProblems({ username: "alice", attributes: { "custom:": "acme" } })).to.deep.equal([
+                [
+                    "attributes",
+                    'attribute "custom:" is not a well-formed custom attribute: its name after "custom:" must be a non-empty string',
+                ],
+            ]);
+            expect(userProblems({ username: "alice", groups: ["a b"] })).to.deep.equal([
+                [
+                    "groups",
+                    'group "a b" may contain only letters, marks, symbols, numbers and punctuation (no spaces or control characters)',
+                ],
+            ]);
+        });
+
+        it("a username that is not text, with a password: the username is refused and the password is still checked", function () {
+            expect(userProblems({ username: 42, password: good }, strict)).to.deep.equal([
+                ["username", "username must be a non-empty string"],
+            ]);
+            expect(userProblems({ username: 42, password: "short" }, strict).map(([property]) => property)).to.deep.equal([
+                "username",
+                "password",
+                "password",
+                "password",
+                "password",
+            ]);
+        });
+
+        it("an unknown username (preview) is not compared with the password", function () {
+            // The engine's placeholder in capitals: the same text ignoring case, but not the username.
+            const password = unknown.toUpperCase();
+            const noLowercase = { ...strict, requireLowercase: false };
+            expect(passwordProblems(password, noLowercase), "meets the policy").to.deep.equal([]);
+            expect(userProblems({ username: unknown, password }, noLowercase, undefined, unknown)).to.deep.equal([]);
+        });
+
+        it("a password equal to the username ignoring case: caught by upper case where lower case differs (ß) and the reverse (Kelvin sign)", function () {
+            // "Straße".toLowerCase() keeps ß, "STRASSE" lowers to "strasse"; both upper-case to "STRASSE".
+            const same = "password must not be the same as the username (ignoring case)";
+            expect(passwordProblems("STRASSE-Pass9", strict, "Straße-pass9")).to.deep.equal([same]);
+            // The Kelvin sign K (U+212A) lower-cases to "k" but upper-cases to itself, not to "K".
+            expect(passwordProblems("\u212Aelvin-Pass9x", strict, "kelvin-pass9X")).to.deep.equal([same]);
+            expect(passwordProblems("Kelvin-Pass9x", strict, "Kelvin-Pass9y"), "one character apart").to.deep.equal([]);
+        });
+
+        it("a space at either end is not counted as the password's symbol", function () {
+            for (const password of ["CorrectHorse9x ", " CorrectHorse9x"]) {
+                expect(passwordProblems(password, strict), JSON.stringify(password)).to.deep.equal([
+                    "password must not begin or end with a space",
+                    `password must contain a symbol, one of ^$*.[]{}()?"!@#%&/\\,><':;|_~\`=+-`,
+                ]);
+            }
+        });
+
+        it("an email address must be the whole value, not a part of it", function () {
+            for (const email of ["not an email alice@example.com", "alice@example.com and more", "alice@example.com\nbob"]) {
+                expect(userProblems({ username: "alice", attributes: { email } }), JSON.stringify(email)).to.deep.equal([
+                    ["attributes", `attribute "email" is not a valid email address: ${JSON.stringify(email)}`],
+                ]);
+            }
+        });
+    });
 });

@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { validateArgs } from "../components/cognitoAuth";
+
+// The checks of the settings table (components/settings.ts), through validateArgs with exact
+// messages: each names the setting and its rule. Cases that mutation testing
+// (docs/mutation-testing.md) showed no other test pins: values of the wrong shape that a looser
+// check would let through, or refuse with another message.
+
+/** validateArgs with the stack-config reader's prefix. */
+const problems = (args: Record<string, unknown>) => validateArgs(args, { keyPrefix: "cognito-auth:" });
+
+describe("settings table checks", function () {
+    it("a name setting must be a non-empty string: not empty, not a number, not a list", function () {
+        for (const key of ["userPoolName", "clientName", "identityPoolName"]) {
+            for (const value of ["", 5, ["x"]]) {
+                expect(problems({ [key]: value }), `${key}: ${JSON.stringify(value)}`).to.deep.equal([
+                    `cognito-auth:${key}: must be a non-empty string`,
+                ]);
+            }
+            expect(problems({ [key]: "x" }), key).to.deep.equal([]);
+        }
+    });
+
+    it("a user's email must be a non-empty string, not a list (an empty one is also refused as an email address)", function () {
+        const user = (email: unknown) => problems({ users: { alice: { email } }, passwords: { alice: "Correct#Horse-9battery" } });
+        expect(user("")).to.deep.equal([
+            "cognito-auth:users.alice.email: must be a non-empty string",
+            'cognito-auth:users.alice: attribute "email" is not a valid email address: ""',
+        ]);
+        // A list is not made an attribute at all.
+        expect(user(["alice@example.com"])).to.deep.equal(["cognito-auth:users.alice.email: must be a non-empty string"]);
+    });
+
+    it("a map setting refuses a list, which has no keys to check", function () {
+        const cases: [string, string][] = [
+            ["users", "must be a map of username to { email, attributes, enabled, groups }"],
+            ["passwords", "must be a map of username to password"],
+            ["passwordPolicy", 'must be a map of policy keys to values, such as { "minimumLength": 12 }'],
+            ["tokenValidity", 'must be a map of token kinds to lifetimes, such as { "accessTokenMinutes": 60 }'],
+        ];
+        for (const [key, message] of cases) {
+            for (const value of [[], "x", null]) {
+                expect(problems({ [key]: value }), `${key}: ${JSON.stringify(value)}`).to.deep.equal([`cognito-auth:${key}: ${message}`]);
+            }
+        }
+    });
+
+    it("a list setting refuses entries that are not text, even if they would read as a valid name", function () {
+        expect(problems({ customAttributes: [5] })).to.deep.equal(["cognito-auth:customAttributes: must be a list of attribute names"]);
+        expect(problems({ customAttributes: "tenant" })).to.deep.equal([
+            "cognito-auth:customAttributes: must be a list of attribute names",
+        ]);
+        expect(problems({ customAttributes: ["tenant", "a b"] })).to.deep.equal([
+            'cognito-auth:customAttributes: "a b" must be 1-20 letters, digits, "_" or "-" (without the "custom:" prefix)',
+        ]);
+        expect(problems({ authenticatedPolicyArns: [5] })).to.deep.equal([
+            "cognito-auth:authenticatedPolicyArns: must be a list of IAM policy ARNs",
+        ]);
+    });
+
+    it("a policy ARN must be the whole value: nothing after a line break", function () {
+        const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        expect(problems({ authenticatedPolicyArns: [arn] })).to.deep.equal([]);
+        expect(problems({ authenticatedPolicyArns: [`${arn}\nanything`] })).to.deep.equal([
+            `cognito-auth:authenticatedPolicyArns: ${JSON.stringify(`${arn}\nanything`)} is not an IAM policy ARN`,
+        ]);
+    });
+
+    it("whole numbers: a number as text is refused, the bounds are inclusive", function () {
+        expect(problems({ passwordPolicy: { minimumLength: "12" } })).to.deep.equal([
+            "cognito-auth:passwordPolicy.minimumLength: must be a whole number from 6 to 99",
+        ]);
+        expect(problems({ tokenValidity: { accessTokenMinutes: 5, idTokenMinutes: 1440, refreshTokenDays: 3650 } })).to.deep.equal([]);
+        expect(problems({ tokenValidity: { accessTokenMinutes: 4, idTokenMinutes: 1441, refreshTokenDays: 0 } })).to.deep.equal([
+            "cognito-auth:tokenValidity.accessTokenMinutes: must be a whole number from 5 to 1440",
+            "cognito-auth:tokenValidity.idTokenMinutes: must be a whole number from 5 to 1440",
+            "cognito-auth:tokenValidity.refreshTokenDays: must be a whole number from 1 to 3650",
+        ]);
+    });
+
+    it("mfa: one of OFF, OPTIONAL, ON, as text", function () {
+        for (const mfa of ["OFF", "OPTIONAL", "ON"]) expect(problems({ mfa }), mfa).to.deep.equal([]);
+        for (const mfa of ["on", ["ON"], true]) {
+            expect(problems({ mfa }), JSON.stringify(mfa)).to.deep.equal([
+                `cognito-auth:mfa: ${JSON.stringify(mfa)} is not an MFA mode; use one of OFF, OPTIONAL, ON`,
+            ]);
+        }
+    });
+});
