@@ -17,9 +17,10 @@ import {
 } from "./helpers/cognitoLocal";
 import { EngineProject, createEngineProject, findPulumi, killProcessesIn } from "./helpers/engine";
 import { startFaultProxy } from "./helpers/faultProxy";
+import { expectNoLeak } from "./helpers/leaks";
+import { userType } from "./helpers/users";
 
 const { cli, reason } = findPulumi();
-const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 
 /** Every password this file uses; any text is checked for all of them. */
 const passwords: string[] = [];
@@ -29,8 +30,7 @@ function newPassword(tag: string): string {
     return password;
 }
 function expectNoPassword(text: string, what: string): void {
-    const found = passwords.filter((p) => text.includes(p)).length;
-    expect(found, `${what} must not contain a password (found ${found})`).to.equal(0);
+    expectNoLeak(text, passwords, what);
 }
 
 describe("the real Pulumi engine: existing-pool mode against cognito-local", function () {

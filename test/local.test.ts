@@ -11,6 +11,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { passwordProblems } from "../providers/rules";
+import { freePort } from "./helpers/cognitoLocal";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { parseArgs } from "../scripts/local/args";
 import { firstJsonValueEnd, repairDataFiles } from "../scripts/local/emulator";
@@ -22,18 +23,6 @@ const yaml = require("js-yaml") as { load(text: string): unknown };
 interface Run {
     code: number | null;
     output: string;
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
 }
 
 function portFree(port: number): Promise<boolean> {
