@@ -212,7 +212,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         expectNoPassword(plainPreview.output, "failed preview (plain-text password)");
         expect(await listUsers(userPoolId)).to.deep.equal([]);
     });
-    it("an interrupted `pulumi up` (CLI killed while creating users), then the README's recovery: every user CONFIRMED, none lost or duplicated", async () => {
+    it("an interrupted `pulumi up` (CLI killed while creating users): the next up refuses users the killed run made but never recorded ('already exists', naming the fix); after the README's recovery every user exists once, CONFIRMED, and signs in", async () => {
         const { project, userPoolId, clientId } = await newStack();
         const count = 60;
         const pw = new Map<string, string>();
@@ -283,7 +283,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         expect((await userStates(project)).length, "every user in the state").to.equal(count);
     });
 
-    it("a state write cut short by a kill (an empty .attrs file beside the checkpoint): the README's fix restores every command", async () => {
+    it("an empty .attrs file beside the checkpoint (what a kill during a state write leaves) fails `pulumi cancel` with 'failed to load checkpoint: EOF'; the README's fix (deleting it) makes preview work again", async () => {
         const { project } = await newStack();
         await project.ok(["up", "--yes", "--skip-preview"]);
         const attrs = project.stateFiles().find((file) => file.endsWith(`${project.stack}.json.attrs`));
