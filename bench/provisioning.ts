@@ -12,6 +12,7 @@ import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { plain, runProgram } from "../test/helpers/program";
 import { ProviderHost, userUrn } from "../test/helpers/providerHost";
 import { startFaultProxy } from "../test/helpers/faultProxy";
+import { pool } from "../test/helpers/pool";
 import { elapsedMs, killTree, load, newPassword, onAbort, redact, userType } from "./common";
 
 // (b) 200 users provisioned against cognito-local: through the SDK's dynamic-provider host (the
@@ -36,23 +37,9 @@ export interface ProvisionResult {
     firstCallMs?: number;
 }
 
-/** Runs `fn` on every item with at most `limit` in flight; returns how many failed. */
-export async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<number> {
-    let next = 0;
-    let errors = 0;
-    await Promise.all(
-        Array.from({ length: limit }, async () => {
-            while (next < items.length) {
-                const item = items[next++];
-                try {
-                    await fn(item);
-                } catch {
-                    errors++;
-                }
-            }
-        }),
-    );
-    return errors;
+/** Runs `fn` on every item with at most `limit` in flight (the tests' pool); returns how many failed. */
+async function failures<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<number> {
+    return (await pool(items, limit, fn)).filter((result) => !result.ok).length;
 }
 
 export async function listUsers(local: CognitoLocal, userPoolId: string): Promise<UserType[]> {
@@ -77,7 +64,7 @@ function sdkClient(endpoint: string, region: string): CognitoIdentityProviderCli
 /** The plain loop: AdminCreateUser (no invitation) then a permanent password, `concurrency` users at a time. */
 export async function plainCreate(client: CognitoIdentityProviderClient, userPoolId: string, users: { name: string; password: string }[]) {
     const started = process.hrtime.bigint();
-    const errors = await pool(users, concurrency, async ({ name, password }) => {
+    const errors = await failures(users, concurrency, async ({ name, password }) => {
         await client.send(
             new AdminCreateUserCommand({
                 UserPoolId: userPoolId,
@@ -94,7 +81,7 @@ export async function plainCreate(client: CognitoIdentityProviderClient, userPoo
 /** AdminDeleteUser for each user, `concurrency` at a time. */
 export async function plainDelete(client: CognitoIdentityProviderClient, userPoolId: string, names: string[]) {
     const started = process.hrtime.bigint();
-    const errors = await pool(names, concurrency, async (name) => {
+    const errors = await failures(names, concurrency, async (name) => {
         await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: name }));
     });
     return { ms: elapsedMs(started), errors };
@@ -132,7 +119,7 @@ async function provisionHost(
         await createUser(`host${round}-warmup`);
         const firstCallMs = elapsedMs(warmStarted);
         const started = process.hrtime.bigint();
-        const errors = await pool(names, concurrency, createUser);
+        const errors = await failures(names, concurrency, createUser);
         const ms = elapsedMs(started);
         return { path: "host", round, ms, errors, confirmed: (await confirmedCount(local, userPoolId)) - 1, hostStartMs, firstCallMs };
     } finally {
@@ -178,7 +165,7 @@ async function provisionInProcess(
         await createUser(`inprocess${round}-warmup`);
         const names = Array.from({ length: provisionUsers }, (_, i) => `inprocess${round}-user${i}`);
         const started = process.hrtime.bigint();
-        const errors = await pool(names, concurrency, createUser);
+        const errors = await failures(names, concurrency, createUser);
         const ms = elapsedMs(started);
         return { path: "inProcess", round, ms, errors, confirmed: (await confirmedCount(local, userPoolId)) - 1 };
     } finally {
@@ -213,7 +200,7 @@ async function provisionCli(local: CognitoLocal, password: string): Promise<Prov
     const names = Array.from({ length: provisionUsers }, (_, i) => `cli-user${i}`);
     const common = ["--endpoint-url", local.endpoint, "--region", local.env.AWS_REGION, "--output", "json"];
     const started = process.hrtime.bigint();
-    const errors = await pool(names, concurrency, async (name) => {
+    const errors = await failures(names, concurrency, async (name) => {
         await aws(
             [
                 "cognito-idp",
