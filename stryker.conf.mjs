@@ -43,6 +43,8 @@ export default {
             "test/rules.test.ts",
             "test/settings.test.ts",
             "test/provider.plan.test.ts",
+            "test/provider.paths.test.ts",
+            "test/userResource.test.ts",
             "test/provider.unit.test.ts",
             "test/verify.checks.test.ts",
             "test/program.test.ts",

@@ -1,7 +1,15 @@
 // The pure half of the user provider (providers/cognitoUser/plan.ts, errors.ts), called directly.
 
 import { expect } from "chai";
-import { CognitoUserInputs, CognitoUserOutputs, diffUser, planChanges, stateVersion, storedState } from "../providers/cognitoUser/plan";
+import {
+    CognitoUserInputs,
+    CognitoUserOutputs,
+    diffUser,
+    normalize,
+    planChanges,
+    stateVersion,
+    storedState,
+} from "../providers/cognitoUser/plan";
 import { alreadyExistsError, describe as describeError, goneError, isNotFound, redact, userError } from "../providers/cognitoUser/errors";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { testPoolId as POOL, unknownValue, userInputs, userOutputs } from "./helpers/users";
@@ -22,6 +30,26 @@ const storedByVersion1 = () => {
 
 describe("user provider plan (pure)", () => {
     describe("diffUser", () => {
+        it("stored outputs or inputs without a username (a damaged state): a replacement, not a crash", () => {
+            const { username: _old, ...olds } = stored();
+            expect(diffUser(olds as CognitoUserOutputs, desired())).to.deep.equal({
+                changes: true,
+                replaces: ["username"],
+                deleteBeforeReplace: false,
+            });
+            const { username: _new, ...news } = desired();
+            expect(diffUser(stored(), news as CognitoUserInputs)).to.deep.equal({
+                changes: true,
+                replaces: ["username"],
+                deleteBeforeReplace: false,
+            });
+        });
+
+        it("normalize fills an absent password with an empty one (never undefined in the outputs)", () => {
+            const { password: _password, ...inputs } = desired();
+            expect(normalize(inputs as CognitoUserInputs).password).to.equal("");
+        });
+
         it("nothing changed -> no change", () => {
             expect(diffUser(stored(), desired())).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
         });
@@ -243,6 +271,16 @@ describe("user provider plan (pure)", () => {
             expect(alreadyExistsError(user, { status: "CONFIRMED" }).message)
                 .to.include("(status CONFIRMED)")
                 .and.not.include("no permanent password");
+        });
+
+        it("alreadyExistsError, the whole text for a confirmed user: how to take it over, or remove it if it is someone else's", () => {
+            expect(alreadyExistsError(user, { status: "CONFIRMED" }).message).to.equal(
+                `Cognito user "alice" already exists in user pool ${POOL} (status CONFIRMED) and this stack does not manage it, so it was left untouched. ` +
+                    "If an earlier `pulumi up` of this stack was interrupted, the user is this stack's own but missing from its state: " +
+                    "take it over with `pulumi config set cognito-auth:adoptExistingUsers true` and `pulumi up` (then set it back to false); " +
+                    "this sets the configured password and attributes. If the user is someone else's: remove it from cognito-auth:users, " +
+                    `or delete it from the pool (aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username 'alice') and run \`pulumi up\` again.`,
+            );
         });
 
         it("isNotFound is true for a missing user or pool only", () => {
