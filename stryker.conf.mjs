@@ -47,6 +47,7 @@ export default {
             "test/userResource.test.ts",
             "test/provider.unit.test.ts",
             "test/verify.checks.test.ts",
+            "test/verify.inputs.test.ts",
             "test/program.test.ts",
             "test/provider.integration.test.ts",
             "test/verify.signin.test.ts",
