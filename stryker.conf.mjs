@@ -48,6 +48,8 @@ export default {
             "test/provider.unit.test.ts",
             "test/verify.checks.test.ts",
             "test/verify.inputs.test.ts",
+            "test/verify.errors.test.ts",
+            "test/verify.steps.test.ts",
             "test/program.test.ts",
             "test/provider.integration.test.ts",
             "test/verify.signin.test.ts",
