@@ -42,6 +42,7 @@ export default {
         spec: [
             "test/rules.test.ts",
             "test/settings.test.ts",
+            "test/configDocs.test.ts",
             "test/provider.plan.test.ts",
             "test/provider.paths.test.ts",
             "test/userResource.test.ts",
@@ -57,7 +58,6 @@ export default {
             "test/verify.cli.test.ts",
             "test/provider.retry.test.ts",
             "test/pulumiInternals.test.ts",
-            "test/configDocs.test.ts",
         ],
         // Minus one load test (hundreds of throttled creates, ~50 s of real backoff) that would run
         // for every surviving create-path mutant; the other retry tests cover the same code paths.

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { validateArgs } from "../components/cognitoAuth";
+import { shown } from "../components/settings";
 
 // The checks of the settings table (components/settings.ts), through validateArgs with exact
 // messages: each names the setting and its rule. Cases that mutation testing
@@ -85,5 +86,16 @@ describe("settings table checks", function () {
                 `cognito-auth:mfa: ${JSON.stringify(mfa)} is not an MFA mode; use one of OFF, OPTIONAL, ON`,
             ]);
         }
+    });
+
+    it("shown: a default as the docs print it, in code style", function () {
+        expect(shown([])).to.equal("`[]`");
+        expect(shown({})).to.equal("`{}`");
+        expect(shown("OPTIONAL")).to.equal('`"OPTIONAL"`');
+        expect(shown(true)).to.equal("`true`");
+        expect(shown(null)).to.equal("`null`");
+        expect(shown({ minimumLength: 12, groups: ["a", "b"], nested: { on: false } })).to.equal(
+            '`{ minimumLength: 12, groups: ["a", "b"], nested: { on: false } }`',
+        );
     });
 });
