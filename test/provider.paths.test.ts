@@ -242,6 +242,29 @@ describe("Cognito user provider: paths found by mutation testing", function () {
                 await rejection(provider.delete!(`${POOL}/alice`, stored));
             });
 
+            it("a call that rejects with no error object at all is still reported as the step that failed", async function () {
+                mock.on(AdminGetUserCommand).callsFake(() => Promise.reject(null));
+                expect((await rejection(provider.create!(inputs()))).message).to.match(
+                    /^Cognito user "alice" in pool eu-west-1_AbCdEf123 could not be looked up before creating it: /,
+                );
+                mock.on(AdminGetUserCommand).rejects(notFound());
+                mock.on(AdminCreateUserCommand).callsFake(() => Promise.reject(undefined));
+                expect((await rejection(provider.create!(inputs()))).message).to.match(
+                    /^Cognito user "alice" in pool eu-west-1_AbCdEf123 could not be created: /,
+                );
+            });
+
+            it("'already exists' quoting the password, the user then gone: redacted", async function () {
+                mock.on(AdminGetUserCommand).rejects(notFound());
+                mock.on(AdminCreateUserCommand).rejects(
+                    new UsernameExistsException({
+                        message: `User account already exists (Password=${PASSWORD})`,
+                        $metadata: { httpStatusCode: 400, attempts: 2 },
+                    }),
+                );
+                expect((await rejection(provider.create!(inputs()))).message).to.match(/could not be created: UsernameExistsException/);
+            });
+
             it("check names a user whose username is not known yet as <unknown>", async function () {
                 const result = await provider.check!({} as never, inputs({ username: UNKNOWN, password: "short" }));
                 expect(result.failures!.map((f) => f.reason)).to.deep.equal([
