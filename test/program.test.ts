@@ -1417,4 +1417,33 @@ describe("program (mocked runtime)", function () {
             expect(preview.outputs.identityPoolId).to.equal(undefined);
         });
     });
+
+    // Cases that mutation testing (docs/mutation-testing.md) showed no other test pins.
+    describe("config reading, exactly", function () {
+        it("an unknown key: the exact line, listing every known key", async function () {
+            const error = await programError({ ...twoUsers(), userPoolNme: "oops" });
+            expect(error.message.split("\n").slice(1)).to.deep.equal([
+                "  - cognito-auth:userPoolNme: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, " +
+                    "allowUnauthenticatedIdentities, users, passwords, mfa, passwordPolicy, deletionProtection, generateClientSecret, " +
+                    "tokenValidity, customAttributes, authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
+            ]);
+        });
+
+        it("text settings are taken as text, even when they read as JSON", async function () {
+            const run = await runProgram(twoUsers({ userPoolName: "2024", clientName: "true", identityPoolName: "null" }));
+            expect(run.one(types.pool).inputs.name).to.equal("2024");
+            expect(run.one(types.client).inputs.name).to.equal("true");
+            expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("null");
+        });
+
+        it("passwords that are no map (null, a list, no JSON): one problem, no crash", async function () {
+            for (const stored of ["null", "[1]", "not json"]) {
+                const error = await programError({ users: { alice: { email: "alice@example.com" } }, passwords: stored });
+                expect(error.message.split("\n").slice(1), stored).to.deep.equal([
+                    "  - cognito-auth:passwords: must be a map of username to password",
+                    "  - cognito-auth:users.alice: has no password; set one with: pulumi config set --secret --path 'passwords.alice' '<password>'",
+                ]);
+            }
+        });
+    });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../components/cognitoAuth";
 import { shown } from "../components/settings";
 
@@ -97,5 +98,37 @@ describe("settings table checks", function () {
         expect(shown({ minimumLength: 12, groups: ["a", "b"], nested: { on: false } })).to.equal(
             '`{ minimumLength: 12, groups: ["a", "b"], nested: { on: false } }`',
         );
+    });
+
+    it("validateArgs called directly: an unknown argument, a malformed pool id, a user that is not an object", function () {
+        expect(validateArgs({ bogus: 1 } as never)).to.deep.equal([
+            "bogus: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, allowUnauthenticatedIdentities, users, " +
+                "passwords, mfa, passwordPolicy, deletionProtection, generateClientSecret, tokenValidity, customAttributes, " +
+                "authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
+        ]);
+        expect(validateArgs({ userPoolId: "AbC123xyz" })).to.deep.equal([
+            "userPoolId: is not a user pool id: expected <region>_<letters and digits>, such as us-east-1_AbC123xyz",
+        ]);
+        expect(validateArgs({ users: { "a b": "x" } as never, passwords: { "a b": "Correct#Horse-9battery" } })).to.deep.equal([
+            "users.a b: username may contain only letters, marks, symbols, numbers and punctuation (no spaces or control characters)",
+            "users.a b: must be an object with optional email, attributes, enabled, groups",
+        ]);
+    });
+
+    it("validateArgs called directly checks the plain-text passwords among the arguments, not secret ones", function () {
+        const users = { alice: {}, bob: {} };
+        expect(validateArgs({ users, passwords: { alice: "short", bob: pulumi.secret("short") } })).to.deep.equal([
+            "passwords.alice: password must be at least 12 characters long",
+            "passwords.alice: password must contain an uppercase letter (A-Z)",
+            "passwords.alice: password must contain a number (0-9)",
+            "passwords.alice: password must contain a symbol, one of ^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-",
+        ]);
+    });
+
+    it("usernames that are the same ignoring case, as lower case folds them (the Kelvin sign is a k)", function () {
+        const password = "Correct#Horse-9battery";
+        expect(
+            validateArgs({ users: { kelvin: {}, "\u212Aelvin": {} }, passwords: { kelvin: password, "\u212Aelvin": password } }),
+        ).to.deep.equal(["users.\u212Aelvin: same username as users.kelvin (usernames are case-insensitive)"]);
     });
 });

@@ -1,11 +1,13 @@
 // The CognitoUser resource class (providers/cognitoUser/index.ts) declared on its own, under the
 // SDK's mocked runtime: the defaults it sends for omitted arguments, the password marked secret in
 // its outputs too, and the stack-trace limit it lowers only while it registers. Found unpinned by
-// mutation testing (docs/mutation-testing.md): the component always passes every argument.
+// mutation testing (docs/mutation-testing.md): the component always passes every argument. Also
+// under the mocked runtime: CognitoAuth's constructor error, and serializeProvider with a secret.
 
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { runtimeSettings } from "../lib/pulumiInternals";
+import { runtimeSettings, serializeProvider } from "../lib/pulumiInternals";
+import { CognitoAuth } from "../components/cognitoAuth";
 import { CognitoUser } from "../providers/cognitoUser";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { isSecretValue, plain } from "./helpers/program";
@@ -47,7 +49,7 @@ async function register(args: ConstructorParameters<typeof CognitoUser>[1]): Pro
     return { inputs: inputs!, additionalSecretOutputs };
 }
 
-describe("CognitoUser resource", function () {
+describe("CognitoUser resource, CognitoAuth constructor, serializeProvider", function () {
     it("fills omitted arguments with the defaults: enabled, no groups, no attributes, Cognito's policy, no adoption", async function () {
         const { inputs } = await register({ userPoolId: testPoolId, username: "alice", password: testPassword });
         const { password, __provider: _provider, ...rest } = inputs;
@@ -90,5 +92,18 @@ describe("CognitoUser resource", function () {
         } finally {
             Error.stackTraceLimit = saved;
         }
+    });
+
+    it("CognitoAuth refuses invalid arguments with one error listing each problem", async function () {
+        await register({ userPoolId: testPoolId, username: "alice", password: testPassword });
+        expect(() => new CognitoAuth("auth", { mfa: "on" as never, deletionProtection: "yes" as never })).to.throw(
+            'CognitoAuth "auth" has invalid arguments:\n  - mfa: "on" is not an MFA mode; use one of OFF, OPTIONAL, ON\n  - deletionProtection: must be true or false',
+        );
+    });
+
+    it("serializeProvider allows a provider that captures a secret, and says so", async function () {
+        const secret = pulumi.secret("not-a-real-secret");
+        const { containsSecrets } = await serializeProvider({ read: () => secret });
+        expect(containsSecrets).to.equal(true);
     });
 });
