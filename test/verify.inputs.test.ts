@@ -45,6 +45,13 @@ describe("verify script: input loading, case by case", function () {
             });
         }
 
+        it("JSON text that does not parse is refused, naming the key, not quoting the value", function () {
+            expect(() => configValue({ k: { value: '{"password": "Pw-123', secret: true } }, "k")).to.throw(
+                InputError,
+                /^config k is not valid JSON$/,
+            );
+        });
+
         it('"[secret]" (read without --show-secrets) is refused, naming the key', function () {
             expect(() => configValue({ k: { value: "[secret]", secret: true } }, "k")).to.throw(
                 InputError,
@@ -171,7 +178,8 @@ describe("verify script: input loading, case by case", function () {
             fs.writeFileSync(
                 path.join(dir, "pulumi"),
                 '#!/bin/sh\nif [ "$1" = fail ]; then echo "error: no stack named dev" >&2; echo "stdout may hold secrets"; exit 255; fi\n' +
-                    'if [ "$1" = quiet ]; then exit 3; fi\necho "args: $*"\n',
+                    'if [ "$1" = quiet ]; then exit 3; fi\nif [ "$1" = pwd ]; then pwd; exit 0; fi\n' +
+                    'if [ "$1" = big ]; then head -c 200000 /dev/zero | tr "\\0" x; exit 0; fi\necho "args: $*"\n',
                 { mode: 0o755 },
             );
             savedPath = process.env.PATH;
@@ -188,6 +196,12 @@ describe("verify script: input loading, case by case", function () {
                 "pulumi fail --json -s dev failed: error: no stack named dev",
             );
             expect(await inputError(runPulumi(["quiet"], dir))).to.match(/^pulumi quiet failed: Command failed: pulumi quiet$/);
+        });
+
+        it("runs in the given directory, and takes a large output (a stack with many users) whole", async function () {
+            process.env.PATH = `${dir}${path.delimiter}${savedPath}`;
+            expect(await runPulumi(["pwd"], dir)).to.equal(`${fs.realpathSync(dir)}\n`);
+            expect(await runPulumi(["big"], dir)).to.have.lengthOf(200_000);
         });
 
         it("no pulumi on PATH: says so, and how to do without it", async function () {

@@ -4,13 +4,14 @@
 // mutation testing (docs/mutation-testing.md).
 
 import { expect } from "chai";
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { mockClient } from "aws-sdk-client-mock";
 import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import { Clients } from "../scripts/verify/checks";
 import { main, parseArgs } from "../scripts/verify/cli";
 import { VerifyInputs } from "../scripts/verify/inputs";
 import { formatReport, redact, row, summary } from "../scripts/verify/render";
-import { capture, stackOutputs } from "./verify.fixtures";
+import { capture, mockIdentityPoolSuccess, stackConfig, stackOutputs, stsClientFor } from "./verify.fixtures";
 
 const inputs: VerifyInputs = {
     region: "us-east-1",
@@ -122,6 +123,58 @@ describe("verify script: report and main", function () {
             } finally {
                 CognitoIdentityProviderClient.prototype.destroy = idpDestroy;
                 CognitoIdentityClient.prototype.destroy = identityDestroy;
+            }
+        });
+
+        /** Runs `fn` with process.stdout/stderr.write captured and stderr's isTTY set as given. */
+        async function processOutput(isTTY: boolean, fn: () => Promise<unknown>) {
+            const written = { stdout: [] as string[], stderr: [] as string[] };
+            const saved = { out: process.stdout.write, err: process.stderr.write, isTTY: process.stderr.isTTY };
+            process.stdout.write = ((chunk: unknown) => written.stdout.push(String(chunk)) > 0) as never;
+            process.stderr.write = ((chunk: unknown) => written.stderr.push(String(chunk)) > 0) as never;
+            process.stderr.isTTY = isTTY;
+            try {
+                await fn();
+            } finally {
+                process.stdout.write = saved.out;
+                process.stderr.write = saved.err;
+                process.stderr.isTTY = saved.isTTY;
+            }
+            return written;
+        }
+
+        it("without out/err it writes to the process's stdout and stderr, each text ended by a line break", async function () {
+            const help = await processOutput(false, () => main(["--help"]));
+            expect(help.stdout).to.have.lengthOf(1);
+            expect(help.stdout[0]).to.match(/^Usage: npm run verify -- \[options\]\n[\s\S]*config\.json\n\n$/);
+            const bad = await processOutput(false, () => main(["--bogus"]));
+            expect(bad.stderr).to.deep.equal(["verify: unknown argument --bogus\nRun with --help for usage.\n"]);
+        });
+
+        it("a progress line per user when its own stderr is a terminal; none on a stderr of the caller's", async function () {
+            const idp = mockClient(CognitoIdentityProviderClient);
+            idp.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: "eyJ.id.token" } });
+            const pool = mockIdentityPoolSuccess();
+            try {
+                const oneUser = async (args: string[]) =>
+                    JSON.stringify(
+                        args[0] === "stack"
+                            ? stackOutputs({ unauthenticatedRoleArn: undefined })
+                            : stackConfig({ alice: {} }, { alice: "Pw-alice-12345#" }, true),
+                    );
+                const clients = (): Clients => ({
+                    idp: new CognitoIdentityProviderClient({ region: "us-east-1" }),
+                    identity: new CognitoIdentityClient({ region: "us-east-1" }),
+                    stsWith: stsClientFor,
+                });
+                const own = await processOutput(true, () => main([], { out: () => undefined, runPulumi: oneUser, clients }));
+                expect(own.stderr).to.deep.equal(["verify: 1 of 1 users checked\n"]);
+                const given: string[] = [];
+                await processOutput(true, () => main([], { out: () => undefined, err: (t) => given.push(t), runPulumi: oneUser, clients }));
+                expect(given).to.deep.equal([]);
+            } finally {
+                idp.restore();
+                pool.restore();
             }
         });
 

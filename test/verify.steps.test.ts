@@ -131,6 +131,13 @@ describe("verify script: each step's incomplete answers", function () {
         });
     });
 
+    it("a user when the stack has no authenticated role output", async function () {
+        expect((await verifyUser(clients(), { ...inputs, authenticatedRoleArn: "" }, user)).failure).to.deep.equal({
+            step: "credentials",
+            reason: "credentials were issued but the stack has no authenticatedRoleArn output to compare",
+        });
+    });
+
     it("STS names a principal that is not an assumed role, or none", async function () {
         sts.on(GetCallerIdentityCommand).resolves({ Arn: "arn:aws:iam::123456789012:user/deploy" });
         expect((await verifyUser(clients(), inputs, user)).failure).to.deep.equal({
