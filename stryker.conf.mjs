@@ -52,6 +52,7 @@ export default {
             "test/verify.errors.test.ts",
             "test/verify.steps.test.ts",
             "test/verify.report.test.ts",
+            "test/sdkWarning.test.ts",
             "test/program.test.ts",
             "test/provider.integration.test.ts",
             "test/verify.signin.test.ts",
