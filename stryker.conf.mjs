@@ -1,4 +1,5 @@
-// Mutation testing with StrykerJS: `npm run mutate` (not part of `npm test`). README: "Mutation testing".
+// Mutation testing with StrykerJS: `npm run mutate` (not part of `npm test`). How to run it, the last
+// score and every surviving mutant: docs/mutation-testing.md.
 // @ts-check
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
@@ -7,7 +8,8 @@ export default {
     // whether a password was set as a secret; the test helpers call the rest).
     // Not the loader (JavaScript, providers/cognitoUser/loader) and not its type declaration; not
     // scripts/local (npm run local, a developer tool tested only through real processes in
-    // test/local.test.ts, where mutants are not active) nor scripts/pulumiCli.ts and bench/ (tools).
+    // test/local.test.ts, where mutants are not active) nor scripts/pulumiCli.ts, scripts/configDocs.ts
+    // (npm run docs) and bench/ (tools).
     mutate: [
         "index.ts",
         "components/**/*.ts",

@@ -151,7 +151,7 @@ describe("verify script: report and main", function () {
             expect(bad.stderr).to.deep.equal(["verify: unknown argument --bogus\nRun with --help for usage.\n"]);
         });
 
-        it("a progress line per user when its own stderr is a terminal; none on a stderr of the caller's", async function () {
+        it("a progress line per user when its own stderr is a terminal; none in a log, nor on a stderr of the caller's", async function () {
             const idp = mockClient(CognitoIdentityProviderClient);
             idp.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: "eyJ.id.token" } });
             const pool = mockIdentityPoolSuccess();
@@ -169,6 +169,8 @@ describe("verify script: report and main", function () {
                 });
                 const own = await processOutput(true, () => main([], { out: () => undefined, runPulumi: oneUser, clients }));
                 expect(own.stderr).to.deep.equal(["verify: 1 of 1 users checked\n"]);
+                const log = await processOutput(false, () => main([], { out: () => undefined, runPulumi: oneUser, clients }));
+                expect(log.stderr, "not a terminal: every 10 users only").to.deep.equal([]);
                 const given: string[] = [];
                 await processOutput(true, () => main([], { out: () => undefined, err: (t) => given.push(t), runPulumi: oneUser, clients }));
                 expect(given).to.deep.equal([]);
