@@ -491,6 +491,36 @@ describe("rules", function () {
             }
         });
 
+        it("accepts each of Cognito's standard attributes, and refuses sub (Cognito's own)", function () {
+            const values: Record<string, string> = {
+                address: "1 Main St",
+                birthdate: "1990-01-31",
+                email: "alice@example.com",
+                email_verified: "true",
+                family_name: "Liddell",
+                gender: "female",
+                given_name: "Alice",
+                locale: "en-GB",
+                middle_name: "Pleasance",
+                name: "Alice Liddell",
+                nickname: "Al",
+                phone_number: "+441234567890",
+                phone_number_verified: "false",
+                picture: "https://example.com/a.png",
+                preferred_username: "alice_l",
+                profile: "https://example.com/alice",
+                updated_at: "1700000000",
+                website: "https://example.com",
+                zoneinfo: "Europe/London",
+            };
+            for (const [name, value] of Object.entries(values)) {
+                expect(userProblems({ username: "alice", attributes: { [name]: value } }), name).to.deep.equal([]);
+            }
+            expect(userProblems({ username: "alice", attributes: { sub: "x" } })).to.deep.equal([
+                ["attributes", 'attribute "sub" is not a Cognito standard attribute (use "custom:<name>" for custom ones)'],
+            ]);
+        });
+
         it("an email address must be the whole value, not a part of it", function () {
             for (const email of ["not an email alice@example.com", "alice@example.com and more", "alice@example.com\nbob"]) {
                 expect(userProblems({ username: "alice", attributes: { email } }), JSON.stringify(email)).to.deep.equal([
