@@ -1436,6 +1436,14 @@ describe("program (mocked runtime)", function () {
             expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("null");
         });
 
+        it("groups are declared in name order, whatever order the users name them in", async function () {
+            const run = await runProgram({
+                users: { zoe: { groups: ["staff", "admins"] }, adam: { groups: ["beta"] } },
+                passwords: { zoe: passwords.alice, adam: passwords.bob },
+            });
+            expect(run.byType(types.group).map((g) => g.inputs.name)).to.deep.equal(["admins", "beta", "staff"]);
+        });
+
         it("passwords that are no map (null, a list, no JSON): one problem, no crash", async function () {
             for (const stored of ["null", "[1]", "not json"]) {
                 const error = await programError({ users: { alice: { email: "alice@example.com" } }, passwords: stored });

@@ -115,6 +115,11 @@ describe("settings table checks", function () {
         ]);
     });
 
+    it("only userPoolId may be an Output (from another stack); any other setting must be plain", function () {
+        expect(validateArgs({ userPoolName: pulumi.output("acme") as never })).to.deep.equal(["userPoolName: must be a non-empty string"]);
+        expect(validateArgs({ userPoolId: pulumi.output("not checked here") })).to.deep.equal([]);
+    });
+
     it("validateArgs called directly checks the plain-text passwords among the arguments, not secret ones", function () {
         const users = { alice: {}, bob: {} };
         expect(validateArgs({ users, passwords: { alice: "short", bob: pulumi.secret("short") } })).to.deep.equal([
