@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../components/cognitoAuth";
-import { shown } from "../components/settings";
+import { defaults, shown, userDefaults } from "../components/settings";
 
 // The checks of the settings table (components/settings.ts), through validateArgs with exact
 // messages: each names the setting and its rule. Cases that mutation testing
@@ -135,5 +135,27 @@ describe("settings table checks", function () {
         expect(
             validateArgs({ users: { kelvin: {}, "\u212Aelvin": {} }, passwords: { kelvin: password, "\u212Aelvin": password } }),
         ).to.deep.equal(["users.\u212Aelvin: same username as users.kelvin (usernames are case-insensitive)"]);
+    });
+
+    it("each password-policy switch must be true or false", function () {
+        for (const key of ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"]) {
+            expect(validateArgs({ passwordPolicy: { [key]: "yes" } }), key).to.deep.equal([`passwordPolicy.${key}: must be true or false`]);
+        }
+    });
+
+    it("the shared defaults cannot be changed by a caller, nested values included", function () {
+        const attempts: [string, () => void][] = [
+            ["a top-level default", () => Object.assign(defaults, { mfa: "OFF" })],
+            ["the password policy's minimum length", () => Object.assign(defaults.passwordPolicy, { minimumLength: 6 })],
+            ["a token lifetime", () => Object.assign(defaults.tokenValidity, { accessTokenMinutes: 1440 })],
+            ["the default user groups", () => userDefaults.groups.push("admins")],
+        ];
+        for (const [what, attempt] of attempts) expect(attempt, what).to.throw(TypeError);
+        expect([
+            defaults.mfa,
+            defaults.passwordPolicy.minimumLength,
+            defaults.tokenValidity.accessTokenMinutes,
+            userDefaults.groups,
+        ]).to.deep.equal(["OPTIONAL", 12, 60, []]);
     });
 });
