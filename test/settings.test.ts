@@ -158,4 +158,31 @@ describe("settings table checks", function () {
             userDefaults.groups,
         ]).to.deep.equal(["OPTIONAL", 12, 60, []]);
     });
+
+    it("each setting of a created pool is refused with an existing pool; the others are taken", function () {
+        const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        const ownedOnly: Record<string, unknown> = {
+            userPoolName: "acme",
+            clientName: "acme-client",
+            identityPoolName: "acme-identities",
+            allowUnauthenticatedIdentities: true,
+            mfa: "ON",
+            deletionProtection: false,
+            generateClientSecret: true,
+            tokenValidity: { accessTokenMinutes: 30 },
+            customAttributes: ["tenant"],
+            authenticatedPolicyArns: [arn],
+            unauthenticatedPolicyArns: [arn],
+        };
+        const userPoolId = "us-east-1_AbC123xyz";
+        for (const [key, value] of Object.entries(ownedOnly)) {
+            expect(validateArgs({ userPoolId, [key]: value }), key).to.deep.equal([
+                `${key}: applies only to a pool this stack creates; remove it, or unset userPoolId`,
+            ]);
+        }
+        expect(validateArgs(ownedOnly), "all of them for a created pool").to.deep.equal([]);
+        expect(
+            validateArgs({ userPoolId, adoptExistingUsers: true, passwordPolicy: { minimumLength: 10 }, users: {}, passwords: {} }),
+        ).to.deep.equal([]);
+    });
 });
