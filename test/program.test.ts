@@ -1436,6 +1436,17 @@ describe("program (mocked runtime)", function () {
             expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("null");
         });
 
+        it("mfa and userPoolId are read as text: a number-like value is refused as the text it is", async function () {
+            const mfa = await programError(twoUsers({ mfa: "1" }));
+            expect(mfa.message.split("\n").slice(1)).to.deep.equal([
+                '  - cognito-auth:mfa: "1" is not an MFA mode; use one of OFF, OPTIONAL, ON',
+            ]);
+            const id = await programError({ ...twoUsers(), userPoolId: "2024" });
+            expect(id.message.split("\n").slice(1)).to.deep.equal([
+                "  - cognito-auth:userPoolId: is not a user pool id: expected <region>_<letters and digits>, such as us-east-1_AbC123xyz",
+            ]);
+        });
+
         it("groups are declared in name order, whatever order the users name them in", async function () {
             const run = await runProgram({
                 users: { zoe: { groups: ["staff", "admins"] }, adam: { groups: ["beta"] } },

@@ -58,6 +58,9 @@ describe("settings table checks", function () {
         expect(problems({ authenticatedPolicyArns: [5] })).to.deep.equal([
             "cognito-auth:authenticatedPolicyArns: must be a list of IAM policy ARNs",
         ]);
+        expect(problems({ unauthenticatedPolicyArns: [5], allowUnauthenticatedIdentities: true })).to.deep.equal([
+            "cognito-auth:unauthenticatedPolicyArns: must be a list of IAM policy ARNs",
+        ]);
     });
 
     it("a policy ARN must be the whole value: nothing after a line break", function () {
