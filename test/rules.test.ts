@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { unknownValue } from "./helpers/users";
 import {
     PasswordRules,
     attributesNotAMap,
@@ -13,7 +14,6 @@ import {
 // The shared user rules (providers/rules.ts) called directly, table by table. The same functions
 // run in the config reader at program start and in the user provider's check at preview.
 
-const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const strict: PasswordRules = {
     minimumLength: 12,
     requireLowercase: true,
@@ -217,11 +217,11 @@ describe("rules", function () {
             },
             {
                 title: "an unknown username (preview) with a password",
-                user: { username: unknown, password: good },
+                user: { username: unknownValue, password: good },
                 policy: strict,
                 expect: [],
             },
-            { title: "an unknown password (preview)", user: { username: "alice", password: unknown }, policy: strict, expect: [] },
+            { title: "an unknown password (preview)", user: { username: "alice", password: unknownValue }, policy: strict, expect: [] },
             ...[5, true, "name=John", ["name"], null].map((attributes) => ({
                 title: `attributes ${JSON.stringify(attributes)}`,
                 user: { username: "alice", attributes },
@@ -383,13 +383,13 @@ describe("rules", function () {
             },
             {
                 title: "values unknown during preview",
-                user: { username: "alice", attributes: unknown, groups: unknown, enabled: unknown },
+                user: { username: "alice", attributes: unknownValue, groups: unknownValue, enabled: unknownValue },
                 expect: [],
             },
         ];
         for (const testCase of cases) {
             it(`${testCase.title}: ${testCase.expect.length ? "refused" : "accepted"}`, function () {
-                const problems = userProblems(testCase.user as any, testCase.policy, testCase.custom, unknown);
+                const problems = userProblems(testCase.user as any, testCase.policy, testCase.custom, unknownValue);
                 expect(
                     problems.map(([property]) => property),
                     JSON.stringify(problems),
@@ -467,10 +467,10 @@ describe("rules", function () {
 
         it("an unknown username (preview) is not compared with the password", function () {
             // The engine's placeholder in capitals: the same text ignoring case, but not the username.
-            const password = unknown.toUpperCase();
+            const password = unknownValue.toUpperCase();
             const noLowercase = { ...strict, requireLowercase: false };
             expect(passwordProblems(password, noLowercase), "meets the policy").to.deep.equal([]);
-            expect(userProblems({ username: unknown, password }, noLowercase, undefined, unknown)).to.deep.equal([]);
+            expect(userProblems({ username: unknownValue, password }, noLowercase, undefined, unknownValue)).to.deep.equal([]);
         });
 
         it("a password equal to the username ignoring case: caught by upper case where lower case differs (ß) and the reverse (Kelvin sign)", function () {
