@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "../test/helpers/cognitoLocal";
+import { CognitoLocal, createPoolWithClient, listUsers, startCognitoLocal } from "../test/helpers/cognitoLocal";
 import { EngineProject, createEngineProject, findPulumi } from "../test/helpers/engine";
 import { startFaultProxy } from "../test/helpers/faultProxy";
 import { CpuByRole, track } from "./processes";
 import { Skipped, elapsedMs, load, newPassword, onAbort, redact, userType } from "./common";
-import { concurrency, confirmedCount, listUsers, plainCreate, plainDelete, sdkClient } from "./provisioning";
+import { concurrency, confirmedCount, plainCreate, plainDelete, sdkClient } from "./provisioning";
 
 // (c) The real engine (`pulumi` CLI, Node.js language host, dynamic-provider host) running index.ts
 // in existing-pool mode against cognito-local on the file backend, as test/engine.test.ts does:

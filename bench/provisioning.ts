@@ -4,10 +4,8 @@ import {
     AdminDeleteUserCommand,
     AdminSetUserPasswordCommand,
     CognitoIdentityProviderClient,
-    ListUsersCommand,
-    UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { createPoolWithClient, startCognitoLocal, withEnv, CognitoLocal } from "../test/helpers/cognitoLocal";
+import { createPoolWithClient, listUsers, startCognitoLocal, withEnv, CognitoLocal } from "../test/helpers/cognitoLocal";
 import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { plain, runProgram } from "../test/helpers/program";
 import { ProviderHost, userUrn } from "../test/helpers/providerHost";
@@ -40,17 +38,6 @@ export interface ProvisionResult {
 /** Runs `fn` on every item with at most `limit` in flight (the tests' pool); returns how many failed. */
 async function failures<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<number> {
     return (await pool(items, limit, fn)).filter((result) => !result.ok).length;
-}
-
-export async function listUsers(local: CognitoLocal, userPoolId: string): Promise<UserType[]> {
-    const users: UserType[] = [];
-    let PaginationToken: string | undefined;
-    do {
-        const page = await local.client.send(new ListUsersCommand({ UserPoolId: userPoolId, PaginationToken }));
-        users.push(...(page.Users ?? []));
-        PaginationToken = page.PaginationToken;
-    } while (PaginationToken);
-    return users;
 }
 
 export async function confirmedCount(local: CognitoLocal, userPoolId: string): Promise<number> {
