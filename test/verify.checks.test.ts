@@ -9,7 +9,6 @@ import {
     UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
-    CognitoIdentityClient,
     ExternalServiceException,
     GetCredentialsForIdentityCommand,
     GetIdCommand,
@@ -19,9 +18,9 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
-import { Clients, verifyGuest, verifyUser } from "../scripts/verify/checks";
+import { verifyGuest, verifyUser } from "../scripts/verify/checks";
 import { main } from "../scripts/verify/cli";
-import { UserToVerify, VerifyInputs } from "../scripts/verify/inputs";
+import { UserToVerify } from "../scripts/verify/inputs";
 import {
     IdentityPoolMock,
     capture,
@@ -31,10 +30,10 @@ import {
     guestIdentityId,
     identityId,
     mockIdentityPoolSuccess,
-    region,
     stackConfig,
     stackOutputs,
-    stsClientFor,
+    sdkClients,
+    verifyInputs,
 } from "./verify.fixtures";
 import { expectNoLeak } from "./helpers/leaks";
 
@@ -55,20 +54,8 @@ describe("verify script: checks against mocked Cognito, identity pool and STS", 
     const johndoeSecretHash = "CHmHT559oDW0opgqzs4YtIUCeHYUtzn58a7sxnfaeI8=";
     let idpMock: AwsClientStub<CognitoIdentityProviderClient>;
     let pool: IdentityPoolMock;
-    const inputs: VerifyInputs = {
-        region,
-        userPoolId: "us-east-1_TestPool1",
-        clientId: "testclientid123",
-        identityPoolId: "us-east-1:00000000-0000-0000-0000-000000000000",
-        authenticatedRoleArn: "arn:aws:iam::123456789012:role/auth",
-        unauthenticatedRoleArn: "arn:aws:iam::123456789012:role/unauth",
-        users: [user],
-    };
-    const clients = (): Clients => ({
-        idp: new CognitoIdentityProviderClient({ region }),
-        identity: new CognitoIdentityClient({ region }),
-        stsWith: stsClientFor,
-    });
+    const inputs = verifyInputs([user]);
+    const clients = sdkClients;
     /** Replaces the identity pool and STS mocks with ones whose STS names other roles. */
     const stsSaysRole = (roleFor: (guest: boolean) => string) => {
         pool.restore();

@@ -4,7 +4,10 @@ import * as path from "path";
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { MainDeps } from "../scripts/verify/cli";
+import { Clients } from "../scripts/verify/checks";
+import { UserToVerify, VerifyInputs } from "../scripts/verify/inputs";
 import { expectNoLeak } from "./helpers/leaks";
 
 // Shared by the test/verify.*.test.ts files (not a test file itself): stack outputs and config as
@@ -66,6 +69,26 @@ export function expectNoSecrets(text: string, secrets: Record<string, string>) {
 }
 
 /** An STS client signing with the given temporary credentials (as the script's default does). */
+/** What verify reads from a stack with a created pool, guests allowed, for the given users. */
+export function verifyInputs(users: UserToVerify[]): VerifyInputs {
+    return {
+        region,
+        userPoolId: "us-east-1_TestPool1",
+        clientId: "testclientid123",
+        identityPoolId: "us-east-1:00000000-0000-0000-0000-000000000000",
+        authenticatedRoleArn: "arn:aws:iam::123456789012:role/auth",
+        unauthenticatedRoleArn: "arn:aws:iam::123456789012:role/unauth",
+        users,
+    };
+}
+
+/** Fresh SDK clients for verify's checks (aws-sdk-client-mock answers for them), STS from credentials. */
+export const sdkClients = (): Clients => ({
+    idp: new CognitoIdentityProviderClient({ region }),
+    identity: new CognitoIdentityClient({ region }),
+    stsWith: stsClientFor,
+});
+
 export function stsClientFor(c: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string }): STSClient {
     return new STSClient({
         region,

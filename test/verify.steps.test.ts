@@ -13,25 +13,13 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
-import { Clients, assumedRoleName, defaultClients, verifyGuest, verifyUser } from "../scripts/verify/checks";
-import { UserToVerify, VerifyInputs } from "../scripts/verify/inputs";
-import { fakeCredentials, identityId, region, stsClientFor } from "./verify.fixtures";
+import { assumedRoleName, defaultClients, verifyGuest, verifyUser } from "../scripts/verify/checks";
+import { UserToVerify } from "../scripts/verify/inputs";
+import { fakeCredentials, identityId, sdkClients, verifyInputs } from "./verify.fixtures";
 
 const user: UserToVerify = { username: "johndoe", password: "newPassword123#", enabled: true };
-const inputs: VerifyInputs = {
-    region,
-    userPoolId: "us-east-1_TestPool1",
-    clientId: "testclientid123",
-    identityPoolId: "us-east-1:00000000-0000-0000-0000-000000000000",
-    authenticatedRoleArn: "arn:aws:iam::123456789012:role/auth",
-    unauthenticatedRoleArn: "arn:aws:iam::123456789012:role/unauth",
-    users: [user],
-};
-const clients = (): Clients => ({
-    idp: new CognitoIdentityProviderClient({ region }),
-    identity: new CognitoIdentityClient({ region }),
-    stsWith: stsClientFor,
-});
+const inputs = verifyInputs([user]);
+const clients = sdkClients;
 
 describe("verify script: each step's incomplete answers", function () {
     let idp: AwsClientStub<CognitoIdentityProviderClient>;
