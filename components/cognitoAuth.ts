@@ -66,7 +66,11 @@ export interface CognitoAuthArgs {
     userPoolName?: string;
     /** Name of the app client. Owned pool only. @default `<userPoolName>-client` */
     clientName?: string;
-    /** Name of the identity pool. Owned pool only. @default `<userPoolName>-identities` */
+    /**
+     * Name of the identity pool. Owned pool only. Unset, the name the identity pool was created with
+     * is kept (`ignoreChanges`): Cognito replaces an identity pool whose name changes.
+     * @default `<project>-<stack>-identities` (from the stack, not from `userPoolName`)
+     */
     identityPoolName?: string;
     /** Give guests (unauthenticated identities) credentials of their own role. Owned pool only. @default false */
     allowUnauthenticatedIdentities?: boolean;
@@ -84,7 +88,11 @@ export interface CognitoAuthArgs {
      * requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true }
      */
     passwordPolicy?: Partial<PasswordPolicy>;
-    /** Refuse to delete the user pool while this is on. Owned pool only. @default true */
+    /**
+     * AWS's deletion protection on the user pool, and Pulumi's `protect` on the user pool and the
+     * identity pool, so that a change that would replace or delete either fails at preview. Owned pool only.
+     * @default true
+     */
     deletionProtection?: boolean;
     /** Give the app client a secret (SDK clients must then send SECRET_HASH). Owned pool only. @default false */
     generateClientSecret?: boolean;
@@ -325,6 +333,15 @@ export function roleTrustPolicy(identityPoolId: string, kind: "authenticated" | 
 }
 
 /**
+/**
+ * The identity pool's name when `identityPoolName` is unset: from the project and stack, so that
+ * renaming the user pool leaves it alone. For the program's default pool name (`<project>-<stack>`)
+ * it is the name earlier versions gave it (`<userPoolName>-identities`).
+ */
+export function defaultIdentityPoolName(): string {
+    return `${pulumi.getProject()}-${pulumi.getStack()}-identities`;
+}
+
  * Cognito authentication as code: a user pool with secure defaults, an app client for password
  * sign-in, an identity pool handing out role credentials, and users with permanent passwords.
  * With `userPoolId` it manages only the users and groups of that existing pool: no pool, client,
@@ -361,12 +378,17 @@ export class CognitoAuth extends pulumi.ComponentResource {
             this.region = this.userPoolId.apply(userPoolRegion);
         } else {
             const poolName = args.userPoolName ?? name;
-            this.userPool = this.createUserPool(name, poolName, args);
+            // Pulumi's protect beside AWS's deletion protection: the engine refuses, at preview, a
+            // change that would replace a protected resource (AWS would refuse only the final delete,
+            // after the new pool and its users were made). Unset rather than false when off, so a
+            // `protect` given to the component still reaches them.
+            const protect = (args.deletionProtection ?? defaults.deletionProtection) ? { protect: true } : {};
+            this.userPool = this.createUserPool(name, poolName, args, protect);
             this.userPoolClient = this.createClient(name, args.clientName ?? `${poolName}-client`, args, this.userPool);
             this.identityPool = new aws.cognito.IdentityPool(
                 `${name}-identities`,
                 {
-                    identityPoolName: args.identityPoolName ?? `${poolName}-identities`,
+                    identityPoolName: args.identityPoolName ?? defaultIdentityPoolName(),
                     allowUnauthenticatedIdentities: args.allowUnauthenticatedIdentities ?? defaults.allowUnauthenticatedIdentities,
                     allowClassicFlow: false,
                     cognitoIdentityProviders: [
@@ -377,7 +399,9 @@ export class CognitoAuth extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this },
+                // A new name replaces the identity pool (every identity id lost). Unless a name is set,
+                // keep the one it was made with, whatever default an earlier version derived it from.
+                { parent: this, ...protect, ...(args.identityPoolName === undefined ? { ignoreChanges: ["identityPoolName"] } : {}) },
             );
             this.authenticatedRole = this.createRole(
                 name,
@@ -425,7 +449,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
         );
     }
 
-    private createUserPool(name: string, poolName: string, args: CognitoAuthArgs) {
+    private createUserPool(name: string, poolName: string, args: CognitoAuthArgs, protect: { protect?: boolean }) {
         const mfa = args.mfa ?? defaults.mfa;
         return new aws.cognito.UserPool(
             `${name}-pool`,
@@ -451,7 +475,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                     stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
                 })),
             },
-            { parent: this },
+            { parent: this, ...protect },
         );
     }
 

@@ -183,7 +183,9 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
         ownedPoolOnly: true,
         default: { words: "`cognito-auth-<stack>` from stack config; the component's name otherwise" },
         type: "string",
-        meaning: "User pool name (changing it replaces the pool, and so its users)",
+        meaning:
+            "User pool name. Changing it replaces the pool, and so every user (new `sub`s; passwords set again from config); " +
+            "while `deletionProtection` is on, `pulumi preview` refuses it (see [Destroy](#destroy) to do it on purpose). The identity pool and roles stay",
     },
     clientName: {
         read: "string",
@@ -197,9 +199,11 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
         read: "string",
         check: aString,
         ownedPoolOnly: true,
-        default: { words: "`<userPoolName>-identities`" },
+        default: { words: "`<project>-<stack>-identities` (from the stack, not from `userPoolName`)" },
         type: "string",
-        meaning: "Identity pool name",
+        meaning:
+            "Identity pool name. Unset, the identity pool keeps the name it was created with (`ignoreChanges`), so renaming the user pool or upgrading never replaces it; " +
+            "setting it to another name replaces the identity pool, and every identity id is lost",
     },
     allowUnauthenticatedIdentities: {
         read: "boolean",
@@ -255,7 +259,9 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
         ownedPoolOnly: true,
         default: { value: defaults.deletionProtection },
         type: "bool",
-        meaning: "Refuse to delete the user pool (set `false` to allow `pulumi destroy`)",
+        meaning:
+            "AWS's deletion protection on the user pool, and Pulumi's `protect` on the user pool and the identity pool: `pulumi preview` fails on any change that would replace or delete them. " +
+            "Set `false` and run `pulumi up` before `pulumi destroy` or a change that replaces them on purpose",
     },
     generateClientSecret: {
         read: "boolean",

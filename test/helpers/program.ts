@@ -24,6 +24,8 @@ export interface RecordedResource {
     dependencies?: string[];
     /** What a component passed to `registerOutputs`, as the engine receives it (secrets as the SDK's secret objects). */
     registeredOutputs?: Record<string, any>;
+    /** Resource options as the SDK sent them: `protect` (undefined when not set), `ignoreChanges`, and how many aliases. */
+    options?: { protect?: boolean; ignoreChanges: string[]; aliases: number };
 }
 
 export interface ProgramRun {
@@ -129,7 +131,14 @@ export async function runProgram(
     // The mock monitor does not pass the parent or the dependencies to `newResource`; record them from the request.
     const settings = runtimeSettings();
     const monitor = settings.getMonitor();
-    type Registered = { type: string; name: string; parent?: string; urn?: string; dependencies: string[] };
+    type Registered = {
+        type: string;
+        name: string;
+        parent?: string;
+        urn?: string;
+        dependencies: string[];
+        options: NonNullable<RecordedResource["options"]>;
+    };
     const registered: Registered[] = [];
     const originalRegister = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
@@ -138,6 +147,11 @@ export async function runProgram(
             name: req.getName(),
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
+            options: {
+                protect: req.hasProtect() ? req.getProtect() : undefined,
+                ignoreChanges: req.getIgnorechangesList(),
+                aliases: req.getAliasesList().length,
+            },
         };
         registered.push(entry);
         return originalRegister(req, (err: any, resp: any) => {
@@ -181,6 +195,7 @@ export async function runProgram(
         resource.urn = entry.urn;
         resource.parent = entry.parent;
         resource.dependencies = entry.dependencies;
+        resource.options = entry.options;
         if (entry.urn && registeredOutputs.has(entry.urn)) resource.registeredOutputs = registeredOutputs.get(entry.urn);
         parents.set(resource.name, entry.parent);
     }
