@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
 import { PasswordRules, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
+import { setSecretAdvice } from "../lib/shell";
 import {
     Field,
     Fields,
@@ -248,7 +249,7 @@ function configuredUserProblems(
             ([, problem]) => sayUser(problem),
         );
         if (!hasKey(passwords, username)) {
-            sayUser(`has no password; set one with: pulumi config set --secret --path 'passwords.${username}' '<password>'`);
+            sayUser(`has no password; ${setSecretAdvice("passwords", username)}`);
         } else if (hasKey(plainPasswords, username)) {
             passwordProblems(plainPasswords[username], rules, username).forEach((problem) => say(`passwords.${username}`, problem));
         }

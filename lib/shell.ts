@@ -2,17 +2,30 @@
 // POSIX shell (bash, zsh, sh) whatever the username holds: dots, quotes, spaces, `$`, backticks,
 // non-ASCII. Pure: no I/O.
 
-/** A value for a shell command line: as it is when it is plainly safe, else single-quoted. */
-export function shellQuote(value: string): string {
-    // Inside single quotes nothing is special but the single quote itself, which is closed,
-    // escaped and reopened: it's -> 'it'\''s'.
-    return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+/** `value` in single quotes, inside which a POSIX shell expands nothing: it's -> 'it'\''s'. */
+export function singleQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
- * A `pulumi config --path` expression for `key` -> `name`, e.g. `passwords.alice` or
- * `passwords["john.doe"]`: a name that is not a plain identifier is put in brackets and double
- * quotes, the one form Pulumi's property-path parser reads for any key (it unescapes only `\"`).
+ * A value for a shell command line: as it is when it is plainly safe, else single-quoted. A
+ * leading `=` is quoted too (zsh expands `=cmd` to the command's path).
+ */
+export function shellQuote(value: string): string {
+    return /^[\w@%+:,./-][\w@%+=:,./-]*$/.test(value) ? value : singleQuote(value);
+}
+
+/** A command line: each word quoted as it needs. */
+export function commandLine(words: readonly string[]): string {
+    return words.map(shellQuote).join(" ");
+}
+
+/**
+ * A `pulumi config --path` expression for `key` -> `name` (-> more names), e.g. `passwords.alice`
+ * or `passwords["john.doe"]`. Pulumi's property-path parser (strict mode, as `config set/get/rm
+ * --path` use it) reads a bare name up to the next `.` or `[`, and in `["..."]` takes every byte
+ * as it is except `\"`, which stands for `"`. So a name that is not a plain identifier goes in
+ * brackets with only its double quotes escaped (a backslash is not an escape there).
  */
 export function configPath(key: string, name: string, ...rest: string[]): string {
     return [name, ...rest].reduce((path, segment) => path + pathSegment(segment), key);
@@ -22,17 +35,34 @@ function pathSegment(name: string): string {
     return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `["${name.replace(/"/g, '\\"')}"]`;
 }
 
-/** Whether Pulumi's path parser can address `name` at all (a trailing backslash would escape the closing quote). */
+/**
+ * Whether Pulumi's path parser can address `name` at all: a name ending in a backslash cannot be
+ * written (its `\"` would read as a quote, leaving the key unclosed).
+ */
 export function pathAddressable(name: string): boolean {
-    return !/\\$/.test(name);
+    return !name.endsWith("\\");
 }
 
-/** `pulumi config set --secret --path '<key>.<name>' '<password>'`, quoted for the shell. */
+/**
+ * `pulumi config set --secret --path '<key>.<name>' -- '<password>'`. The path and the
+ * placeholder are always single-quoted, so the user replaces the placeholder inside quotes; `--`
+ * lets a password that starts with `-` be taken as the value, not as a flag.
+ */
 export function setSecretCommand(key: string, name: string, placeholder = "<password>"): string {
-    return `pulumi config set --secret --path ${shellQuote(configPath(key, name))} ${shellQuote(placeholder)}`;
+    return `pulumi config set --secret --path ${singleQuote(configPath(key, name))} -- ${singleQuote(placeholder)}`;
 }
 
-/** `pulumi config rm --path '<key>.<name>'`, quoted for the shell. */
+/**
+ * How to set the secret `<key>.<name>`, for a message: "set one with: <command>", or, for a name
+ * no path can address, that it must be renamed.
+ */
+export function setSecretAdvice(key: string, name: string): string {
+    return pathAddressable(name)
+        ? `set one with: ${setSecretCommand(key, name)}`
+        : "its name ends in a backslash, which `pulumi config --path` cannot address: rename the user";
+}
+
+/** `pulumi config rm --path '<key>.<name>'`, the path single-quoted. */
 export function removeCommand(key: string, name: string): string {
-    return `pulumi config rm --path ${shellQuote(configPath(key, name))}`;
+    return `pulumi config rm --path ${singleQuote(configPath(key, name))}`;
 }

@@ -1461,7 +1461,7 @@ describe("program (mocked runtime)", function () {
                 const error = await programError({ users: { alice: { email: "alice@example.com" } }, passwords: stored });
                 expect(error.message.split("\n").slice(1), stored).to.deep.equal([
                     "  - cognito-auth:passwords: must be a map of username to password",
-                    "  - cognito-auth:users.alice: has no password; set one with: pulumi config set --secret --path 'passwords.alice' '<password>'",
+                    "  - cognito-auth:users.alice: has no password; set one with: pulumi config set --secret --path 'passwords.alice' -- '<password>'",
                 ]);
             }
         });

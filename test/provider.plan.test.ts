@@ -10,7 +10,8 @@ import {
     stateVersion,
     storedState,
 } from "../providers/cognitoUser/plan";
-import { alreadyExistsError, describe as describeError, goneError, isNotFound, redact, userError } from "../providers/cognitoUser/errors";
+import { redact } from "../lib/redact";
+import { alreadyExistsError, describe as describeError, goneError, isNotFound, userError } from "../providers/cognitoUser/errors";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { testPoolId as POOL, unknownValue, userInputs, userOutputs } from "./helpers/users";
 
@@ -267,7 +268,7 @@ describe("user provider plan (pure)", () => {
             expect(halfMade)
                 .to.include("(status FORCE_CHANGE_PASSWORD, created 2024-05-06T07:08:09.000Z)")
                 .and.include("It has no permanent password yet");
-            expect(halfMade).to.include(`aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username 'alice'`);
+            expect(halfMade).to.include(`aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username alice`);
             expect(alreadyExistsError(user, { status: "CONFIRMED" }).message)
                 .to.include("(status CONFIRMED)")
                 .and.not.include("no permanent password");
@@ -278,8 +279,9 @@ describe("user provider plan (pure)", () => {
                 `Cognito user "alice" already exists in user pool ${POOL} (status CONFIRMED) and this stack does not manage it, so it was left untouched. ` +
                     "If an earlier `pulumi up` of this stack was interrupted, the user is this stack's own but missing from its state: " +
                     "take it over with `pulumi config set cognito-auth:adoptExistingUsers true` and `pulumi up` (then set it back to false); " +
-                    "this sets the configured password and attributes. If the user is someone else's: remove it from cognito-auth:users, " +
-                    `or delete it from the pool (aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username 'alice') and run \`pulumi up\` again.`,
+                    "this sets the configured password and attributes. If the user is someone else's: remove it from cognito-auth:users " +
+                    "(`pulumi config rm --path 'users.alice'` and `pulumi config rm --path 'passwords.alice'`), " +
+                    `or delete it from the pool (\`aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username alice\`) and run \`pulumi up\` again.`,
             );
         });
 

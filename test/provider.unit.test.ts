@@ -395,7 +395,7 @@ describe("Cognito user provider (unit)", function () {
                     .to.include("no permanent password yet")
                     .and.include("interrupted")
                     .and.include("adoptExistingUsers true")
-                    .and.include("admin-delete-user --user-pool-id eu-west-1_AbCdEf123 --username 'alice'");
+                    .and.include("admin-delete-user --user-pool-id eu-west-1_AbCdEf123 --username alice");
                 expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
             });
 

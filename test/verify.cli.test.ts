@@ -8,7 +8,8 @@ import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { Clients, secretHash } from "../scripts/verify/checks";
 import { main, parseArgs } from "../scripts/verify/cli";
 import { InputError, loadInputs } from "../scripts/verify/inputs";
-import { formatTable, redact } from "../scripts/verify/render";
+import { redact } from "../lib/redact";
+import { formatTable } from "../scripts/verify/render";
 import {
     IdentityPoolMock,
     capture,
@@ -307,8 +308,8 @@ describe("verify script: table, progress and redaction", () => {
         ]);
     });
 
-    it("redact() leaves secrets shorter than 4 characters alone (they would blank out words)", () => {
-        expect(redact("user auth abc", ["abc", undefined, ""])).to.equal("user auth abc");
+    it("redact() cuts a secret of any length, a short one too (no length threshold that would leak it)", () => {
+        expect(redact("user auth abc", ["abc", undefined, ""])).to.equal("user auth [secret]");
         expect(redact("user auth abcd", ["abcd"])).to.equal("user auth [secret]");
     });
 

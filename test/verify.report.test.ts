@@ -10,7 +10,8 @@ import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import { Clients } from "../scripts/verify/checks";
 import { main, parseArgs } from "../scripts/verify/cli";
 import { VerifyInputs } from "../scripts/verify/inputs";
-import { formatReport, redact, row, summary } from "../scripts/verify/render";
+import { redact } from "../lib/redact";
+import { formatReport, row, summary } from "../scripts/verify/render";
 import { capture, mockIdentityPoolSuccess, stackConfig, stackOutputs, stsClientFor } from "./verify.fixtures";
 
 const inputs: VerifyInputs = {

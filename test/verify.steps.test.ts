@@ -55,7 +55,7 @@ describe("verify script: each step's incomplete answers", function () {
             user: "johndoe",
             failure: {
                 step: "sign-in",
-                reason: "no password in config; set one with pulumi config set --secret --path 'passwords.johndoe' '<password>'",
+                reason: "no password in config; set one with: pulumi config set --secret --path 'passwords.johndoe' -- '<password>'",
             },
         });
     });

@@ -1,26 +1,8 @@
 // Every error the provider raises names the user and pool and says what to do; none contains a
 // password. Text that comes from AWS or the network is redacted before it is used.
 
-const redacted = "[secret]";
-
-/**
- * `text` with every occurrence of each secret cut out: as it is, and in the forms a service or
- * library may echo it in (JSON-escaped, URL- and form-encoded), ignoring case.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-    const forms = new Set<string>();
-    for (const secret of secrets) {
-        if (typeof secret !== "string" || secret === "") continue;
-        const encoded = encodeURIComponent(secret);
-        for (const form of [secret, JSON.stringify(secret).slice(1, -1), encoded, encoded.replace(/%20/g, "+"), escape(secret)])
-            forms.add(form);
-    }
-    // Longest first, so a form that contains another is cut whole.
-    for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-        text = text.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), redacted);
-    }
-    return text;
-}
+import { redact } from "../../lib/redact";
+import { commandLine, removeCommand } from "../../lib/shell";
 
 /** An error's name and message, with the secrets cut out. */
 export function describe(err: unknown, secrets: readonly (string | undefined)[]): string {
@@ -79,7 +61,16 @@ export function alreadyExistsError(user: UserRef, existing: ExistingUser): Error
             `and this stack does not manage it, so it was left untouched.${halfMade} If an earlier \`pulumi up\` of this stack was interrupted, ` +
             "the user is this stack's own but missing from its state: take it over with `pulumi config set cognito-auth:adoptExistingUsers true` " +
             "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's: " +
-            `remove it from cognito-auth:users, or delete it from the pool (aws cognito-idp admin-delete-user --user-pool-id ${user.userPoolId} ` +
-            `--username '${user.username}') and run \`pulumi up\` again.`,
+            `remove it from cognito-auth:users (\`${removeCommand("users", user.username)}\` and \`${removeCommand("passwords", user.username)}\`), ` +
+            `or delete it from the pool (\`${deleteUserCommand(user)}\`) and run \`pulumi up\` again.`,
     );
+}
+
+/**
+ * `aws cognito-idp admin-delete-user` for the user, quoted for the shell. A username that starts
+ * with `-` is given as `--username=<name>`, so that the CLI does not read it as an option.
+ */
+export function deleteUserCommand(user: UserRef): string {
+    const username = user.username.startsWith("-") ? [`--username=${user.username}`] : ["--username", user.username];
+    return commandLine(["aws", "cognito-idp", "admin-delete-user", "--user-pool-id", user.userPoolId, ...username]);
 }

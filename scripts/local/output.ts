@@ -1,6 +1,8 @@
 // What `npm run local` prints: progress lines, the sign-in table, and redaction of every password
 // it knows from anything it passes through (the Pulumi CLI's output, error messages).
 
+import { redactor } from "../../lib/redact";
+
 export const prefix = "local:";
 
 export function say(line: string): void {
@@ -11,19 +13,21 @@ export function warn(line: string): void {
     process.stderr.write(`${prefix} ${line}\n`);
 }
 
-/** Replaces every known secret in text with [secret]. */
+/** Replaces every known secret in text with [secret], in every form lib/redact.ts knows. */
 export class Redactor {
     private readonly secrets = new Set<string>();
+    private compiled?: (text: string) => string;
 
     add(secret: string): void {
-        if (secret.length > 0) this.secrets.add(secret);
+        if (secret.length > 0 && !this.secrets.has(secret)) {
+            this.secrets.add(secret);
+            this.compiled = undefined;
+        }
     }
 
     redact(text: string): string {
-        let out = text;
-        // Longest first, so a secret that contains another is replaced whole.
-        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("[secret]");
-        return out;
+        this.compiled ??= redactor(this.secrets);
+        return this.compiled(text);
     }
 
     /** A writer that redacts whole lines (a secret is never split across two writes) and indents them. */
@@ -55,7 +59,5 @@ export function table(header: readonly string[], rows: readonly (readonly string
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") + "\n";
 }
 
-/** A value for a shell command line, single-quoted when it needs quoting. */
-export function shellQuote(value: string): string {
-    return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+// The one shell quoting (lib/shell.ts), for the commands main.ts prints.
+export { shellQuote } from "../../lib/shell";

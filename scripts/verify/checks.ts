@@ -5,6 +5,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { explainChallenge, explainIdentityError, explainSignInError, explainStsError, Explanation, isDisabledRefusal } from "./errors";
 import { Outcome, Step } from "./outcome";
 import { UserToVerify, VerifyInputs } from "./inputs";
+import { setSecretAdvice } from "../../lib/shell";
 
 // The checks: sign-in (USER_PASSWORD_AUTH, SECRET_HASH when the client has a secret), identity pool
 // (GetId + GetCredentialsForIdentity with the user-pool login, or as a guest), and STS (whose
@@ -121,11 +122,7 @@ async function identityAndCredentials(
 export async function verifyUser(clients: Clients, inputs: VerifyInputs, user: UserToVerify): Promise<Outcome> {
     const outcome: Outcome = { user: user.username };
     if (!user.password) {
-        return fail(
-            outcome,
-            "sign-in",
-            `no password in config; set one with pulumi config set --secret --path 'passwords.${user.username}' '<password>'`,
-        );
+        return fail(outcome, "sign-in", `no password in config; ${setSecretAdvice("passwords", user.username)}`);
     }
     const AuthParameters: Record<string, string> = { USERNAME: user.username, PASSWORD: user.password };
     if (inputs.clientSecret) AuthParameters.SECRET_HASH = secretHash(inputs.clientSecret, user.username, inputs.clientId);

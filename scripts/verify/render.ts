@@ -1,3 +1,4 @@
+import { redact } from "../../lib/redact";
 import { VerifyInputs, secretsOf } from "./inputs";
 import { Outcome, passed } from "./outcome";
 
@@ -74,30 +75,4 @@ export const progressEvery = 10;
  */
 export function progressLine(done: number, total: number, isTTY: boolean): string | undefined {
     return isTTY || done % progressEvery === 0 ? `verify: ${done} of ${total} users checked` : undefined;
-}
-
-/** The forms in which a secret may come back inside an AWS error message. */
-function secretForms(secret: string): string[] {
-    const json = JSON.stringify(secret).slice(1, -1);
-    const url = encodeURIComponent(secret);
-    return [secret, json, url, url.replace(/%20/g, "+"), JSON.stringify(url).slice(1, -1)];
-}
-
-/**
- * Replaces every secret in a text with "[secret]" (defence in depth: the checks put no secret in
- * an outcome, but an AWS error message could echo one). Also catches the secret JSON-escaped,
- * URL-encoded (%20 or + for spaces) and in any letter case. Secrets shorter than 4 characters are
- * left alone: they would blank out ordinary words.
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-    const forms = new Set<string>();
-    for (const secret of secrets) {
-        if (secret && secret.length >= 4) secretForms(secret).forEach((f) => forms.add(f));
-    }
-    if (forms.size === 0) return text;
-    const pattern = [...forms]
-        .sort((a, b) => b.length - a.length)
-        .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-        .join("|");
-    return text.replace(new RegExp(pattern, "giu"), "[secret]");
 }
