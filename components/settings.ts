@@ -185,7 +185,7 @@ export const settings: { readonly [K in keyof CognitoAuthArgs]-?: Setting } = {
         type: "string",
         meaning:
             "User pool name. Changing it replaces the pool, and so every user (new `sub`s; passwords set again from config); " +
-            "while `deletionProtection` is on, `pulumi preview` refuses it (see [Destroy](#destroy) to do it on purpose). The identity pool and roles stay",
+            "while `deletionProtection` is on, `pulumi preview` refuses it (see [Rename the user pool](#rename-the-user-pool) to do it on purpose). The identity pool and roles stay",
     },
     clientName: {
         read: "string",
