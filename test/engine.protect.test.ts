@@ -42,7 +42,9 @@ const provider = {
 const opts = {};
 if (config.getBoolean("protect")) opts.protect = true;
 if (config.getBoolean("ignoreName")) opts.ignoreChanges = ["name"];
-new pulumi.dynamic.Resource(provider, "pool", { name: config.require("name"), log: config.require("log") }, opts);
+const pool = new pulumi.dynamic.Resource(provider, "pool", { name: config.require("name"), log: config.require("log") }, opts);
+// Like a user in the pool: unprotected, deleted before the pool.
+if (config.getBoolean("withUser")) new pulumi.dynamic.Resource(provider, "user", { name: "user-1", log: config.require("log") }, { dependsOn: [pool] });
 `;
 
 interface Result {
@@ -167,6 +169,20 @@ describe("the real Pulumi engine: protect and ignoreChanges on a replaced resour
         expect(s.calls()).to.equal("create pool-a\ncreate pool-b\ndelete pool-a\n");
         await ok(["destroy", "--yes"]);
         expect(s.calls()).to.equal("create pool-a\ncreate pool-b\ndelete pool-a\ndelete pool-b\n");
+        await ok(["stack", "rm", "--yes"]);
+    });
+
+    it("protect: destroy deletes nothing, not even an unprotected resource that would go first (the refusal comes from destroy's preview)", async function () {
+        const s = await newStack({ name: "pool-a", protect: "true", withUser: "true" });
+        await ok(["up", "--yes"]);
+        expect(s.calls()).to.equal("create pool-a\ncreate user-1\n");
+        const destroy = await fails(["destroy", "--yes"]);
+        expect(flat(destroy.output)).to.include(`Preview failed: resource "${s.urn}" cannot be deleted because it is protected.`);
+        expect(s.calls(), "nothing deleted").to.equal("create pool-a\ncreate user-1\n");
+        await set({ protect: "false" });
+        await ok(["up", "--yes"]);
+        await ok(["destroy", "--yes"]);
+        expect(s.calls()).to.equal("create pool-a\ncreate user-1\ndelete user-1\ndelete pool-a\n");
         await ok(["stack", "rm", "--yes"]);
     });
 
