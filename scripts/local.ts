@@ -7,7 +7,12 @@
 //   local/cognito.ts   the user pool and app client in it; the sign-in check
 //   local/stack.ts     passphrase, stack, config, generated passwords, Pulumi CLI runs
 //   local/output.ts    progress lines, table, redaction of passwords
-//   local/main.ts      the steps, signals and cleanup
+//   local/lock.ts      one run per folder: the atomic lock .local/run.pid, stale-lock detection
+//   local/leftovers.ts what a killed run left (its processes, the stack lock), found and proved
+//   local/recovery.ts  the start of a run after a killed one: stop, unlock, drop unfinished creates
+//   local/failures.ts  failure messages and the pasteable commands they suggest
+//   local/session.ts   what a run started, for signals and the final cleanup
+//   local/main.ts      the steps
 //   pulumiCli.ts       finding the Pulumi CLI and its offline environment (shared)
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true"; // before any AWS SDK module loads
 

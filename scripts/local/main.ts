@@ -1,17 +1,21 @@
 // `npm run local`: the steps, the signals, and the guarantee that nothing it started outlives it.
 
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { configPath, shellQuote } from "../../lib/shell";
 import { findPulumi, offlineEnv, pulumiVersion } from "../pulumiCli";
 import { LocalArgs, parseArgs, usage } from "./args";
 import { cognitoClient, ensurePoolAndClient, localRegion, signIn, SignInResult } from "./cognito";
-import { Emulator, portInUse, portInUseMessage, startEmulator } from "./emulator";
-import { Redactor, say, shellQuote, table, warn } from "./output";
+import { portInUse, portInUseMessage, startEmulator } from "./emulator";
+import { cliCommand, stackCommand, Stop, upFailure } from "./failures";
+import { removeEmptyAttrs } from "./leftovers";
+import { Lock, Locked, takeLock } from "./lock";
+import { Redactor, say, table, warn } from "./output";
 import { LocalPaths, localPaths, stackName } from "./paths";
-import { commandLine, isAlive, killTree } from "./processes";
+import { clearLeftovers, clearPendingCreates, clearStaleStackLock } from "./recovery";
+import { Session } from "./session";
 import {
-    configPath,
     devUsers,
     disabledInConfig,
     ensurePassphrase,
@@ -27,59 +31,6 @@ import {
 
 const steps = 6;
 const step = (n: number, text: string) => say(`[${n}/${steps}] ${text}`);
-
-/** A failure with a message for the user (no stack trace). */
-class Stop extends Error {}
-
-/** What is running on our behalf, for signal handlers and the final cleanup. */
-class Session {
-    readonly pulumiChildren = new Set<ChildProcess>();
-    emulator?: Emulator;
-    interrupted?: NodeJS.Signals;
-    private firstSignalAt = 0;
-    private wake: (() => void)[] = [];
-
-    /** Resolves at the first SIGINT/SIGTERM. */
-    interruption(): Promise<void> {
-        return this.interrupted ? Promise.resolve() : new Promise((resolve) => this.wake.push(resolve));
-    }
-
-    onSignal(signal: NodeJS.Signals): void {
-        const now = Date.now();
-        if (!this.interrupted) {
-            this.interrupted = signal;
-            this.firstSignalAt = now;
-            process.stdout.write("\n");
-            say(`${signal} received: stopping (press Ctrl-C again to stop at once)`);
-            // `pulumi` cancels cleanly on one interrupt; it is in its own process group, so it gets only this one.
-            for (const child of this.pulumiChildren) signalProcess(child.pid, "SIGINT");
-            for (const wake of this.wake.splice(0)) wake();
-            return;
-        }
-        // npm forwards the terminal's Ctrl-C to us as well: the same key press arrives twice.
-        if (now - this.firstSignalAt < 1_000) return;
-        say(`${signal} received again: stopping at once`);
-        this.killEverything();
-        process.exit(130);
-    }
-
-    /** Synchronous: SIGKILL to every process group we started. For a second Ctrl-C and process exit. */
-    killEverything(): void {
-        for (const child of this.pulumiChildren) killTree(child.pid);
-        this.emulator?.killNow();
-    }
-
-    /** Waits for running pulumi commands (they were told to cancel), then stops the emulator. */
-    async cleanUp(): Promise<void> {
-        const deadline = Date.now() + 60_000;
-        while (this.pulumiChildren.size > 0 && Date.now() < deadline) await sleep(100);
-        for (const child of this.pulumiChildren) killTree(child.pid);
-        if (this.emulator) {
-            await this.emulator.stop();
-            say("cognito-local stopped; its data is kept in .local/cognito");
-        }
-    }
-}
 
 export async function main(argv: string[], root: string): Promise<number> {
     const parsed = parseArgs(argv);
@@ -100,26 +51,27 @@ export async function main(argv: string[], root: string): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     process.on("exit", onExit);
-    let locked = false;
+    let lock: Lock | undefined;
     try {
-        takeLock(paths);
-        locked = true;
-        return await run(parsed, paths, session);
+        // First, before anything is touched: a second run on the same folder stops here.
+        lock = takeLock(paths);
+        return await run(parsed, paths, session, lock);
     } catch (err) {
-        if (err instanceof Stop) warn(`error: ${err.message}`);
-        else warn(`error: ${(err as Error)?.message ?? err}`);
+        warn(`error: ${(err as Error)?.message ?? err}`);
         return session.interrupted ? 130 : 1;
     } finally {
         await session.cleanUp().catch((err) => warn(`error while stopping: ${(err as Error).message}`));
-        if (locked) fs.rmSync(paths.lock, { force: true });
+        lock?.release();
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
         process.off("exit", onExit);
     }
 }
 
-async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promise<number> {
+async function run(args: LocalArgs, paths: LocalPaths, session: Session, lock: Lock): Promise<number> {
     const started = Date.now();
+    // What a killed run left running would hold the port and the stack: stopped first.
+    await clearLeftovers(paths, lock);
     // Before anything slow: a busy port is the most common problem, and the CLI build takes minutes.
     if (await portInUse(args.port)) throw new Stop(portInUseMessage(args.port, paths));
 
@@ -174,8 +126,14 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
         });
         const pulumi = pulumiRunner(cli, env, paths.root, redactor, session.pulumiChildren);
         const configExisted = fs.existsSync(paths.stackConfig);
-        const stack = await ensureStack(pulumi, paths);
         const notes: string[] = [];
+        if (removeEmptyAttrs(paths))
+            notes.push(`removed the empty .local/state/.pulumi/stacks/${project}/${stackName}.json.attrs a kill during a state write left`);
+        const stack = await ensureStack(pulumi, paths);
+        const unlocked = await clearStaleStackLock(pulumi, paths, cli);
+        if (unlocked) notes.push(unlocked);
+        const cleared = await clearPendingCreates(pulumi);
+        if (cleared) notes.push(cleared);
         if (passphrase.created) notes.push("new passphrase in .local/passphrase");
         if (stack.created) notes.push("stack created");
         if (!configExisted) {
@@ -197,11 +155,17 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
             await pulumi.ok(["config", "set", "aws:region", localRegion, "-s", stackName]);
             notes.push(`aws:region set to ${localRegion} (cognito-local pool ids start with it)`);
         }
+        if (config.adoptExistingUsers === undefined) {
+            // Every user in the local pool under a name the local stack configures is its own, made by an
+            // earlier run: one a killed run created but never recorded is taken over, not refused.
+            await pulumi.ok(["config", "set", `${project}:adoptExistingUsers`, "true", "-s", stackName]);
+            notes.push(`adoptExistingUsers set to true (the local pool's users are the local stack's own)`);
+        }
         const grouped = usersWithGroups(config.users);
         if (grouped.length > 0) {
             throw new Stop(
                 `users with groups cannot run locally (groups are aws.cognito.UserGroup resources, which need the AWS provider plugin): ${grouped.join(", ")}. ` +
-                    `Remove them from the local stack, e.g. ${cliCommand(cli, ["config", "rm", "--path", configPath("users", grouped[0]) + ".groups", "-s", stackName])}`,
+                    `Remove them from the local stack, e.g. ${stackCommand(cli, paths, ["config", "rm", "--path", configPath("users", grouped[0], "groups"), "-s", stackName])}`,
             );
         }
         for (const password of Object.values(config.passwords)) redactor.add(password);
@@ -224,7 +188,7 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
         );
         if (Object.keys(config.users).length === 0) {
             say(
-                `  the local stack has no users; add one with: ${cliCommand(cli, ["config", "set", "--path", "users.alice.email", "alice@example.com", "-s", stackName])} (with the environment printed at the end)`,
+                `  the local stack has no users; add one with: ${stackCommand(cli, paths, ["config", "set", "--path", configPath("users", "alice", "email"), "alice@example.com", "-s", stackName])}`,
             );
         }
         checkInterrupted(session);
@@ -237,12 +201,7 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
             { stream: true },
         );
         checkInterrupted(session);
-        if (up.code !== 0) {
-            throw new Stop(
-                `pulumi up failed (exit ${up.code ?? up.signal}); see its output above. Fix the local stack's config ` +
-                    `(the commands are in README, "Try it locally"), then run npm run local again`,
-            );
-        }
+        if (up.code !== 0) throw new Stop(upFailure(up, cli, paths));
 
         // 6. sign-in
         step(6, `signing in every user with USER_PASSWORD_AUTH against ${emulator.endpoint}`);
@@ -274,7 +233,7 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session): Promis
                     "The Pulumi CLI on the local stack (a password, a new user):",
                     `  export PULUMI_BACKEND_URL=${shellQuote(`file://${paths.stateDir}`)} PULUMI_CONFIG_PASSPHRASE_FILE=${shellQuote(paths.passphrase)}`,
                     `  ${cliCommand(cli, ["config", "get", "--path", configPath("passwords", Object.keys(config.users)[0] ?? "<user>"), "-s", stackName])}`,
-                    `  ${cliCommand(cli, ["config", "set", "--path", `users.${newUser}.email`, `${newUser}@example.com`, "-s", stackName])}   # then npm run local again`,
+                    `  ${cliCommand(cli, ["config", "set", "--path", configPath("users", newUser, "email"), `${newUser}@example.com`, "-s", stackName])}   # then npm run local again`,
                     "",
                 ].join("\n"),
         );
@@ -361,69 +320,40 @@ function goMinimum(root: string): string {
 }
 
 /** `--reset`: removes .local/ and Pulumi.local.yaml; refuses while `npm run local` is running. */
-function reset(paths: LocalPaths): number {
-    const running = runningPid(paths);
-    if (running !== undefined) {
-        warn(`error: npm run local is running (pid ${running}); stop it (Ctrl-C) before --reset`);
+async function reset(paths: LocalPaths): Promise<number> {
+    let lock: Lock | undefined;
+    try {
+        // Held while removing, so that no run starts meanwhile; without .local/ there is nothing to lock.
+        if (fs.existsSync(paths.dir)) lock = takeLock(paths);
+    } catch (err) {
+        if (!(err instanceof Locked)) throw err;
+        warn(`error: ${err.message}; then run npm run local -- --reset again`);
         return 1;
     }
-    const removed: string[] = [];
-    if (fs.existsSync(paths.dir)) {
-        fs.rmSync(paths.dir, { recursive: true, force: true });
-        removed.push(".local/ (emulator data, local stack state, passphrase)");
-    }
-    if (fs.existsSync(paths.stackConfig)) {
-        fs.rmSync(paths.stackConfig, { force: true });
-        removed.push(`Pulumi.${stackName}.yaml (the local stack's users and encrypted passwords)`);
-    }
-    say(removed.length ? `removed ${removed.join(" and ")}` : "nothing to remove: no .local/ and no Pulumi.local.yaml");
-    return 0;
-}
-
-function takeLock(paths: LocalPaths): void {
-    const running = runningPid(paths);
-    if (running !== undefined)
-        throw new Stop(`npm run local is already running (pid ${running}) on this folder; use that one, or stop it first`);
-    fs.mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(paths.lock, `${process.pid}\n`);
-}
-
-function runningPid(paths: LocalPaths): number | undefined {
-    let pid: number;
     try {
-        pid = Number(fs.readFileSync(paths.lock, "utf8").trim());
-    } catch {
-        return undefined;
+        // A killed run's emulator would keep serving (and writing) the data removed here.
+        if (lock) await clearLeftovers(paths, lock);
+        const removed: string[] = [];
+        if (fs.existsSync(paths.dir)) {
+            fs.rmSync(paths.dir, { recursive: true, force: true });
+            removed.push(".local/ (emulator data, local stack state, passphrase)");
+        }
+        if (fs.existsSync(paths.stackConfig)) {
+            fs.rmSync(paths.stackConfig, { force: true });
+            removed.push(`Pulumi.${stackName}.yaml (the local stack's users and encrypted passwords)`);
+        }
+        say(removed.length ? `removed ${removed.join(" and ")}` : "nothing to remove: no .local/ and no Pulumi.local.yaml");
+        return 0;
+    } finally {
+        lock?.release();
     }
-    if (!(pid > 0) || pid === process.pid || !isAlive(pid)) return undefined;
-    const cmd = commandLine(pid);
-    return cmd === "" || cmd.includes("local") ? pid : undefined;
 }
 
 function checkInterrupted(session: Session): void {
     if (session.interrupted) throw new Stop(`stopped by ${session.interrupted}`);
 }
 
-/** A ready-to-paste command for the CLI that was used (relative to where `npm run` was started). */
-function cliCommand(cli: string, args: string[]): string {
-    const command = cli === "pulumi" ? "pulumi" : shellQuote(path.relative(process.env.INIT_CWD ?? process.cwd(), cli) || cli);
-    return [command, ...args.map(shellQuote)].join(" ");
-}
-
 /** The caller's AWS_* settings (profile, session token, endpoints) must not reach the local run. */
 function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("AWS_")));
-}
-
-function signalProcess(pid: number | undefined, signal: NodeJS.Signals): void {
-    if (pid === undefined) return;
-    try {
-        process.kill(pid, signal);
-    } catch {
-        /* already gone */
-    }
-}
-
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }

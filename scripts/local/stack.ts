@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
+import { configPath } from "../../lib/shell";
 import { localRegion } from "./cognito";
 import { Redactor } from "./output";
 import { LocalPaths, stackName } from "./paths";
@@ -13,6 +14,9 @@ import { LocalPaths, stackName } from "./paths";
 const yaml = require("js-yaml") as { load(text: string): unknown; dump(value: unknown, options?: { lineWidth?: number }): string };
 
 export const project = "cognito-auth";
+
+/** `--path` syntax for a key inside a map (lib/shell.ts: `passwords.alice`, `passwords["a.b"]`). */
+export { configPath };
 
 export interface RunResult {
     code: number | null;
@@ -184,6 +188,9 @@ export function writeFirstConfig(paths: LocalPaths, userPoolId: string, users: R
         [`${project}:userPoolId`]: userPoolId,
         [`${project}:passwordPolicy`]: { minimumLength: 12 },
         [`${project}:users`]: users,
+        // The local pool is this tool's: a user in it under a configured name is the local stack's own
+        // (e.g. made by a run that was killed before recording it), so it is taken over, not refused.
+        [`${project}:adoptExistingUsers`]: true,
     };
     const header =
         "# The local stack of `npm run local` (git-ignored). Edit it with `pulumi config ... -s local`\n" +
@@ -194,6 +201,8 @@ export function writeFirstConfig(paths: LocalPaths, userPoolId: string, users: R
 export interface LocalConfig {
     region?: string;
     userPoolId?: string;
+    /** "true"/"false" as set, or undefined. */
+    adoptExistingUsers?: string;
     users: Record<string, Record<string, unknown>>;
     /** Plain text, in memory only: for the sign-in and for redaction. */
     passwords: Record<string, string>;
@@ -228,14 +237,10 @@ export async function readConfig(pulumi: PulumiRunner): Promise<LocalConfig> {
     return {
         region: raw["aws:region"]?.value,
         userPoolId: raw[`${project}:userPoolId`]?.value,
+        adoptExistingUsers: raw[`${project}:adoptExistingUsers`]?.value,
         users,
         passwords,
     };
-}
-
-/** `--path` syntax for a key inside a map: `passwords.alice`, or `passwords["a.b"]` when needed. */
-export function configPath(map: string, key: string): string {
-    return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${map}.${key}` : `${map}[${JSON.stringify(key)}]`;
 }
 
 /** Stores a password encrypted in the stack config; the value goes through stdin, never argv. */

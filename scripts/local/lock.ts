@@ -1,0 +1,182 @@
+// One `npm run local` per folder. The lock file .local/run.pid names the run that holds it: its
+// pid, its start time (/proc/<pid>/stat field 22) and a random token. It is made complete in a
+// temporary file and hard-linked into place, which fails if it exists: of two runs started at
+// the same moment exactly one gets it, and nobody ever reads a half-written lock. A run is
+// running only if a process with that pid and that start time exists; otherwise the lock is
+// stale (a killed run) and is broken, under a second lock so that two runs cannot both break it.
+// The token is put into the environment of everything the run starts (tokenVariable), so that
+// the next run can find what a killed one left (see leftovers.ts).
+
+import * as crypto from "crypto";
+import * as fs from "fs";
+import { LocalPaths } from "./paths";
+import { commandLine, hasProc, isRunning, startTime, workingDirectory } from "./processes";
+
+/** Set in the environment of every process a run starts; /proc/<pid>/environ shows it to the next run. */
+export const tokenVariable = "COGNITO_AUTH_LOCAL_RUN";
+
+export interface RunRecord {
+    pid: number;
+    /** /proc/<pid>/stat field 22; "" where there is no /proc. */
+    start: string;
+    token: string;
+    startedAt: string;
+}
+
+/** A lock another run holds. */
+export class Locked extends Error {
+    constructor(readonly holder: RunRecord) {
+        super(
+            `npm run local is already running on this folder (pid ${holder.pid}, since ${holder.startedAt}); ` +
+                `use that one, or stop it first (Ctrl-C in its terminal, or: kill ${holder.pid})`,
+        );
+    }
+}
+
+export interface Lock {
+    record: RunRecord;
+    /** The record of a killed run whose lock was broken, if any: what it started carries its token. */
+    stale?: RunRecord;
+    /** Lets the lock go (only if it is still ours). */
+    release(): void;
+}
+
+/** Takes the lock or throws Locked; breaks a stale one. Also sets tokenVariable in process.env, for every child. */
+export function takeLock(paths: LocalPaths): Lock {
+    fs.mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+    const record: RunRecord = {
+        pid: process.pid,
+        start: startTime(process.pid) ?? "",
+        token: crypto.randomBytes(16).toString("hex"),
+        startedAt: new Date().toISOString(),
+    };
+    const content = JSON.stringify(record) + "\n";
+    let stale: RunRecord | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+        if (createExclusive(paths.lock, content)) {
+            process.env[tokenVariable] = record.token;
+            return {
+                record,
+                stale,
+                release: () => {
+                    if (readText(paths.lock) === content) fs.rmSync(paths.lock, { force: true });
+                },
+            };
+        }
+        const text = readText(paths.lock);
+        if (text === undefined) continue; // removed meanwhile: try again
+        if (text.trim() === "" && beingWritten(paths.lock)) {
+            sleepSync(50);
+            continue;
+        }
+        const holder = parseRecord(text);
+        if (holder && running(holder, paths)) throw new Locked(holder);
+        if (breakStale(paths, text)) stale = holder ?? stale;
+        else sleepSync(50); // another run is breaking it: see who wins
+    }
+    throw new Error(`could not take the lock ${paths.lock}: it keeps changing; is another npm run local starting over and over?`);
+}
+
+/** The run holding the lock, if it is running (for --reset's refusal and messages). */
+export function lockHolder(paths: LocalPaths): RunRecord | undefined {
+    const text = readText(paths.lock);
+    const holder = text === undefined ? undefined : parseRecord(text);
+    return holder && running(holder, paths) ? holder : undefined;
+}
+
+/** Whether the record names a process that is running now, and is the one that wrote it. */
+function running(holder: RunRecord, paths: LocalPaths): boolean {
+    if (holder.pid === process.pid || !isRunning(holder.pid)) return false;
+    if (holder.start !== "" && hasProc()) return startTime(holder.pid) === holder.start;
+    if (holder.token !== "") return true; // no /proc (not Linux): a live pid is all there is to go by
+    // A lock of an earlier version (only a pid): that run's node process ran scripts/local.ts in this folder.
+    return commandLine(holder.pid).includes("scripts/local.ts") && workingDirectory(holder.pid) === paths.root;
+}
+
+/**
+ * Removes the lock file if it still holds `text` (the stale lock judged). Under a break lock made
+ * the same exclusive way: without it, a second run could remove the new lock the first one just
+ * took. A break lock older than 10 s is left by a run killed in these few lines: removed.
+ */
+function breakStale(paths: LocalPaths, text: string): boolean {
+    const breaker = `${paths.lock}.break`;
+    if (!createExclusive(breaker, `${process.pid}\n`)) {
+        try {
+            if (Date.now() - fs.statSync(breaker).mtimeMs > 10_000) fs.rmSync(breaker, { force: true });
+        } catch {
+            /* gone meanwhile */
+        }
+        return false;
+    }
+    try {
+        if (readText(paths.lock) !== text) return false;
+        fs.rmSync(paths.lock, { force: true });
+        return true;
+    } finally {
+        fs.rmSync(breaker, { force: true });
+    }
+}
+
+/** Creates file with content, complete, only if it does not exist (a hard link of a temporary file; O_EXCL where links fail). */
+function createExclusive(file: string, content: string): boolean {
+    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+    fs.writeFileSync(temporary, content, { mode: 0o600 });
+    try {
+        fs.linkSync(temporary, file);
+        return true;
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EEXIST") return false;
+        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw err;
+    } finally {
+        fs.rmSync(temporary, { force: true });
+    }
+    // A file system without hard links: O_EXCL, then the content (a reader may see it empty for a moment: beingWritten).
+    let fd: number;
+    try {
+        fd = fs.openSync(file, "wx", 0o600);
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw err;
+    }
+    try {
+        fs.writeSync(fd, content);
+    } finally {
+        fs.closeSync(fd);
+    }
+    return true;
+}
+
+/** An empty lock file younger than 2 s: made by O_EXCL a moment ago, its content still to come. */
+function beingWritten(file: string): boolean {
+    try {
+        return Date.now() - fs.statSync(file).mtimeMs < 2_000;
+    } catch {
+        return false;
+    }
+}
+
+function parseRecord(text: string): RunRecord | undefined {
+    const trimmed = text.trim();
+    if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed), start: "", token: "", startedAt: "an unknown time" };
+    try {
+        const value = JSON.parse(trimmed) as Partial<RunRecord>;
+        if (typeof value.pid === "number" && value.pid > 0 && typeof value.token === "string")
+            return { pid: value.pid, start: String(value.start ?? ""), token: value.token, startedAt: String(value.startedAt ?? "") };
+    } catch {
+        /* not a record */
+    }
+    return undefined;
+}
+
+function readText(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
+}
+
+function sleepSync(ms: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
