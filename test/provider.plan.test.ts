@@ -279,9 +279,11 @@ describe("user provider plan (pure)", () => {
                 `Cognito user "alice" already exists in user pool ${POOL} (status CONFIRMED) and this stack does not manage it, so it was left untouched. ` +
                     "If an earlier `pulumi up` of this stack was interrupted, the user is this stack's own but missing from its state: " +
                     "take it over with `pulumi config set cognito-auth:adoptExistingUsers true` and `pulumi up` (then set it back to false); " +
-                    "this sets the configured password and attributes. If the user is someone else's: remove it from cognito-auth:users " +
-                    "(`pulumi config rm --path 'users.alice'` and `pulumi config rm --path 'passwords.alice'`), " +
-                    `or delete it from the pool (\`aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username alice\`) and run \`pulumi up\` again.`,
+                    "this sets the configured password and attributes. If the user is someone else's, stop managing it here:\n" +
+                    "    pulumi config rm --path 'users.alice'\n" +
+                    "    pulumi config rm --path 'passwords.alice'\n" +
+                    "or delete it from the pool, then run `pulumi up` again:\n" +
+                    `    aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username alice`,
             );
         });
 

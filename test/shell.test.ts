@@ -7,6 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { deleteUserCommand } from "../providers/cognitoUser/errors";
 import {
     commandLine,
     configPath,
@@ -204,6 +205,26 @@ describe("lib/shell.ts: commands a message suggests", () => {
                     const rm = wordsOf(shell, removeCommand("users", name));
                     expect(rm.slice(0, 4), name).to.deep.equal(["pulumi", "config", "rm", "--path"]);
                     expect(parsePulumiPath(rm[4]), name).to.deep.equal(["users", name]);
+                }
+            });
+        }
+    });
+
+    describe("deleteUserCommand (the 'already exists' message's aws command)", () => {
+        for (const shell of shells) {
+            it(`${shell}: the username reads back exactly; one that starts with - is joined to its option`, () => {
+                const userPoolId = "eu-west-1_AbCdEf123";
+                for (const username of awkward.filter((n) => n !== "")) {
+                    const words = wordsOf(shell, deleteUserCommand({ userPoolId, username }));
+                    const expected = username.startsWith("-") ? [`--username=${username}`] : ["--username", username];
+                    expect(words, username).to.deep.equal([
+                        "aws",
+                        "cognito-idp",
+                        "admin-delete-user",
+                        "--user-pool-id",
+                        userPoolId,
+                        ...expected,
+                    ]);
                 }
             });
         }

@@ -60,9 +60,10 @@ export function alreadyExistsError(user: UserRef, existing: ExistingUser): Error
         `Cognito user "${user.username}" already exists in user pool ${user.userPoolId} (status ${existing.status ?? "unknown"}${created}) ` +
             `and this stack does not manage it, so it was left untouched.${halfMade} If an earlier \`pulumi up\` of this stack was interrupted, ` +
             "the user is this stack's own but missing from its state: take it over with `pulumi config set cognito-auth:adoptExistingUsers true` " +
-            "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's: " +
-            `remove it from cognito-auth:users (\`${removeCommand("users", user.username)}\` and \`${removeCommand("passwords", user.username)}\`), ` +
-            `or delete it from the pool (\`${deleteUserCommand(user)}\`) and run \`pulumi up\` again.`,
+            "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's, " +
+            // One command a line, so that what to paste is unambiguous whatever the username holds.
+            `stop managing it here:\n    ${removeCommand("users", user.username)}\n    ${removeCommand("passwords", user.username)}\n` +
+            `or delete it from the pool, then run \`pulumi up\` again:\n    ${deleteUserCommand(user)}`,
     );
 }
 
