@@ -220,6 +220,23 @@ describe("the real Pulumi engine: protect and ignoreChanges on a replaced resour
         await ok(["stack", "rm", "--yes", "--force"]);
     });
 
+    it("the identity pool's upgrade: a new default name together with ignoreChanges and protect shows only [diff: ~protect] and replaces nothing", async function () {
+        // As a stack made by an earlier version with a custom userPoolName: stored "<that name>-identities".
+        const s = await newStack({ name: "acme-auth-identities" });
+        await ok(["up", "--yes"]);
+        await set({ name: "cognito-auth-dev-identities", ignoreName: "true", protect: "true" });
+        const preview = await ok(["preview"]);
+        expect(preview.output).to.match(/pulumi-nodejs:dynamic:Resource\s+pool\s+\[diff: ~protect\]/);
+        expect(preview.output).to.match(/Resources:\s+2 unchanged/);
+        await ok(["up", "--yes"]);
+        expect(s.calls()).to.equal("create acme-auth-identities\n");
+        expect(await s.state()).to.deep.equal({ name: "acme-auth-identities", protect: true });
+        await set({ protect: "false" });
+        await ok(["up", "--yes"]);
+        await ok(["destroy", "--yes"]);
+        await ok(["stack", "rm", "--yes"]);
+    });
+
     it("ignoreChanges: a changed name is not applied and nothing is replaced; without it the same change is a replace", async function () {
         const s = await newStack({ name: "pool-a", ignoreName: "true" });
         await ok(["up", "--yes"]);
