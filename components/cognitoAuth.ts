@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
-import { PasswordRules, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
+import { PasswordRules, caseFolded, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
 import { setSecretAdvice } from "../lib/shell";
 import {
     Field,
@@ -234,7 +234,7 @@ function configuredUserProblems(
         const where = `users.${username}`;
         const sayUser = (problem: string) => say(where, problem);
         // Usernames are case-insensitive in the pool, so these would be one user.
-        const folded = username.toLowerCase();
+        const folded = caseFolded(username);
         if (seen.has(folded)) sayUser(`same username as ${prefix}users.${seen.get(folded)} (usernames are case-insensitive)`);
         seen.set(folded, username);
         if (!isMap(spec)) {
@@ -334,7 +334,6 @@ export function roleTrustPolicy(identityPoolId: string, kind: "authenticated" | 
 }
 
 /**
-/**
  * The identity pool's name when `identityPoolName` is unset: from the project and stack, so that
  * renaming the user pool leaves it alone. For the program's default pool name (`<project>-<stack>`)
  * it is the name earlier versions gave it (`<userPoolName>-identities`).
@@ -343,6 +342,7 @@ export function defaultIdentityPoolName(): string {
     return `${pulumi.getProject()}-${pulumi.getStack()}-identities`;
 }
 
+/**
  * Cognito authentication as code: a user pool with secure defaults, an app client for password
  * sign-in, an identity pool handing out role credentials, and users with permanent passwords.
  * With `userPoolId` it manages only the users and groups of that existing pool: no pool, client,
@@ -558,7 +558,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 return [
                     username,
                     new CognitoUser(
-                        `${name}-user-${username}`,
+                        // Named by the case-folded username, so a case-only rename is the same resource
+                        // (an update, not a create plus a delete of the same user); the alias keeps
+                        // resources that earlier versions named by the username as configured.
+                        `${name}-user-${caseFolded(username)}`,
                         {
                             userPoolId: this.userPoolId,
                             username,
@@ -569,7 +572,11 @@ export class CognitoAuth extends pulumi.ComponentResource {
                             passwordPolicy,
                             adoptExisting: args.adoptExistingUsers ?? defaults.adoptExistingUsers,
                         },
-                        { parent: this, dependsOn: groups.map((group) => this.groups[group]) },
+                        {
+                            parent: this,
+                            dependsOn: groups.map((group) => this.groups[group]),
+                            aliases: caseFolded(username) === username ? [] : [{ name: `${name}-user-${username}` }],
+                        },
                     ),
                 ] as const;
             }),

@@ -34,6 +34,15 @@ export const cognitoDefaultPasswordRules: PasswordRules = {
     requireSymbols: true,
 };
 
+/**
+ * A username as a case-insensitive pool compares it: two names with the same folding are one user
+ * there. The config check refuses two such names, user resources are named by it (so a case-only
+ * rename is the same resource) and the provider's diff takes a case-only rename for an update.
+ */
+export function caseFolded(username: string): string {
+    return username.toLowerCase();
+}
+
 /** A user's settings to check; any may be missing or of the wrong type. */
 export interface UserToCheck {
     username: unknown;

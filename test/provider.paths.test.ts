@@ -226,6 +226,10 @@ describe("Cognito user provider: paths found by mutation testing", function () {
                     'Cognito user "alice" in pool eu-west-1_AbCdEf123 could not be read: InternalErrorException: boom',
                 );
                 expect((await rejection(provider.delete!(`${POOL}/alice`, undefined as never))).message).to.equal(
+                    'Cognito user "alice" in pool eu-west-1_AbCdEf123 could not be looked up before deleting it: InternalErrorException: boom',
+                );
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice" });
+                expect((await rejection(provider.delete!(`${POOL}/alice`, undefined as never))).message).to.equal(
                     'Cognito user "alice" in pool eu-west-1_AbCdEf123 could not be deleted: InternalErrorException: boom',
                 );
             });
@@ -238,6 +242,7 @@ describe("Cognito user provider: paths found by mutation testing", function () {
                 mock.on(AdminGetUserCommand).rejects(notFound());
                 mock.on(AdminCreateUserCommand).rejects(echoing());
                 await rejection(provider.create!(inputs()));
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice" });
                 mock.on(AdminDeleteUserCommand).rejects(echoing());
                 await rejection(provider.delete!(`${POOL}/alice`, stored));
             });

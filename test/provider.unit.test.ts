@@ -510,11 +510,20 @@ describe("Cognito user provider (unit)", function () {
         // ------------------------------------------------------------------------------- update
         describe("update", () => {
             const id = `${POOL}/alice`;
+            // The look-up that comes first finds this stack's user (the stored sub).
+            beforeEach(() => {
+                mock.on(AdminGetUserCommand).resolves({
+                    Username: "alice",
+                    Enabled: true,
+                    UserStatus: "CONFIRMED",
+                    UserAttributes: [{ Name: "sub", Value: SUB }],
+                });
+            });
 
             it("password only -> AdminSetUserPassword only", async () => {
                 const result = await provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD }));
-                expect(callNames()).to.deep.equal(["AdminSetUserPasswordCommand"]);
-                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: NEW_PASSWORD, Permanent: true });
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminSetUserPasswordCommand"]);
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: NEW_PASSWORD, Permanent: true });
                 expect(result.outs!.password).to.equal(NEW_PASSWORD);
                 expect(result.outs!.status).to.equal("CONFIRMED");
                 expect(result.outs!.sub).to.equal(SUB);
@@ -525,8 +534,8 @@ describe("Cognito user provider (unit)", function () {
                 const olds = outputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alice" } });
                 const news = inputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alicia" } });
                 await provider.update!(id, olds, news);
-                expect(callNames()).to.deep.equal(["AdminUpdateUserAttributesCommand"]);
-                expect(callInput(0)).to.deep.equal({
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminUpdateUserAttributesCommand"]);
+                expect(callInput(1)).to.deep.equal({
                     UserPoolId: POOL,
                     Username: "alice",
                     UserAttributes: [{ Name: "given_name", Value: "Alicia" }],
@@ -535,8 +544,8 @@ describe("Cognito user provider (unit)", function () {
 
             it("an email change also re-sends email_verified", async () => {
                 await provider.update!(id, outputs(), inputs({ attributes: { email: "alice@new.example.com", email_verified: "true" } }));
-                expect(callNames()).to.deep.equal(["AdminUpdateUserAttributesCommand"]);
-                expect(callInput(0).UserAttributes).to.deep.equal([
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminUpdateUserAttributesCommand"]);
+                expect(callInput(1).UserAttributes).to.deep.equal([
                     { Name: "email", Value: "alice@new.example.com" },
                     { Name: "email_verified", Value: "true" },
                 ]);
@@ -545,33 +554,33 @@ describe("Cognito user provider (unit)", function () {
             it("an attribute removal -> AdminDeleteUserAttributes only", async () => {
                 const olds = outputs({ attributes: { email: "alice@example.com", email_verified: "true", given_name: "Alice" } });
                 await provider.update!(id, olds, inputs());
-                expect(callNames()).to.deep.equal(["AdminDeleteUserAttributesCommand"]);
-                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", UserAttributeNames: ["given_name"] });
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminDeleteUserAttributesCommand"]);
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice", UserAttributeNames: ["given_name"] });
             });
 
             it("enabled true -> false -> AdminDisableUser only", async () => {
                 await provider.update!(id, outputs(), inputs({ enabled: false }));
-                expect(callNames()).to.deep.equal(["AdminDisableUserCommand"]);
-                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminDisableUserCommand"]);
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
             });
 
             it("enabled false -> true -> AdminEnableUser only", async () => {
                 const result = await provider.update!(id, outputs({ enabled: false }), inputs({ enabled: true }));
-                expect(callNames()).to.deep.equal(["AdminEnableUserCommand"]);
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminEnableUserCommand"]);
                 expect(result.outs!.enabled).to.equal(true);
             });
 
             it("groups added and removed -> AdminAddUserToGroup / AdminRemoveUserFromGroup only", async () => {
                 await provider.update!(id, outputs({ groups: ["a", "b"] }), inputs({ groups: ["c", "b"] }));
-                expect(callNames()).to.deep.equal(["AdminAddUserToGroupCommand", "AdminRemoveUserFromGroupCommand"]);
-                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "c" });
-                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "a" });
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminAddUserToGroupCommand", "AdminRemoveUserFromGroupCommand"]);
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "c" });
+                expect(callInput(2)).to.deep.equal({ UserPoolId: POOL, Username: "alice", GroupName: "a" });
             });
 
             it("status FORCE_CHANGE_PASSWORD with the same password -> AdminSetUserPassword", async () => {
                 const result = await provider.update!(id, outputs({ status: "FORCE_CHANGE_PASSWORD" }), inputs());
-                expect(callNames()).to.deep.equal(["AdminSetUserPasswordCommand"]);
-                expect(callInput(0)).to.include({ Password: PASSWORD, Permanent: true });
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminSetUserPasswordCommand"]);
+                expect(callInput(1)).to.include({ Password: PASSWORD, Permanent: true });
                 expect(result.outs!.status).to.equal("CONFIRMED");
             });
 
@@ -615,27 +624,25 @@ describe("Cognito user provider (unit)", function () {
                 expect(err.message).to.include('echo [secret] | "[secret]" | [secret] | [secret] | [secret]');
             });
 
-            for (const [exception, gone] of [
-                [
-                    new UserNotFoundException({ message: "User does not exist.", $metadata: meta }),
-                    'Cognito user "alice" no longer exists in user pool',
-                ],
-                [
-                    new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }),
-                    `user pool ${POOL} no longer exists`,
-                ],
-            ] as const) {
-                it(`after an out-of-band delete (${exception.name}) says so and how to recreate it`, async () => {
-                    mock.on(AdminSetUserPasswordCommand).rejects(exception);
-                    mock.on(AdminGetUserCommand).rejects(exception);
-                    const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
-                    expect(err.message)
-                        .to.include(gone)
-                        .and.include("deleted outside Pulumi")
-                        .and.include("pulumi refresh")
-                        .and.include("pulumi up --refresh");
-                });
-            }
+            it("after an out-of-band delete (UserNotFoundException) says so and how to recreate it, sending nothing", async () => {
+                mock.on(AdminGetUserCommand).rejects(notFound());
+                const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
+                expect(err.message)
+                    .to.include('Cognito user "alice" no longer exists in user pool')
+                    .and.include("deleted outside Pulumi")
+                    .and.include("pulumi refresh")
+                    .and.include("pulumi up --refresh");
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
+            });
+
+            it("a user deleted between the look-up and the call is reported gone", async () => {
+                mock.on(AdminGetUserCommand)
+                    .resolvesOnce({ Username: "alice", UserAttributes: [{ Name: "sub", Value: SUB }] })
+                    .rejects(notFound());
+                mock.on(AdminSetUserPasswordCommand).rejects(notFound());
+                const err = await expectSafeRejection(provider.update!(id, outputs(), inputs({ password: NEW_PASSWORD })));
+                expect(err.message).to.include("no longer exists").and.include("deleted outside Pulumi");
+            });
 
             it("a missing group (also ResourceNotFoundException) is not taken for a deleted user", async () => {
                 mock.on(AdminAddUserToGroupCommand).rejects(
@@ -665,10 +672,9 @@ describe("Cognito user provider (unit)", function () {
                 expect(d.deleteBeforeReplace).to.equal(false);
             });
 
-            it("a case-only username change deletes before replacing", async () => {
+            it("a case-only username change is an update, not a replace", async () => {
                 const d = await provider.diff!(id, outputs(), inputs({ username: "Alice" }));
-                expect(d.replaces).to.deep.equal(["username"]);
-                expect(d.deleteBeforeReplace).to.equal(true);
+                expect(d).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
             });
 
             const inPlace: Array<[string, Partial<CognitoUserInputs>]> = [
@@ -715,7 +721,7 @@ describe("Cognito user provider (unit)", function () {
                     Enabled: false,
                     UserStatus: "RESET_REQUIRED",
                     UserAttributes: [
-                        { Name: "sub", Value: "read-sub" },
+                        { Name: "sub", Value: SUB },
                         { Name: "email", Value: "drifted@example.com" },
                         { Name: "email_verified", Value: "false" },
                         { Name: "family_name", Value: "NotManaged" },
@@ -732,7 +738,7 @@ describe("Cognito user provider (unit)", function () {
                 expect(props.enabled).to.equal(false);
                 expect(props.groups).to.deep.equal(["alpha", "zeta"]);
                 expect(props.status).to.equal("RESET_REQUIRED");
-                expect(props.sub).to.equal("read-sub");
+                expect(props.sub).to.equal(SUB);
                 expect(props.password).to.equal(PASSWORD); // kept so a rotation can still be seen
                 expect(undefinedPaths(props)).to.deep.equal([]);
             });
@@ -774,12 +780,12 @@ describe("Cognito user provider (unit)", function () {
                 expect(result.id).to.equal("");
             });
 
-            it("a pool gone (ResourceNotFoundException) reads as gone", async () => {
+            it("a pool that cannot be found (ResourceNotFoundException) is an error naming the pool, not a gone user", async () => {
                 mock.on(AdminGetUserCommand).rejects(
                     new ResourceNotFoundException({ message: "User pool does not exist.", $metadata: meta }),
                 );
-                const result = await provider.read!(id, outputs());
-                expect(result.id).to.equal("");
+                const err = await expectSafeRejection(provider.read!(id, outputs()));
+                expect(err.message).to.include(`user pool ${POOL} was not found in region eu-west-1`);
             });
 
             it("other errors are thrown naming the user, without the password", async () => {
@@ -806,17 +812,27 @@ describe("Cognito user provider (unit)", function () {
         // ------------------------------------------------------------------------------- delete
         describe("delete", () => {
             const id = `${POOL}/alice`;
-
-            it("calls AdminDeleteUser", async () => {
-                await provider.delete!(id, outputs());
-                expect(callNames()).to.deep.equal(["AdminDeleteUserCommand"]);
-                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+            // The look-up that comes first finds this stack's user (the stored sub).
+            beforeEach(() => {
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserAttributes: [{ Name: "sub", Value: SUB }] });
             });
 
-            it("a user already gone is success", async () => {
-                mock.on(AdminDeleteUserCommand).rejects(new UserNotFoundException({ message: "User does not exist.", $metadata: meta }));
+            it("looks the user up, then calls AdminDeleteUser", async () => {
                 await provider.delete!(id, outputs());
-                expect(callNames()).to.deep.equal(["AdminDeleteUserCommand"]);
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminDeleteUserCommand"]);
+                expect(callInput(0)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+                expect(callInput(1)).to.deep.equal({ UserPoolId: POOL, Username: "alice" });
+            });
+
+            it("a user already gone is success: found gone by the look-up, or by AdminDeleteUser just after it", async () => {
+                mock.on(AdminGetUserCommand).rejects(notFound());
+                await provider.delete!(id, outputs());
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand"]);
+                mock.reset();
+                mock.on(AdminGetUserCommand).resolves({ Username: "alice", UserAttributes: [{ Name: "sub", Value: SUB }] });
+                mock.on(AdminDeleteUserCommand).rejects(notFound());
+                await provider.delete!(id, outputs());
+                expect(callNames()).to.deep.equal(["AdminGetUserCommand", "AdminDeleteUserCommand"]);
             });
 
             it("other errors are thrown naming the user, without the password", async () => {

@@ -2,7 +2,7 @@
 // normalized, what counts as a change, and which Cognito calls take a user from its current state
 // to the desired one. No I/O here, so tests call these functions directly.
 
-import { PasswordRules, cognitoDefaultPasswordRules } from "../rules";
+import { PasswordRules, caseFolded, cognitoDefaultPasswordRules } from "../rules";
 
 /** What the engine sends in place of a value that is not known yet (during preview). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -134,10 +134,16 @@ export function planChanges(current: UserState, desired: CognitoUserInputs, setP
     return calls;
 }
 
-/** The engine's view of a change: replace on a new pool or username, else update in place. */
+/**
+ * The engine's view of a change: replace on a new pool or a new username, else update in place. A
+ * username that differs only in case is an update: in a case-insensitive pool it is the same user
+ * (the update checks the sub before it sends anything), and a replace would create the "new" user,
+ * which finds the old one, and then delete the old one, which is the same user.
+ */
 export interface UserDiff {
     changes: boolean;
     replaces: string[];
+    /** Always false: no replacement needs the old user gone first. Kept for the engine's diff shape. */
     deleteBeforeReplace: boolean;
 }
 
@@ -148,18 +154,24 @@ export interface UserDiff {
  */
 export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserInputs): UserDiff {
     const news = normalize(inputs);
-    const replaces = (["userPoolId", "username"] as const).filter((key) => olds[key] !== news[key]);
+    const caseOnlyRename =
+        olds.userPoolId === news.userPoolId &&
+        typeof olds.username === "string" &&
+        typeof news.username === "string" &&
+        olds.username !== news.username &&
+        caseFolded(olds.username) === caseFolded(news.username);
+    const replaces = (["userPoolId", "username"] as const).filter(
+        (key) => olds[key] !== news[key] && !(key === "username" && caseOnlyRename),
+    );
     const unknownInput = [news.attributes, news.groups, news.enabled, news.password].some(isUnknown);
     const changes =
         replaces.length > 0 ||
+        caseOnlyRename ||
         unknownInput ||
         olds.stateVersion !== stateVersion ||
         needsPassword(olds, news) ||
         planChanges(storedState(olds), news, false).length > 0;
-    // A username that differs only in case is the same user in a case-insensitive pool: the old one
-    // must go before the new one can be created.
-    const caseOnly = olds.userPoolId === news.userPoolId && olds.username?.toLowerCase() === news.username?.toLowerCase();
-    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && caseOnly };
+    return { changes, replaces, deleteBeforeReplace: false };
 }
 
 export function isUnknown(value: unknown): boolean {

@@ -21,7 +21,20 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { cognitoDefaultPasswordRules, userProblems } from "../rules";
 import { ClientSettings, operationClient } from "./client";
-import { alreadyExistsError, describe, goneError, isNotFound, userError } from "./errors";
+import {
+    Place,
+    alreadyExistsError,
+    caseRenameError,
+    keptNotice,
+    describe,
+    goneError,
+    isNotFound,
+    namesakeNotice,
+    namesakeUpdateError,
+    poolNotFoundError,
+    unverifiedRenameError,
+    userError,
+} from "./errors";
 import {
     CognitoCall,
     CognitoUserInputs,
@@ -47,12 +60,31 @@ export type CognitoUserProvider = pulumi.dynamic.ResourceProvider<CognitoUserInp
 const clockSkewMs = 60_000;
 
 /**
+ * The users a create of this provider made or found, by pool and `sub`, with the username it used
+ * (one provider per host process: the loader makes one). The engine deletes a resource that left
+ * the program after it made the new ones, through the same host: so when a create under another
+ * name met a user (a case-only rename, in a case-insensitive pool, that reached the engine as a new
+ * resource), the old resource's delete finds the sub here and leaves that user alone.
+ */
+class MetUsers {
+    private readonly byPoolAndSub = new Map<string, string>();
+    note(userPoolId: string, sub: string | undefined, username: string): void {
+        if (sub) this.byPoolAndSub.set(JSON.stringify([userPoolId, sub]), username);
+    }
+    /** The username a create used for this user, if one met it. */
+    usernameOf(userPoolId: string, sub: string): string | undefined {
+        return this.byPoolAndSub.get(JSON.stringify([userPoolId, sub]));
+    }
+}
+
+/**
  * Creates a provider. The loader makes one per host process; tests make their own. Region and
  * profile come from `configure` (the stack's `aws:` config), the rest from the environment.
  */
 export function createCognitoUserProvider(): CognitoUserProvider {
     let settings: ClientSettings = {};
     const cognito = () => operationClient(settings);
+    const met = new MetUsers();
     return {
         async configure(req) {
             settings = { region: req.config.get("aws:region"), profile: req.config.get("aws:profile") };
@@ -64,7 +96,7 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             return diffUser(olds, news);
         },
         async create(inputs) {
-            return createUser(cognito(), normalize(inputs));
+            return createUser(cognito(), normalize(inputs), met);
         },
         async read(id, props) {
             return readUser(cognito(), id, props);
@@ -73,7 +105,7 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             return updateUser(cognito(), olds, normalize(news));
         },
         async delete(id, props) {
-            return deleteUser(cognito(), id, props);
+            return deleteUser(cognito(), id, props, met);
         },
     };
 }
@@ -98,11 +130,12 @@ export function checkUser(news: CognitoUserInputs) {
  *   exactly the attributes we sent. Anything else is treated as someone else's.
  * - Once this create has made the user, any later failure deletes it again: no half-made user.
  */
-async function createUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs) {
+async function createUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs, met: MetUsers) {
     const key = keyOf(user);
     const lookedUpAt = Date.now();
     const before = await findUser(client, user, "could not be looked up before creating it");
     if (before) {
+        met.note(user.userPoolId, subOf(before.UserAttributes), user.username);
         if (!user.adoptExisting) throw alreadyExistsError(user, { status: before.UserStatus, createdAt: before.UserCreateDate });
         return adoptUser(client, user, before);
     }
@@ -112,10 +145,12 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
             new AdminCreateUserCommand({ ...key, UserAttributes: attributeList(user.attributes), MessageAction: "SUPPRESS" }),
         );
         sub = subOf(created.User?.Attributes);
+        met.note(user.userPoolId, sub, user.username);
     } catch (err) {
         if ((err as Error)?.name !== "UsernameExistsException") throw userError(user, "could not be created", err, [user.password]);
         const appeared = await findUser(client, user, "already exists and could not be read");
         if (!appeared) throw userError(user, "could not be created", err, [user.password]);
+        met.note(user.userPoolId, subOf(appeared.UserAttributes), user.username);
         if (!madeByOwnRetry(err, appeared, user, lookedUpAt)) {
             if (!user.adoptExisting) throw alreadyExistsError(user, { status: appeared.UserStatus, createdAt: appeared.UserCreateDate });
             return adoptUser(client, user, appeared);
@@ -164,23 +199,33 @@ async function adoptUser(client: CognitoIdentityProviderClient, user: CognitoUse
 
 /**
  * AdminGetUser: the managed attributes (those the stored outputs name), enabled, groups and status,
- * so drift shows in the next preview. A user deleted outside Pulumi, or with its pool, reads as gone.
+ * so drift shows in the next preview. A user deleted outside Pulumi reads as gone, and so does one
+ * whose name another user (another `sub`) now has: that one is someone else's, and is left alone.
+ * A pool that cannot be found is an error: it may be a wrong region, account or endpoint.
+ * State without a sub (older versions) gets the sub read here.
  */
 async function readUser(client: CognitoIdentityProviderClient, id: string, props?: Partial<CognitoUserOutputs>) {
     const key = keyFromId(id, props);
-    let found: AdminGetUserCommandOutput;
+    const secrets = [props?.password];
+    const found = await getUser(client, key, "could not be read", secrets);
+    if (!found) return { id: "" };
+    const storedSub = props?.sub || "";
+    const foundSub = subOf(found.UserAttributes);
+    if (storedSub && foundSub && foundSub !== storedSub) {
+        console.error(namesakeNotice(refOf(key), "refresh", storedSub, foundSub));
+        return { id: "" };
+    }
     let groups: string[];
     try {
-        found = await client.send(new AdminGetUserCommand(key));
         groups = await listGroups(client, key);
     } catch (err) {
-        if (isNotFound(err)) return { id: "" };
-        throw userError({ userPoolId: key.UserPoolId, username: key.Username }, "could not be read", err, [props?.password]);
+        if (isUserMissing(err)) return { id: "" };
+        throw await failure(client, key, "could not be read", err, secrets);
     }
     const outs: CognitoUserOutputs = {
         ...outputsOf(
             { ...normalize({ ...props } as CognitoUserInputs), userPoolId: key.UserPoolId, username: key.Username },
-            subOf(found.UserAttributes) ?? props?.sub,
+            foundSub ?? props?.sub,
             Boolean(props?.adopted),
         ),
         attributes: managedAttributes(found.UserAttributes, Object.keys(props?.attributes ?? {})),
@@ -191,30 +236,79 @@ async function readUser(client: CognitoIdentityProviderClient, id: string, props
     return { id, props: outs };
 }
 
-/** Only the calls that differ; the password also when the status drifted from CONFIRMED. */
+/**
+ * Only the calls that differ; the password also when the status drifted from CONFIRMED. The user
+ * is looked up first and nothing is sent unless it is this stack's (the stored `sub`; state
+ * without one gets it recorded). A case-only rename is an update: in a case-insensitive pool the
+ * new spelling finds the same sub; where case matters it does not, and the update stops.
+ */
 async function updateUser(client: CognitoIdentityProviderClient, olds: CognitoUserOutputs, user: CognitoUserInputs) {
+    const secrets = [user.password, olds.password];
+    const key = keyOf(user);
+    const storedSub = olds.sub || "";
+    const calls = planChanges(storedState(olds), user, needsPassword(olds, user));
+    // Nothing to send (e.g. state of an older version rewritten): no call at all.
+    if (calls.length === 0 && storedSub && olds.username === user.username)
+        return { outs: outputsOf(user, storedSub, Boolean(olds.adopted)) };
+    const found = await getUser(client, key, "could not be looked up before updating it", secrets);
+    const foundSub = found ? subOf(found.UserAttributes) : undefined;
+    const otherSub = Boolean(storedSub && foundSub && foundSub !== storedSub);
+    if (olds.username !== undefined && olds.username !== user.username) {
+        if (!found || otherSub) throw caseRenameError(user, olds.username, storedSub, foundSub);
+        if (!storedSub) throw unverifiedRenameError(user, olds.username);
+    }
+    if (!found) throw goneError(user);
+    if (otherSub) throw namesakeUpdateError(user, storedSub, foundSub!);
     try {
-        await send(client, user, planChanges(storedState(olds), user, needsPassword(olds, user)));
+        await send(client, user, calls);
     } catch (err) {
         // Not-found also means a missing group: say "gone" only when the user itself is.
-        const lookUp = isNotFound(err)
-            ? await client.send(new AdminGetUserCommand(keyOf(user))).then(
-                  () => undefined,
-                  (e) => e,
-              )
-            : undefined;
-        if (isNotFound(lookUp)) throw goneError(user, lookUp);
-        throw userError(user, "could not be updated", err, [user.password, olds.password]);
+        if (isNotFound(err)) {
+            const lookUp = await client.send(new AdminGetUserCommand(key)).then(
+                () => undefined,
+                (e) => e,
+            );
+            if (isUserMissing(lookUp)) throw goneError(user);
+            if (isPoolMissing(lookUp)) throw await failure(client, key, "could not be updated", lookUp, secrets);
+        }
+        throw userError(user, "could not be updated", err, secrets);
     }
-    return { outs: outputsOf(user, olds.sub, Boolean(olds.adopted)) };
+    return { outs: outputsOf(user, storedSub || foundSub, Boolean(olds.adopted)) };
 }
 
-/** AdminDeleteUser; a user (or pool) already gone counts as deleted. */
-async function deleteUser(client: CognitoIdentityProviderClient, id: string, props?: Partial<CognitoUserOutputs>) {
+/**
+ * AdminDeleteUser of this stack's user only. Already gone is success. A user under the name with
+ * another `sub` is someone else's, and so is one that a create of this run met under another name
+ * (see `MetUsers`): neither is deleted, and the delete succeeds, saying so on stderr. A pool that
+ * cannot be found fails. Look-up then delete is not atomic (Cognito has no conditional delete).
+ */
+async function deleteUser(
+    client: CognitoIdentityProviderClient,
+    id: string,
+    props: Partial<CognitoUserOutputs> | undefined,
+    met: MetUsers,
+) {
     const key = keyFromId(id, props);
-    await removeUser(client, key).catch((err) => {
-        throw userError({ userPoolId: key.UserPoolId, username: key.Username }, "could not be deleted", err, [props?.password]);
-    });
+    const secrets = [props?.password];
+    const storedSub = props?.sub || "";
+    const takenBy = storedSub ? met.usernameOf(key.UserPoolId, storedSub) : undefined;
+    if (takenBy !== undefined && takenBy !== key.Username) {
+        console.error(keptNotice(refOf(key), takenBy));
+        return;
+    }
+    const found = await getUser(client, key, "could not be looked up before deleting it", secrets);
+    if (!found) return;
+    const foundSub = subOf(found.UserAttributes);
+    if (storedSub && foundSub && foundSub !== storedSub) {
+        console.error(namesakeNotice(refOf(key), "delete", storedSub, foundSub));
+        return;
+    }
+    try {
+        await client.send(new AdminDeleteUserCommand(key));
+    } catch (err) {
+        if (isUserMissing(err)) return;
+        throw await failure(client, key, "could not be deleted", err, secrets);
+    }
 }
 
 type Key = { UserPoolId: string; Username: string };
@@ -250,9 +344,55 @@ async function findUser(client: CognitoIdentityProviderClient, user: CognitoUser
     try {
         return await client.send(new AdminGetUserCommand(keyOf(user)));
     } catch (err) {
-        if ((err as Error)?.name === "UserNotFoundException") return undefined;
-        throw userError(user, what, err, [user.password]);
+        if (isUserMissing(err)) return undefined;
+        throw await failure(client, keyOf(user), what, err, [user.password]);
     }
+}
+
+/** AdminGetUser, or undefined when no user has the name; a missing pool and other failures throw. */
+async function getUser(client: CognitoIdentityProviderClient, key: Key, what: string, secrets: readonly (string | undefined)[]) {
+    try {
+        return await client.send(new AdminGetUserCommand(key));
+    } catch (err) {
+        if (isUserMissing(err)) return undefined;
+        throw await failure(client, key, what, err, secrets);
+    }
+}
+
+/** The error for a failed call on a user: the pool-not-found error (with region and endpoint), or the call's own. */
+async function failure(
+    client: CognitoIdentityProviderClient,
+    key: Key,
+    what: string,
+    err: unknown,
+    secrets: readonly (string | undefined)[],
+): Promise<Error> {
+    if (isPoolMissing(err)) return poolNotFoundError(refOf(key), what, await placeOf(client), err, secrets);
+    return userError(refOf(key), what, err, secrets);
+}
+
+/** For calls on a user (not a group), ResourceNotFoundException means the pool is not there. */
+function isPoolMissing(err: unknown): boolean {
+    return (err as { name?: string } | undefined)?.name === "ResourceNotFoundException";
+}
+
+function isUserMissing(err: unknown): boolean {
+    return (err as { name?: string } | undefined)?.name === "UserNotFoundException";
+}
+
+/** The region the client signs for and the endpoint it sends to, as the SDK resolves them. */
+async function placeOf(client: CognitoIdentityProviderClient): Promise<Place> {
+    let region = "";
+    try {
+        region = (await client.config.region()) ?? "";
+    } catch {
+        /* no region configured: named as such below */
+    }
+    const endpoint =
+        process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ||
+        process.env.AWS_ENDPOINT_URL ||
+        (region ? `https://cognito-idp.${region}.amazonaws.com` : "(no endpoint: no region)");
+    return { region: region || "(none set)", endpoint };
 }
 
 async function listGroups(client: CognitoIdentityProviderClient, key: Key): Promise<string[]> {
@@ -281,6 +421,10 @@ function managedAttributes(attributes: AttributeType[] | undefined, names: strin
 
 function subOf(attributes: AttributeType[] | undefined): string | undefined {
     return attributes?.find((a) => a.Name === "sub")?.Value;
+}
+
+function refOf(key: Key) {
+    return { userPoolId: key.UserPoolId, username: key.Username };
 }
 
 function keyOf(user: { userPoolId: string; username: string }): Key {
