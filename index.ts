@@ -3,6 +3,8 @@ import { CognitoAuth, CognitoAuthArgs, keyedMap, usersOutput, validateArgs } fro
 import { hasKey, settings } from "./components/settings";
 import { userPoolIdProblem, userPoolRegion } from "./providers/rules";
 import { configKeyIsSecret } from "./lib/pulumiInternals";
+import { configPath, setSecretCommand } from "./lib/shell";
+import { StoredSecrets, readStoredSecrets } from "./lib/stackSecrets";
 
 // Reads the stack config (README: "Configuration"), validates all of it before any resource is
 // declared, builds the CognitoAuth component and exports its ids. Never exports a password.
@@ -86,16 +88,19 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
     } catch {
         passwords = undefined;
     }
-    // The engine tells the program which keys are secret; refuse passwords stored in plain text.
-    // Without that list (an older CLI), this check is skipped.
-    if (configKeyIsSecret(key) === false) {
-        problems.push(
-            `${key}: is stored in plain text; remove it and set each password with pulumi config set --secret --path 'passwords.<username>' '<password>'`,
-        );
-    }
     if (typeof passwords !== "object" || passwords === null || Array.isArray(passwords)) {
+        if (configKeyIsSecret(key) === false) {
+            problems.push(
+                `${key}: is stored in plain text; remove it with pulumi config rm passwords and set each password with ${setSecretCommand("passwords", "<username>")}`,
+            );
+        }
         problems.push(`${key}: must be a map of username to password`);
         return result;
+    }
+    for (const name of plainTextPasswords(key, passwords as Record<string, unknown>)) {
+        problems.push(
+            `${configPath(key, name)}: is stored in plain text; set it again as a secret: ${setSecretCommand("passwords", name)}`,
+        );
     }
     for (const [name, password] of Object.entries(passwords)) {
         if (typeof password === "string") result[name] = password;
@@ -105,6 +110,31 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
             );
     }
     return result;
+}
+
+/**
+ * The users whose password is stored in plain text, from two sources, as neither sees every case.
+ * The engine's list of secret keys marks a key secret when any leaf in it is, so it catches only a
+ * map without a single secret. The stack's config file says leaf by leaf; a plain leaf counts when
+ * it holds the value the program received (with `--config-file` another file is in use).
+ * An empty map holds no password, so nothing to refuse.
+ */
+function plainTextPasswords(key: string, passwords: Record<string, unknown>): string[] {
+    const names = Object.keys(passwords);
+    if (configKeyIsSecret(key) === false) return names;
+    let stored: StoredSecrets & { file?: string };
+    try {
+        stored = readStoredSecrets(pulumi.runtime.getRootDirectory() || process.cwd(), pulumi.getStack(), key);
+    } catch (err) {
+        // Never the reader's message: it may quote a line of the file, a password among them.
+        const code = (err as NodeJS.ErrnoException)?.code;
+        pulumi.log.warn(
+            `${key}: could not read the stack's config file to check that each password is stored as a secret (${code ?? "not YAML this check can read"})`,
+        );
+        return [];
+    }
+    if (stored.kind !== "map") return [];
+    return names.filter((name) => (stored.plain.get(name) ?? []).some((value) => typeof value !== "string" || value === passwords[name]));
 }
 
 const { args, problems, plainPasswords } = readArgs();

@@ -802,7 +802,7 @@ describe("program (mocked runtime)", function () {
                 title: "passwords stored in plain text (not --secret)",
                 config: { users: alice, passwords: { alice: passwords.alice } },
                 options: { secretKeys: [] },
-                expect: [/cognito-auth:passwords: is stored in plain text/, /--secret/],
+                expect: [/cognito-auth:passwords\.alice: is stored in plain text/, /--secret --path 'passwords\.alice'/],
                 problems: 1,
             },
             {

@@ -35,6 +35,12 @@ export interface CognitoUserInputs extends UserFields {
     passwordPolicy: PasswordRules;
     /** Manage a user that already exists instead of failing with "already exists". */
     adoptExisting: boolean;
+    /**
+     * Plain: one more each time the password changes, set by the provider's `check` (see
+     * `passwordRevision` in ./provider.ts) so that a preview names the change. Absent in inputs
+     * stored by versions without it.
+     */
+    passwordRevision?: number;
 }
 
 /** What the provider stores. */
@@ -77,6 +83,8 @@ export function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
         groups: Array.isArray(groups) ? [...new Set(groups)].sort() : (groups ?? []),
         passwordPolicy: inputs.passwordPolicy ?? cognitoDefaultPasswordRules,
         adoptExisting: inputs.adoptExisting ?? false,
+        // Absent stays absent: the engine cannot encode an undefined input.
+        ...(inputs.passwordRevision === undefined ? {} : { passwordRevision: inputs.passwordRevision }),
     };
 }
 

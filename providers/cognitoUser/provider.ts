@@ -89,8 +89,8 @@ export function createCognitoUserProvider(): CognitoUserProvider {
         async configure(req) {
             settings = { region: req.config.get("aws:region"), profile: req.config.get("aws:profile") };
         },
-        async check(_olds, news) {
-            return checkUser(news);
+        async check(olds, news) {
+            return checkUser(news, olds);
         },
         async diff(_id, olds, news) {
             return diffUser(olds, news);
@@ -111,12 +111,34 @@ export function createCognitoUserProvider(): CognitoUserProvider {
 }
 
 /** The shared rules of ../rules.ts, per property; values unknown during preview are skipped. */
-export function checkUser(news: CognitoUserInputs) {
+export function checkUser(news: CognitoUserInputs, olds: Partial<CognitoUserInputs> = {}) {
     const name = news.username === unknownValue ? "<unknown>" : news.username;
     const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue).map(
         ([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }),
     );
-    return { inputs: normalize(news), failures };
+    const inputs = normalize(news);
+    const revision = passwordRevision(olds, inputs);
+    if (revision === undefined) delete inputs.passwordRevision;
+    else inputs.passwordRevision = revision;
+    return { inputs, failures };
+}
+
+/**
+ * The input `passwordRevision`: a plain counter that goes up by one when the password changes.
+ * The engine shows a secret as `[secret]` on both sides of a diff and the Node host reports no
+ * changed keys, so without it a preview could not say that a password changes. It is derived only
+ * from whether the old and new inputs' passwords are equal: it tells nothing about either value.
+ * - create (no old inputs): 1;
+ * - password unchanged: the old revision; none when the old inputs have none (stored by an earlier
+ *   version), so that upgrading changes no input;
+ * - password changed: the old revision + 1 (2 after an earlier version's 1, which it never stored);
+ * - password not known yet (preview): the old revision; the check at `pulumi up` counts it.
+ */
+export function passwordRevision(olds: Partial<CognitoUserInputs>, news: CognitoUserInputs): number | undefined {
+    const old = typeof olds.passwordRevision === "number" ? olds.passwordRevision : undefined;
+    if (olds.password === undefined) return 1;
+    if (news.password === unknownValue || news.password === olds.password) return old;
+    return (old ?? 1) + 1;
 }
 
 /**
