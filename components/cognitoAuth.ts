@@ -427,7 +427,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
                         ...(this.unauthenticatedRole ? { unauthenticated: this.unauthenticatedRole.arn } : {}),
                     },
                 },
-                { parent: this },
+                // A change of its roles replaces it (terraform-provider-aws: `roles` is ForceNew), and
+                // deleting an attachment sets the identity pool's roles to none: deleted after the
+                // new one was created, it would leave the pool without roles.
+                { parent: this, deleteBeforeReplace: true },
             );
             if (args.generateClientSecret) this.clientSecret = pulumi.secret(this.userPoolClient.clientSecret);
             this.userPoolId = this.userPool.id;

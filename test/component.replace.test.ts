@@ -148,4 +148,16 @@ describe("renaming the user pool, and replacements (mocked runtime)", function (
             for (const resource of run.resources) expect(resource.options?.protect, resource.name).to.equal(undefined);
         });
     });
+
+    describe("the role attachment", function () {
+        it("is deleted before it is replaced: deleting an attachment clears the identity pool's roles, so it must not run after the new one is made", async function () {
+            // Guests on or off change its `roles`, which replaces it (terraform-provider-aws: ForceNew).
+            for (const allowUnauthenticatedIdentities of [false, true]) {
+                const run = await runProgram({ ...users, allowUnauthenticatedIdentities });
+                expect(run.one(types.roleAttachment).options?.deleteBeforeReplace).to.equal(true);
+            }
+            const others = (await runProgram(users)).resources.filter((r) => r.urn && r.type !== types.roleAttachment);
+            for (const resource of others) expect(resource.options?.deleteBeforeReplace, resource.name).to.equal(false);
+        });
+    });
 });

@@ -25,7 +25,7 @@ export interface RecordedResource {
     /** What a component passed to `registerOutputs`, as the engine receives it (secrets as the SDK's secret objects). */
     registeredOutputs?: Record<string, any>;
     /** Resource options as the SDK sent them: `protect` (undefined when not set), `ignoreChanges`, and how many aliases. */
-    options?: { protect?: boolean; ignoreChanges: string[]; aliases: number };
+    options?: { protect?: boolean; ignoreChanges: string[]; aliases: number; deleteBeforeReplace: boolean };
 }
 
 export interface ProgramRun {
@@ -151,6 +151,7 @@ export async function runProgram(
                 protect: req.hasProtect() ? req.getProtect() : undefined,
                 ignoreChanges: req.getIgnorechangesList(),
                 aliases: req.getAliasesList().length,
+                deleteBeforeReplace: req.getDeletebeforereplace(),
             },
         };
         registered.push(entry);
