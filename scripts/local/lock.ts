@@ -27,7 +27,7 @@ export interface RunRecord {
 export class Locked extends Error {
     constructor(readonly holder: RunRecord) {
         super(
-            `npm run local is already running on this folder (pid ${holder.pid}, since ${holder.startedAt}); ` +
+            `npm run local is already running on this folder (pid ${holder.pid}${holder.startedAt ? `, since ${holder.startedAt}` : ""}); ` +
                 `use that one, or stop it first (Ctrl-C in its terminal, or: kill ${holder.pid})`,
         );
     }
@@ -158,7 +158,7 @@ function beingWritten(file: string): boolean {
 
 function parseRecord(text: string): RunRecord | undefined {
     const trimmed = text.trim();
-    if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed), start: "", token: "", startedAt: "an unknown time" };
+    if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed), start: "", token: "", startedAt: "" };
     try {
         const value = JSON.parse(trimmed) as Partial<RunRecord>;
         if (typeof value.pid === "number" && value.pid > 0 && typeof value.token === "string")

@@ -11,7 +11,9 @@ import { PulumiRunner } from "./stack";
 /** Stops what killed runs left running (only processes they provably started); says what it did. */
 export async function clearLeftovers(paths: LocalPaths, lock: Lock): Promise<void> {
     const stale = lock.stale;
-    const killed = stale ? `an earlier npm run local was killed (pid ${stale.pid}, started ${stale.startedAt})` : "";
+    const killed = stale
+        ? `an earlier npm run local was killed (pid ${stale.pid}${stale.startedAt ? `, started ${stale.startedAt}` : ""})`
+        : "";
     const leftovers = findLeftovers(paths, stale, lock.record.token);
     if (leftovers.length === 0) {
         if (stale) say(`${killed}; nothing it started is still running`);
