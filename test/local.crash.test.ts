@@ -359,7 +359,11 @@ describe("npm run local after a crash: in a fresh clone, with the real Pulumi CL
                     UserPoolId: userPoolId,
                     Username: orphan,
                     MessageAction: "SUPPRESS",
-                    UserAttributes: [{ Name: "email", Value: `${orphan}@example.com` }],
+                    // What the provider's AdminCreateUser sends: the configured attributes.
+                    UserAttributes: [
+                        { Name: "email", Value: `${orphan}@example.com` },
+                        { Name: "email_verified", Value: "true" },
+                    ],
                 }),
             );
         } finally {
