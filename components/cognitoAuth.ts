@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import * as awsCognito from "@pulumi/aws/cognito";
+import * as awsIam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
 import { PasswordRules, caseFolded, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
@@ -17,6 +18,15 @@ import {
     userDefaults,
     userSpecFields,
 } from "./settings";
+
+// The two services of @pulumi/aws the component uses, under the usual `aws.` names: the whole
+// package loads every service (0.3-1 s on each command), also with an existing pool, which declares
+// nothing from it unless a user has groups. A namespace, so `aws.cognito.UserPool` is a type and a value.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+namespace aws {
+    export import cognito = awsCognito;
+    export import iam = awsIam;
+}
 
 /** MFA modes of a user pool. */
 export { mfaModes };

@@ -3,7 +3,8 @@
 // copy, see .npmrc), so the closure serializer writes `require("@cognito-auth/user-provider-loader")`
 // into state instead of the provider's code. The dynamic-provider host runs in the project
 // folder, resolves this package there, and each method loads the project's current
-// implementation (TypeScript, through ts-node when no .ts loader is registered yet) on first use.
+// implementation on first use (TypeScript, through the project's lib/typescript.js: ts-node without a
+// type check, when no .ts loader is registered yet).
 const path = require("path");
 
 const nodeModules = `${path.sep}node_modules${path.sep}`;
@@ -15,9 +16,7 @@ let implementation;
 
 function provider() {
     if (!implementation) {
-        if (!require.extensions[".ts"]) {
-            require("ts-node").register({ transpileOnly: true, project: path.join(projectRoot, "tsconfig.json") });
-        }
+        require(path.join(projectRoot, "lib", "typescript")).registerTypeScript(projectRoot);
         implementation = require(path.join(projectRoot, "providers", "cognitoUser", "provider")).createCognitoUserProvider();
     }
     return implementation;
