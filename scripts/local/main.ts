@@ -119,9 +119,11 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session, lock: L
                 AWS_ACCESS_KEY_ID: "local",
                 AWS_SECRET_ACCESS_KEY: "local",
                 AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-                // ts-node without type-checking: 2-3x faster `pulumi up` (the type check is
-                // `npm run build`'s and `npm test`'s job); PULUMI_NODEJS_TRANSPILE_ONLY=false restores it.
-                PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
+                // The program runs without a type check (lib/entry.js); PULUMI_NODEJS_TRANSPILE_ONLY=false
+                // turns it on, so that setting is passed on (offlineEnv drops the caller's PULUMI_* variables).
+                ...(process.env.PULUMI_NODEJS_TRANSPILE_ONLY
+                    ? { PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY }
+                    : {}),
             },
         });
         const pulumi = pulumiRunner(cli, env, paths.root, redactor, session.pulumiChildren);
