@@ -188,6 +188,11 @@ describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and
         const rotated = newPassword("Rotated");
         await project.ok(["config", "set", "--secret", "--path", "passwords.alice", rotated]);
         expect(await preview("password")).to.equal(`${prefix} [diff: ~passwordRevision]`);
+        const withDiff = await project.ok(["preview", "--diff"]);
+        expectNoPassword(withDiff.output, "preview --diff (password)");
+        expect(withDiff.stdout)
+            .to.match(/~ passwordRevision: 1 => 2\n/)
+            .and.match(/\n {8}password {8}: \[secret\]\n/);
         await project.ok(["up", "--yes"]);
         expect(await revisions()).to.deep.equal({ alice: 2, bob: 1 });
         expect(await signIn(local, clientId, "alice", rotated)).to.equal(true);
