@@ -47,11 +47,15 @@ export async function main(argv: string[], root: string): Promise<number> {
 
     const session = new Session();
     const onSignal = (signal: NodeJS.Signals) => session.onSignal(signal);
-    const onExit = () => session.killEverything();
+    let lock: Lock | undefined;
+    // Also on a second Ctrl-C, which exits at once: the lock goes with what the run started.
+    const onExit = () => {
+        session.killEverything();
+        lock?.release();
+    };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     process.on("exit", onExit);
-    let lock: Lock | undefined;
     try {
         // First, before anything is touched: a second run on the same folder stops here.
         lock = takeLock(paths);
