@@ -106,7 +106,8 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
         if (typeof password === "string") result[name] = password;
         else
             problems.push(
-                `${key}.${name}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; set it again with --type string`,
+                // A secret is always stored as text (`--secret` takes no `--type`): only a plain value can be anything else.
+                `${configPath(key, name)}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; set it again as a secret: ${setSecretCommand("passwords", name)}`,
             );
     }
     return result;

@@ -880,11 +880,14 @@ describe("program (mocked runtime)", function () {
                     [true, "a boolean"],
                 ] as const
             ).map(([value, what]) => ({
-                title: `a password that is ${what} (set with --path without --type string)`,
+                title: `a password that is ${what} (set in plain text with --path, which stores a number or boolean as such)`,
                 config: { users: alice, passwords: { alice: value } },
                 // Only strings count as passwords, so the user also reads as having none.
                 expect: [
-                    new RegExp(`^  - cognito-auth:passwords\\.alice: must be a string, not ${what}; set it again with --type string$`, "m"),
+                    new RegExp(
+                        `^  - cognito-auth:passwords\\.alice: must be a string, not ${what}; set it again as a secret: pulumi config set --secret --path 'passwords\\.alice' -- '<password>'$`,
+                        "m",
+                    ),
                     /^ {2}- cognito-auth:users\.alice: has no password/m,
                 ],
             })),
