@@ -1,28 +1,35 @@
 // The Cognito user provider: check, diff, create, read, update and delete of one user, as the
 // engine's dynamic-provider host calls them (through the loader in ./loader). The pure parts live
-// in ./plan.ts, error texts in ./errors.ts and the client factory in ./client.ts.
+// in ./plan.ts, the Cognito calls in ./calls.ts, error texts in ./errors.ts and the client
+// factory in ./client.ts.
 
 import type * as pulumi from "@pulumi/pulumi";
 import {
-    AdminAddUserToGroupCommand,
     AdminCreateUserCommand,
-    AdminDeleteUserAttributesCommand,
     AdminDeleteUserCommand,
-    AdminDisableUserCommand,
-    AdminEnableUserCommand,
     AdminGetUserCommand,
     AdminGetUserCommandOutput,
-    AdminListGroupsForUserCommand,
-    AdminRemoveUserFromGroupCommand,
-    AdminSetUserPasswordCommand,
-    AdminUpdateUserAttributesCommand,
-    AttributeType,
     CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { cognitoDefaultPasswordRules, userProblems } from "../rules";
+import {
+    attributeList,
+    failure,
+    getUser,
+    idOf,
+    isPoolMissing,
+    isUserMissing,
+    keyFromId,
+    keyOf,
+    listGroups,
+    managedAttributes,
+    refOf,
+    removeUser,
+    send,
+    subOf,
+} from "./calls";
 import { ClientSettings, operationClient } from "./client";
 import {
-    Place,
     alreadyExistsError,
     caseRenameError,
     keptNotice,
@@ -31,12 +38,10 @@ import {
     isNotFound,
     namesakeNotice,
     namesakeUpdateError,
-    poolNotFoundError,
     unverifiedRenameError,
     userError,
 } from "./errors";
 import {
-    CognitoCall,
     CognitoUserInputs,
     CognitoUserOutputs,
     UserState,
@@ -155,7 +160,7 @@ export function passwordRevision(olds: Partial<CognitoUserInputs>, news: Cognito
 async function createUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs, met: MetUsers) {
     const key = keyOf(user);
     const lookedUpAt = Date.now();
-    const before = await findUser(client, user, "could not be looked up before creating it");
+    const before = await getUser(client, keyOf(user), "could not be looked up before creating it", [user.password]);
     if (before) {
         met.note(user.userPoolId, subOf(before.UserAttributes), user.username);
         if (!user.adoptExisting) throw alreadyExistsError(user, { status: before.UserStatus, createdAt: before.UserCreateDate });
@@ -170,7 +175,7 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
         met.note(user.userPoolId, sub, user.username);
     } catch (err) {
         if ((err as Error)?.name !== "UsernameExistsException") throw userError(user, "could not be created", err, [user.password]);
-        const appeared = await findUser(client, user, "already exists and could not be read");
+        const appeared = await getUser(client, keyOf(user), "already exists and could not be read", [user.password]);
         if (!appeared) throw userError(user, "could not be created", err, [user.password]);
         met.note(user.userPoolId, subOf(appeared.UserAttributes), user.username);
         if (!madeByOwnRetry(err, appeared, user, lookedUpAt)) {
@@ -331,138 +336,4 @@ async function deleteUser(
         if (isUserMissing(err)) return;
         throw await failure(client, key, "could not be deleted", err, secrets);
     }
-}
-
-type Key = { UserPoolId: string; Username: string };
-
-/** Sends a plan's calls in order; the first failure stops it. */
-async function send(client: CognitoIdentityProviderClient, user: CognitoUserInputs, calls: CognitoCall[]): Promise<void> {
-    const key = keyOf(user);
-    // The commands differ in type; send accepts each of them, not their union.
-    for (const call of calls) await client.send(commandOf(call, key, user.password) as Parameters<typeof client.send>[0]);
-}
-
-function commandOf(call: CognitoCall, key: Key, password: string) {
-    switch (call.action) {
-        case "AdminUpdateUserAttributes":
-            return new AdminUpdateUserAttributesCommand({ ...key, UserAttributes: attributeList(call.attributes) });
-        case "AdminDeleteUserAttributes":
-            return new AdminDeleteUserAttributesCommand({ ...key, UserAttributeNames: call.names });
-        case "AdminSetUserPassword":
-            return new AdminSetUserPasswordCommand({ ...key, Password: password, Permanent: true });
-        case "AdminAddUserToGroup":
-            return new AdminAddUserToGroupCommand({ ...key, GroupName: call.group });
-        case "AdminRemoveUserFromGroup":
-            return new AdminRemoveUserFromGroupCommand({ ...key, GroupName: call.group });
-        case "AdminEnableUser":
-            return new AdminEnableUserCommand(key);
-        case "AdminDisableUser":
-            return new AdminDisableUserCommand(key);
-    }
-}
-
-/** AdminGetUser, or undefined when the user does not exist. */
-async function findUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs, what: string) {
-    try {
-        return await client.send(new AdminGetUserCommand(keyOf(user)));
-    } catch (err) {
-        if (isUserMissing(err)) return undefined;
-        throw await failure(client, keyOf(user), what, err, [user.password]);
-    }
-}
-
-/** AdminGetUser, or undefined when no user has the name; a missing pool and other failures throw. */
-async function getUser(client: CognitoIdentityProviderClient, key: Key, what: string, secrets: readonly (string | undefined)[]) {
-    try {
-        return await client.send(new AdminGetUserCommand(key));
-    } catch (err) {
-        if (isUserMissing(err)) return undefined;
-        throw await failure(client, key, what, err, secrets);
-    }
-}
-
-/** The error for a failed call on a user: the pool-not-found error (with region and endpoint), or the call's own. */
-async function failure(
-    client: CognitoIdentityProviderClient,
-    key: Key,
-    what: string,
-    err: unknown,
-    secrets: readonly (string | undefined)[],
-): Promise<Error> {
-    if (isPoolMissing(err)) return poolNotFoundError(refOf(key), what, await placeOf(client), err, secrets);
-    return userError(refOf(key), what, err, secrets);
-}
-
-/** For calls on a user (not a group), ResourceNotFoundException means the pool is not there. */
-function isPoolMissing(err: unknown): boolean {
-    return (err as { name?: string } | undefined)?.name === "ResourceNotFoundException";
-}
-
-function isUserMissing(err: unknown): boolean {
-    return (err as { name?: string } | undefined)?.name === "UserNotFoundException";
-}
-
-/** The region the client signs for and the endpoint it sends to, as the SDK resolves them. */
-async function placeOf(client: CognitoIdentityProviderClient): Promise<Place> {
-    let region = "";
-    try {
-        region = (await client.config.region()) ?? "";
-    } catch {
-        /* no region configured: named as such below */
-    }
-    const endpoint =
-        process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ||
-        process.env.AWS_ENDPOINT_URL ||
-        (region ? `https://cognito-idp.${region}.amazonaws.com` : "(no endpoint: no region)");
-    return { region: region || "(none set)", endpoint };
-}
-
-async function listGroups(client: CognitoIdentityProviderClient, key: Key): Promise<string[]> {
-    const groups: string[] = [];
-    let NextToken: string | undefined;
-    do {
-        const page = await client.send(new AdminListGroupsForUserCommand({ ...key, NextToken }));
-        groups.push(...(page.Groups ?? []).map((g) => g.GroupName!));
-        NextToken = page.NextToken;
-    } while (NextToken);
-    return groups;
-}
-
-function removeUser(client: CognitoIdentityProviderClient, key: Key): Promise<void> {
-    return client.send(new AdminDeleteUserCommand(key)).then(
-        () => undefined,
-        (err) => {
-            if (!isNotFound(err)) throw err;
-        },
-    );
-}
-
-function managedAttributes(attributes: AttributeType[] | undefined, names: string[]): Record<string, string> {
-    return Object.fromEntries((attributes ?? []).filter((a) => names.includes(a.Name!)).map((a) => [a.Name!, a.Value ?? ""]));
-}
-
-function subOf(attributes: AttributeType[] | undefined): string | undefined {
-    return attributes?.find((a) => a.Name === "sub")?.Value;
-}
-
-function refOf(key: Key) {
-    return { userPoolId: key.UserPoolId, username: key.Username };
-}
-
-function keyOf(user: { userPoolId: string; username: string }): Key {
-    return { UserPoolId: user.userPoolId, Username: user.username };
-}
-
-function idOf(user: CognitoUserInputs): string {
-    return `${user.userPoolId}/${user.username}`;
-}
-
-/** The key from stored outputs, or from the id `<pool>/<username>` alone (usernames may contain "/"). */
-function keyFromId(id: string, props?: Partial<CognitoUserOutputs>): Key {
-    const slash = id.indexOf("/");
-    return { UserPoolId: props?.userPoolId ?? id.slice(0, slash), Username: props?.username ?? id.slice(slash + 1) };
-}
-
-function attributeList(attributes: Record<string, string>): AttributeType[] {
-    return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
 }
