@@ -1130,7 +1130,7 @@ describe("Cognito user provider (unit)", function () {
                 expect(result.inputs!.groups).to.equal(UNKNOWN);
             });
 
-            it("a valid input gives no failures and normalized inputs", async () => {
+            it("a valid input gives no failures and normalized inputs (a new user: passwordRevision 1)", async () => {
                 const news = {
                     userPoolId: POOL,
                     username: "alice",
@@ -1149,6 +1149,7 @@ describe("Cognito user provider (unit)", function () {
                     groups: ["admins", "editors"],
                     passwordPolicy: cognitoDefaultPasswordRules,
                     adoptExisting: false,
+                    passwordRevision: 1,
                 });
                 expect(undefinedPaths(result.inputs)).to.deep.equal([]);
                 expect(mock.calls()).to.have.length(0);
