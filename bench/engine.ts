@@ -102,9 +102,9 @@ interface CommandRun {
  * Runs `pulumi <args>` in the project, following the CLI and every process it starts (language
  * host, program, dynamic-provider host) so that a timeout or an interruption stops all of them.
  */
-function pulumi(
+export function pulumi(
     cli: string,
-    project: EngineProject,
+    project: Pick<EngineProject, "dir" | "env">,
     args: string[],
     options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<CommandRun> {
@@ -147,9 +147,9 @@ function pulumi(
     });
 }
 
-async function ok(
+export async function ok(
     cli: string,
-    project: EngineProject,
+    project: Pick<EngineProject, "dir" | "env">,
     args: string[],
     options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<CommandRun> {
@@ -225,10 +225,10 @@ async function migrate(cli: string, project: EngineProject, local: CognitoLocal,
     }
 }
 
-type Person = { name: string; password: string };
+export type Person = { name: string; password: string };
 
 /** Existing-pool mode with the README's commands: region, pool, then every user's email and secret password. */
-async function configure(cli: string, project: EngineProject, userPoolId: string, people: Person[]): Promise<void> {
+export async function configure(cli: string, project: EngineProject, userPoolId: string, people: Person[]): Promise<void> {
     await ok(cli, project, ["config", "set", "aws:region", "local"]);
     await ok(cli, project, ["config", "set", "userPoolId", userPoolId]);
     const settings: string[] = [];
@@ -382,7 +382,7 @@ async function engineSize(
     return { row, migration };
 }
 
-function cliVersion(cli: string): string {
+export function cliVersion(cli: string): string {
     const run = spawnSync(cli, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
     return (run.stdout || "").trim() || "unknown";
 }

@@ -3,6 +3,7 @@ import { CpuByRole } from "./processes";
 import { EngineResults, EngineRow, MigrationRow } from "./engine";
 import { EvalRow, baselineCommit } from "./evaluation";
 import { ProvisioningResults, concurrency, provisionUsers, realisticDelayMs } from "./provisioning";
+import { StartupKind, StartupResults, median } from "./startup";
 
 // Tables, column definitions and the target checks, from the measured data only. The same text
 // is printed and written to bench/README-bench.md.
@@ -17,11 +18,13 @@ export const targets = {
     hostVsPlainRatio: 1.3,
     eval1000Ms: 10_000,
     eval1000RssBytes: 1024 ** 3,
+    // issue 20
+    previewVsFloorRatio: 1.5,
 };
 
 export interface Check {
     target: string;
-    source: "issue 8" | "issue 10" | "earlier";
+    source: "issue 8" | "issue 10" | "issue 20" | "earlier";
     measured: string;
     result: "PASS" | "MISS" | "n/a";
 }
@@ -34,6 +37,8 @@ export interface BenchData {
     baseline: BaselineRow[] | Skipped;
     provisioning: ProvisioningResults | Skipped;
     engine: EngineResults | Skipped;
+    /** Absent in results.json files written before issue 20. */
+    startup?: StartupResults | Skipped;
 }
 
 const pass = (ok: boolean): Check["result"] => (ok ? "PASS" : "MISS");
@@ -137,6 +142,14 @@ export function checks(data: BenchData): Check[] {
             measured: allOk ? "yes" : "no",
             result: pass(allOk),
         });
+    }
+    if (data.startup) {
+        const target = `unchanged preview of a ${data.startup && !isSkipped(data.startup) ? data.startup.users : 10}-user stack (existing pool) within ${targets.previewVsFloorRatio}x of an empty JavaScript program's preview (medians, same run)`;
+        if (isSkipped(data.startup)) out.push({ target, source: "issue 20", measured: data.startup.skipped, result: "n/a" });
+        else {
+            const r = startupRatio(data.startup, "preview", "floorPreview");
+            out.push({ target, source: "issue 20", measured: ratio(r), result: pass(r <= targets.previewVsFloorRatio) });
+        }
     }
     if (e1000) {
         out.push({
@@ -495,4 +508,84 @@ export function renderChecks(list: Check[]): string[] {
             list.map((c) => [c.target, c.source, c.measured, c.result]),
         ),
     ];
+}
+
+const startupMs = (s: StartupResults, kind: StartupKind) => median((s.runs[kind] ?? []).map((r) => r.ms));
+const startupRatio = (s: StartupResults, kind: StartupKind, floor: StartupKind) => startupMs(s, kind) / startupMs(s, floor);
+
+export function renderStartup(s: StartupResults | Skipped | undefined): string[] {
+    const lines: string[] = [];
+    lines.push("### (d) Start-up: preview and up of a small stack beside an empty JavaScript program");
+    lines.push("");
+    if (s === undefined) return [...lines, "not measured in this run"];
+    if (isSkipped(s)) return [...lines, `skipped: ${s.skipped}`];
+    lines.push(
+        `Measured ${s.date.slice(0, 10)} (Node ${s.node}, Pulumi CLI ${s.version}, ${s.cli}); ${s.rounds} rounds, each running every row once, in order;`,
+    );
+    lines.push(
+        `cognito-auth in existing-pool mode with ${s.users} users against cognito-local; file backend, plugin acquisition off. Load ${s.load1[0].toFixed(1)} at the start, ${s.load1[1].toFixed(1)} at the end.`,
+    );
+    lines.push("");
+    const cpu = (runs: { cpu: CpuByRole }[], role: keyof CpuByRole) => {
+        const values = runs.map((r) => r.cpu[role]).filter((v): v is number => v !== undefined);
+        return values.length ? median(values).toFixed(1) : "-";
+    };
+    const row = (name: string, kind: StartupKind, floor: StartupKind) => {
+        const runs = s.runs[kind] ?? [];
+        if (!runs.length) return [name, "0", "-", "-", "-", "-", "-", "-"];
+        return [
+            name,
+            String(runs.length),
+            seconds(startupMs(s, kind)),
+            seconds(Math.min(...runs.map((r) => r.ms))),
+            kind === floor ? "1.00x (peer)" : ratio(startupRatio(s, kind, floor)),
+            cpu(runs, "program"),
+            cpu(runs, "providerHost"),
+            cpu(runs, "engine"),
+        ];
+    };
+    lines.push(
+        ...table(
+            ["command", "runs", "median", "fastest", "/ empty program", "program CPU", "provider host CPU", "engine CPU"],
+            ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+            [
+                row("empty JavaScript program: `pulumi preview` (peer)", "floorPreview", "floorPreview"),
+                row(`cognito-auth, ${s.users} users: unchanged \`pulumi preview\``, "preview", "floorPreview"),
+                row("the same with `PULUMI_NODEJS_TRANSPILE_ONLY=false` (ts-node type-checks)", "previewTypeChecked", "floorPreview"),
+                row("empty JavaScript program: `pulumi up` (peer)", "floorUp", "floorUp"),
+                row(`cognito-auth, ${s.users} users: unchanged \`pulumi up\``, "upUnchanged", "floorUp"),
+            ],
+        ),
+    );
+    lines.push("");
+    lines.push(
+        `The first \`pulumi up\` of the stack, creating the ${s.users} users: ${seconds(s.upCreate.ms)} (program CPU ${s.upCreate.cpu.program?.toFixed(1) ?? "-"} s, provider host CPU ${s.upCreate.cpu.providerHost?.toFixed(1) ?? "-"} s).`,
+    );
+    if (isSkipped(s.mocked)) lines.push(`Created-pool program under mocks: ${s.mocked.skipped}`);
+    else
+        lines.push(
+            `Created-pool program under mocks (part (a)'s child, ${s.mocked.users} users, ${s.mocked.resources} resources): the process ${seconds(s.mocked.processMs)} (Node start, ts-node, evaluation ${seconds(s.mocked.ms)}), child CPU ${seconds(s.mocked.cpuMs)}.`,
+        );
+    lines.push("");
+    lines.push(
+        "Where the start-up goes: each step in a fresh Node process from the project folder (bench/startupProbe.js; median of 3, ms):",
+    );
+    lines.push("");
+    const names = Object.keys(s.probe.transpile.steps);
+    lines.push(
+        ...table(
+            ["step", "transpile only (what the commands run)", "ts-node type-checking"],
+            ["---", "---:", "---:"],
+            names.map((name) => [name, s.probe.transpile.steps[name].toFixed(0), (s.probe.typecheck.steps[name] ?? 0).toFixed(0)]),
+        ),
+    );
+    lines.push("");
+    lines.push(`The program's modules load all of \`@pulumi/aws\`: ${s.probe.transpile.awsByProgram ? "yes" : "no"}.`);
+    lines.push("");
+    lines.push("Columns: **median** / **fastest** = wall time of the whole command over the rounds; **/ empty program** = median over the");
+    lines.push("peer row's median (the same command on a project whose `index.js` only requires `@pulumi/pulumi`: the CLI, language host,");
+    lines.push("Node and the SDK's runner, nothing else); **program CPU**, **provider host CPU**, **engine CPU** = median CPU seconds of");
+    lines.push("that process (Linux `/proc`, sampled every 0.5 s, so a process's last half second may be missed). The user provider's");
+    lines.push("host starts on the first user's `check`, after the program has loaded; in a preview it runs `check` and `diff` per user.");
+    return lines;
 }
