@@ -281,7 +281,8 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
             }
             const bytes = Buffer.byteLength(text);
             console.log(`      __provider: ${bytes} bytes`);
-            expect(bytes, "__provider bytes (target: at most 2 KB)").to.be.at.most(2048);
+            // docs/design.md and docs/benchmarks.md quote 283 bytes (the loader's require, as SDK 3.248 writes it).
+            expect(bytes, "__provider bytes").to.be.within(270, 300);
         }),
     );
 
@@ -579,7 +580,9 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
                             const bytes = Buffer.byteLength(JSON.stringify(migrated)) + Buffer.byteLength(JSON.stringify(news));
                             if (name === "alice")
                                 console.log(`      state per user (inputs + outputs): ${v1Bytes} bytes before, ${bytes} after`);
-                            expect(bytes, `${name}: inputs + outputs after migration`).to.be.below(2048);
+                            // docs/testing.md: 41 KB -> 1.3-1.5 KB per user (the engine adds its own share, test/engine.test.ts).
+                            if (name === "alice") expect(v1Bytes, "version 1's state per user").to.be.within(40_000, 42_000);
+                            expect(bytes, `${name}: inputs + outputs after migration`).to.be.within(1_100, 1_500);
                             // Then nothing more to do, and refresh and delete run today's code through the loader.
                             expect((await h.diff(old.id, urnOf(name), migrated, news)).changes).to.equal("none");
                             v1.set(name, { id: old.id, props: migrated, inputs: news });
