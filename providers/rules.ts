@@ -128,6 +128,20 @@ export function userProblems(
     if (policy && password !== unknown) {
         const name = typeof username === "string" && username !== unknown ? username : undefined;
         passwordProblems(password, policy, name).forEach((p) => add("password", p));
+        // Attributes are plain text in config, previews and state: one that holds the password shows it.
+        if (
+            typeof password === "string" &&
+            password.length > 0 &&
+            typeof attributes === "object" &&
+            attributes !== null &&
+            !Array.isArray(attributes)
+        )
+            for (const [attribute, value] of Object.entries(attributes as Record<string, unknown>))
+                if (typeof value === "string" && value !== unknown && folds(value).includes(folds(password)))
+                    add(
+                        "password",
+                        `password must not appear in attribute ${JSON.stringify(attribute)} (ignoring case): attributes are plain text in config, previews and state`,
+                    );
     }
     if (attributes !== undefined && attributes !== unknown) {
         if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) add("attributes", attributesNotAMap);
@@ -188,6 +202,9 @@ const forbiddenInPassword = /(?! )[\s\p{Z}\p{Cc}]/u;
  * to its username (ignoring case) is refused, since the username is plain text everywhere (config,
  * outputs, resource names). Describes rules only; never echoes the password.
  */
+/** Text compared ignoring case. */
+const folds = (text: string) => text.toLowerCase();
+
 export function passwordProblems(password: unknown, rules: PasswordRules, username?: string): string[] {
     if (typeof password !== "string" || password.length === 0) return ["a password is required"];
     const length = codePointLength(password);
@@ -201,6 +218,11 @@ export function passwordProblems(password: unknown, rules: PasswordRules, userna
         /^ | $/.test(password) && "password must not begin or end with a space",
         hasLoneSurrogate(password) && "password must be valid Unicode text (it has a lone surrogate)",
         sameAsUsername && "password must not be the same as the username (ignoring case)",
+        !sameAsUsername &&
+            username !== undefined &&
+            length > 0 &&
+            folds(username).includes(folds(password)) &&
+            "password must not be part of the username (ignoring case): the username is plain text in config, previews and state",
         rules.requireLowercase && !/[a-z]/.test(password) && "password must contain a lowercase letter (a-z)",
         rules.requireUppercase && !/[A-Z]/.test(password) && "password must contain an uppercase letter (A-Z)",
         rules.requireNumbers && !/[0-9]/.test(password) && "password must contain a number (0-9)",

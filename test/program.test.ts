@@ -1082,7 +1082,8 @@ describe("program (mocked runtime)", function () {
                 console.warn = warn;
             }
             const users = run.byType(types.user);
-            expect(users.map((u) => u.name).sort()).to.deep.equal(names.map((name) => `${projectName}-user-${name}`).sort());
+            // Resource names hold the case-folded username (a case-only rename keeps the URN).
+            expect(users.map((u) => u.name).sort()).to.deep.equal(names.map((name) => `${projectName}-user-${name.toLowerCase()}`).sort());
             for (const [i, name] of names.entries()) {
                 const user = users.find((u) => u.inputs.username === name);
                 expect(user, `user ${name}`).to.not.equal(undefined);

@@ -205,6 +205,18 @@ describe("rules", function () {
                 expect: [["password", /must not be the same as the username \(ignoring case\)/]],
             },
             {
+                title: "a password that is part of the username (the username is plain text)",
+                user: { username: `svc-${good.toUpperCase()}-01`, password: good },
+                policy: strict,
+                expect: [["password", /^password must not be part of the username \(ignoring case\): the username is plain text/]],
+            },
+            {
+                title: "a password inside an attribute value, in another case (attributes are plain text)",
+                user: { username: "alice", password: good, attributes: { name: "Alice", "custom:note": `pw is ${good.toLowerCase()}!` } },
+                policy: strict,
+                expect: [["password", /^password must not appear in attribute "custom:note" \(ignoring case\): attributes are plain text/]],
+            },
+            {
                 title: "a password equal to the username without a policy (not checked)",
                 user: { username: good, password: good },
                 expect: [],
