@@ -3,7 +3,7 @@ import { CognitoAuth, CognitoAuthArgs, keyedMap, usersOutput, validateArgs } fro
 import { hasKey, settings } from "./components/settings";
 import { userPoolIdProblem, userPoolRegion } from "./providers/rules";
 import { configKeyIsSecret } from "./lib/pulumiInternals";
-import { configPath, setSecretCommand } from "./lib/shell";
+import { configPath, setSecretAdvice, setSecretCommand } from "./lib/shell";
 import { StoredSecrets, readStoredSecrets } from "./lib/stackSecrets";
 
 // Reads the stack config (README: "Configuration"), validates all of it before any resource is
@@ -99,7 +99,7 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
     }
     for (const name of plainTextPasswords(key, passwords as Record<string, unknown>)) {
         problems.push(
-            `${configPath(key, name)}: is stored in plain text; set it again as a secret: ${setSecretCommand("passwords", name)}`,
+            `${configPath(key, name)}: is stored in plain text; ${setSecretAdvice("passwords", name, "set it again as a secret")}`,
         );
     }
     for (const [name, password] of Object.entries(passwords)) {
@@ -107,7 +107,7 @@ function readPasswords(problems: string[]): Record<string, string> | undefined {
         else
             problems.push(
                 // A secret is always stored as text (`--secret` takes no `--type`): only a plain value can be anything else.
-                `${configPath(key, name)}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; set it again as a secret: ${setSecretCommand("passwords", name)}`,
+                `${configPath(key, name)}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; ${setSecretAdvice("passwords", name, "set it again as a secret")}`,
             );
     }
     return result;

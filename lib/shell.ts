@@ -56,13 +56,24 @@ export function setSecretCommand(key: string, name: string, placeholder = "<pass
  * How to set the secret `<key>.<name>`, for a message: "set one with: <command>", or, for a name
  * no path can address, that it must be renamed.
  */
-export function setSecretAdvice(key: string, name: string): string {
-    return pathAddressable(name)
-        ? `set one with: ${setSecretCommand(key, name)}`
-        : "its name ends in a backslash, which `pulumi config --path` cannot address: rename the user";
+export function setSecretAdvice(key: string, name: string, lead = "set one with"): string {
+    return pathAddressable(name) ? `${lead}: ${setSecretCommand(key, name)}` : unaddressable;
 }
+
+/** What to do instead of a `--path` command for a name no path can address. */
+export const unaddressable =
+    "its name ends in a backslash, which `pulumi config --path` cannot address: rename the user (edit the stack's Pulumi.<stack>.yaml by hand)";
 
 /** `pulumi config rm --path '<key>.<name>'`, the path single-quoted. */
 export function removeCommand(key: string, name: string): string {
     return `pulumi config rm --path ${singleQuote(configPath(key, name))}`;
+}
+
+/**
+ * The commands that remove user `name` from config (its `users` and `passwords` entries), each on
+ * a line of its own after `indent`; for a name no path can address, what to do instead.
+ */
+export function removeUserAdvice(name: string, indent = "    "): string {
+    if (!pathAddressable(name)) return `${indent}(${unaddressable})`;
+    return [removeCommand("users", name), removeCommand("passwords", name)].map((command) => indent + command).join("\n");
 }

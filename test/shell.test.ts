@@ -14,6 +14,7 @@ import {
     pathAddressable,
     removeCommand,
     setSecretAdvice,
+    removeUserAdvice,
     setSecretCommand,
     shellQuote,
     singleQuote,
@@ -179,8 +180,21 @@ describe("lib/shell.ts: commands a message suggests", () => {
             expect(pathAddressable("back\\")).to.equal(false);
             expect(pathAddressable("back\\slash")).to.equal(true);
             expect(() => parsePulumiPath(configPath("passwords", "back\\"))).to.throw(/missing closing quote/);
-            expect(setSecretAdvice("passwords", "back\\")).to.equal(
-                "its name ends in a backslash, which `pulumi config --path` cannot address: rename the user",
+            const advice =
+                "its name ends in a backslash, which `pulumi config --path` cannot address: rename the user (edit the stack's Pulumi.<stack>.yaml by hand)";
+            expect(setSecretAdvice("passwords", "back\\")).to.equal(advice);
+            expect(setSecretAdvice("passwords", "back\\", "set it again as a secret")).to.equal(advice);
+            // No remove command either: each message that would suggest one says this instead.
+            expect(removeUserAdvice("back\\")).to.equal(`    (${advice})`);
+        });
+
+        it("removeUserAdvice: the users and passwords entries, one command a line; setSecretAdvice with its lead-in", () => {
+            expect(removeUserAdvice("john.doe").split("\n")).to.deep.equal([
+                `    pulumi config rm --path 'users["john.doe"]'`,
+                `    pulumi config rm --path 'passwords["john.doe"]'`,
+            ]);
+            expect(setSecretAdvice("passwords", "bob", "set it again as a secret")).to.equal(
+                "set it again as a secret: pulumi config set --secret --path 'passwords.bob' -- '<password>'",
             );
         });
     });

@@ -2,7 +2,7 @@
 // password. Text that comes from AWS or the network is redacted before it is used.
 
 import { redact } from "../../lib/redact";
-import { commandLine, removeCommand } from "../../lib/shell";
+import { commandLine, removeUserAdvice } from "../../lib/shell";
 
 /** An error's name and message, with the secrets cut out. */
 export function describe(err: unknown, secrets: readonly (string | undefined)[]): string {
@@ -58,7 +58,7 @@ export function alreadyExistsError(user: UserRef, existing: ExistingUser): Error
             "the user is this stack's own but missing from its state: take it over with `pulumi config set cognito-auth:adoptExistingUsers true` " +
             "and `pulumi up` (then set it back to false); this sets the configured password and attributes. If the user is someone else's, " +
             // One command a line, so that what to paste is unambiguous whatever the username holds.
-            `stop managing it here:\n    ${removeCommand("users", user.username)}\n    ${removeCommand("passwords", user.username)}\n` +
+            `stop managing it here:\n${removeUserAdvice(user.username)}\n` +
             `or delete it from the pool, then run \`pulumi up\` again:\n    ${deleteUserCommand(user)}`,
     );
 }
@@ -124,7 +124,7 @@ export function namesakeUpdateError(user: UserRef, storedSub: string, foundSub: 
             `this stack's is ${storedSub}), so nothing was changed. This stack's user was deleted outside Pulumi and someone ` +
             "else's user now has its name. Run `pulumi refresh` to forget this stack's user; the next `pulumi up` then reports " +
             "that the user already exists. Take the other user over only if it is yours (`pulumi config set adoptExistingUsers true`); " +
-            `otherwise stop managing the name: ${removeCommand("users", user.username)} and ${removeCommand("passwords", user.username)}.`,
+            `otherwise stop managing the name:\n${removeUserAdvice(user.username)}`,
     );
 }
 
