@@ -1,9 +1,8 @@
-// The provider's `check` and its plain counter `passwordRevision` (providers/cognitoUser/provider.ts),
+// The provider's `check` and its plain counter `passwordRevision` (providers/cognitoUser/plan.ts),
 // called directly. What the CLI prints with it is in engine.passwords.test.ts.
 
 import { expect } from "chai";
-import { normalize } from "../providers/cognitoUser/plan";
-import { checkUser, passwordRevision } from "../providers/cognitoUser/provider";
+import { checkUser, normalize, passwordRevision } from "../providers/cognitoUser/plan";
 import { unknownValue, userInputs } from "./helpers/users";
 
 const user = (password: string, passwordRevision?: number) =>

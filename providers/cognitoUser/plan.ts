@@ -1,8 +1,9 @@
 // The pure half of the user provider: the shape of its inputs and outputs, how they are
 // normalized, what counts as a change, and which Cognito calls take a user from its current state
-// to the desired one. No I/O here, so tests call these functions directly.
+// to the desired one, and the provider's check. No I/O here, so tests call these functions directly,
+// and the loader answers check and diff without loading the AWS SDK.
 
-import { PasswordRules, caseFolded, cognitoDefaultPasswordRules } from "../rules";
+import { PasswordRules, caseFolded, cognitoDefaultPasswordRules, userProblems } from "../rules";
 
 /** What the engine sends in place of a value that is not known yet (during preview). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -37,7 +38,7 @@ export interface CognitoUserInputs extends UserFields {
     adoptExisting: boolean;
     /**
      * Plain: one more each time the password changes, set by the provider's `check` (see
-     * `passwordRevision` in ./provider.ts) so that a preview names the change. Absent in inputs
+     * `passwordRevision` below) so that a preview names the change. Absent in inputs
      * stored by versions without it.
      */
     passwordRevision?: number;
@@ -180,6 +181,37 @@ export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserI
         needsPassword(olds, news) ||
         planChanges(storedState(olds), news, false).length > 0;
     return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** The shared rules of ../rules.ts, per property; values unknown during preview are skipped. */
+export function checkUser(news: CognitoUserInputs, olds: Partial<CognitoUserInputs> = {}) {
+    const name = news.username === unknownValue ? "<unknown>" : news.username;
+    const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue).map(
+        ([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }),
+    );
+    const inputs = normalize(news);
+    const revision = passwordRevision(olds, inputs);
+    if (revision === undefined) delete inputs.passwordRevision;
+    else inputs.passwordRevision = revision;
+    return { inputs, failures };
+}
+
+/**
+ * The input `passwordRevision`: a plain counter that goes up by one when the password changes.
+ * The engine shows a secret as `[secret]` on both sides of a diff and the Node host reports no
+ * changed keys, so without it a preview could not say that a password changes. It is derived only
+ * from whether the old and new inputs' passwords are equal: it tells nothing about either value.
+ * - create (no old inputs): 1;
+ * - password unchanged: the old revision; none when the old inputs have none (stored by an earlier
+ *   version), so that upgrading changes no input;
+ * - password changed: the old revision + 1 (2 after an earlier version's 1, which it never stored);
+ * - password not known yet (preview): the old revision; the check at `pulumi up` counts it.
+ */
+export function passwordRevision(olds: Partial<CognitoUserInputs>, news: CognitoUserInputs): number | undefined {
+    const old = typeof olds.passwordRevision === "number" ? olds.passwordRevision : undefined;
+    if (olds.password === undefined) return 1;
+    if (news.password === unknownValue || news.password === olds.password) return old;
+    return (old ?? 1) + 1;
 }
 
 export function isUnknown(value: unknown): boolean {

@@ -1,6 +1,7 @@
 // The Cognito user provider: check, diff, create, read, update and delete of one user, as the
-// engine's dynamic-provider host calls them (through the loader in ./loader). The pure parts live
-// in ./plan.ts, the Cognito calls in ./calls.ts, error texts in ./errors.ts and the client
+// engine's dynamic-provider host calls them (through the loader in ./loader, which answers
+// configure, check and diff from ./plan.ts alone). The pure parts live in ./plan.ts (check and
+// diff among them), the Cognito calls in ./calls.ts, error texts in ./errors.ts and the client
 // factory in ./client.ts.
 
 import type * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,6 @@ import {
     AdminGetUserCommandOutput,
     CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { cognitoDefaultPasswordRules, userProblems } from "../rules";
 import {
     attributeList,
     failure,
@@ -45,13 +45,13 @@ import {
     CognitoUserInputs,
     CognitoUserOutputs,
     UserState,
+    checkUser,
     diffUser,
     needsPassword,
     normalize,
     outputsOf,
     planChanges,
     storedState,
-    unknownValue,
 } from "./plan";
 
 export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
@@ -113,37 +113,6 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             return deleteUser(cognito(), id, props, met);
         },
     };
-}
-
-/** The shared rules of ../rules.ts, per property; values unknown during preview are skipped. */
-export function checkUser(news: CognitoUserInputs, olds: Partial<CognitoUserInputs> = {}) {
-    const name = news.username === unknownValue ? "<unknown>" : news.username;
-    const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue).map(
-        ([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }),
-    );
-    const inputs = normalize(news);
-    const revision = passwordRevision(olds, inputs);
-    if (revision === undefined) delete inputs.passwordRevision;
-    else inputs.passwordRevision = revision;
-    return { inputs, failures };
-}
-
-/**
- * The input `passwordRevision`: a plain counter that goes up by one when the password changes.
- * The engine shows a secret as `[secret]` on both sides of a diff and the Node host reports no
- * changed keys, so without it a preview could not say that a password changes. It is derived only
- * from whether the old and new inputs' passwords are equal: it tells nothing about either value.
- * - create (no old inputs): 1;
- * - password unchanged: the old revision; none when the old inputs have none (stored by an earlier
- *   version), so that upgrading changes no input;
- * - password changed: the old revision + 1 (2 after an earlier version's 1, which it never stored);
- * - password not known yet (preview): the old revision; the check at `pulumi up` counts it.
- */
-export function passwordRevision(olds: Partial<CognitoUserInputs>, news: CognitoUserInputs): number | undefined {
-    const old = typeof olds.passwordRevision === "number" ? olds.passwordRevision : undefined;
-    if (olds.password === undefined) return 1;
-    if (news.password === unknownValue || news.password === olds.password) return old;
-    return (old ?? 1) + 1;
 }
 
 /**

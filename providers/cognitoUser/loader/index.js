@@ -2,32 +2,46 @@
 // What Pulumi stores for every Cognito user: this module is installed under node_modules (as a
 // copy, see .npmrc), so the closure serializer writes `require("@cognito-auth/user-provider-loader")`
 // into state instead of the provider's code. The dynamic-provider host runs in the project
-// folder, resolves this package there, and each method loads the project's current
-// implementation on first use (TypeScript, through the project's lib/typescript.js: ts-node without a
-// type check, when no .ts loader is registered yet).
+// folder, resolves this package there, and loads the project's current implementation on first
+// use (TypeScript, through the project's lib/typescript.js when no .ts loader is registered yet).
+// check and diff are pure (providers/cognitoUser/plan.ts): they load no AWS SDK, so a preview
+// that creates, reads or changes nothing never loads it; configure is kept for the full provider.
 const path = require("path");
 
 const nodeModules = `${path.sep}node_modules${path.sep}`;
 const projectRoot = __dirname.includes(nodeModules)
     ? __dirname.slice(0, __dirname.lastIndexOf(nodeModules))
     : path.resolve(__dirname, "..", "..", "..");
+const providerDir = path.join(projectRoot, "providers", "cognitoUser");
 
-let implementation;
+let configureRequest, plan, implementation;
 
+function load(name) {
+    require(path.join(projectRoot, "lib", "typescript")).registerTypeScript(projectRoot);
+    return require(path.join(providerDir, name));
+}
+
+/** The full provider (the AWS SDK client with it), configured as the engine asked; one per process. */
 function provider() {
-    if (!implementation) {
-        require(path.join(projectRoot, "lib", "typescript")).registerTypeScript(projectRoot);
-        implementation = require(path.join(projectRoot, "providers", "cognitoUser", "provider")).createCognitoUserProvider();
-    }
+    implementation ??= (async () => {
+        const made = load("provider").createCognitoUserProvider();
+        if (configureRequest) await made.configure(configureRequest);
+        return made;
+    })();
     return implementation;
 }
 
+const pure = () => (plan ??= load("plan"));
+
 module.exports = {
-    configure: (req) => provider().configure(req),
-    check: (olds, news) => provider().check(olds, news),
-    diff: (id, olds, news) => provider().diff(id, olds, news),
-    create: (inputs) => provider().create(inputs),
-    read: (id, props) => provider().read(id, props),
-    update: (id, olds, news) => provider().update(id, olds, news),
-    delete: (id, props) => provider().delete(id, props),
+    configure: async (req) => {
+        configureRequest = req;
+        if (implementation) await (await implementation).configure(req);
+    },
+    check: async (olds, news) => pure().checkUser(news, olds),
+    diff: async (_id, olds, news) => pure().diffUser(olds, news),
+    create: async (inputs) => (await provider()).create(inputs),
+    read: async (id, props) => (await provider()).read(id, props),
+    update: async (id, olds, news) => (await provider()).update(id, olds, news),
+    delete: async (id, props) => (await provider()).delete(id, props),
 };
