@@ -2,7 +2,7 @@
 // (d) Where a command's start-up goes: one fresh Node process that loads, in order, what the
 // program's process and the dynamic-provider host's process load, timing each step. Run from the
 // project root with the mode as argument: "transpile" (what `pulumi preview` runs) or "typecheck"
-// (ts-node checking types, as before issue 20). Prints one JSON line of milliseconds.
+// (PULUMI_NODEJS_TRANSPILE_ONLY=false: ts-node checking types, as before issue 20). Prints one JSON line of milliseconds.
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
@@ -18,9 +18,11 @@ const step = (name, fn) => {
 const awsLoaded = () => Object.keys(require.cache).some((file) => file.endsWith(path.join("@pulumi", "aws", "index.js")));
 
 step("@pulumi/pulumi", () => require("@pulumi/pulumi"));
-step("ts-node register", () =>
-    require("ts-node").register({ transpileOnly: mode === "transpile", project: path.join(root, "tsconfig.json") }),
-);
+// lib/typescript.js as the program and the provider host call it (esbuild; ts-node when type-checking).
+step("TypeScript register", () => {
+    if (mode === "typecheck") process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "false";
+    require(path.join(root, "lib", "typescript")).registerTypeScript(root);
+});
 // The program's modules without running it: the component pulls in the settings, the rules and the user resource.
 step("program modules (components/cognitoAuth.ts and its imports)", () => require(path.join(root, "components", "cognitoAuth")));
 const awsByProgram = awsLoaded();
