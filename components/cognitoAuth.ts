@@ -2,6 +2,7 @@ import * as awsCognito from "@pulumi/aws/cognito";
 import * as awsIam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoUser } from "../providers/cognitoUser";
+import { PoolGuard } from "./poolGuard";
 import { PasswordRules, caseFolded, cognitoDefaultPasswordRules, passwordProblems, userPoolRegion, userProblems } from "../providers/rules";
 import { setSecretAdvice } from "../lib/shell";
 import {
@@ -393,7 +394,15 @@ export class CognitoAuth extends pulumi.ComponentResource {
             // change that would replace a protected resource (AWS would refuse only the final delete,
             // after the new pool and its users were made). Unset rather than false when off, so a
             // `protect` given to the component still reaches them.
-            const protect = (args.deletionProtection ?? defaults.deletionProtection) ? { protect: true } : {};
+            const deletionProtection = args.deletionProtection ?? defaults.deletionProtection;
+            // Before the engine's own refusal, one that says what would be lost (./poolGuard.ts);
+            // both pools depend on it, so they are not even registered when it refuses.
+            const guard = new PoolGuard(
+                `${name}-pool-guard`,
+                { userPoolName: poolName, identityPoolName: args.identityPoolName ?? "", deletionProtection },
+                { parent: this },
+            );
+            const protect = { ...(deletionProtection ? { protect: true } : {}), dependsOn: [guard] };
             this.userPool = this.createUserPool(name, poolName, args, protect);
             this.userPoolClient = this.createClient(name, args.clientName ?? `${poolName}-client`, args, this.userPool);
             this.identityPool = new aws.cognito.IdentityPool(
@@ -463,7 +472,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
         );
     }
 
-    private createUserPool(name: string, poolName: string, args: CognitoAuthArgs, protect: { protect?: boolean }) {
+    private createUserPool(name: string, poolName: string, args: CognitoAuthArgs, protect: pulumi.CustomResourceOptions) {
         const mfa = args.mfa ?? defaults.mfa;
         return new aws.cognito.UserPool(
             `${name}-pool`,

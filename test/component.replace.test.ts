@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ProgramRun, RecordedResource, plain, projectName, runProgram } from "./helpers/program";
+import { PoolGuardInputs, replacementRefusal } from "../components/poolGuard";
 
 // What keeps a rename of the user pool from replacing anything else, and what makes a replacement of
 // the user pool or identity pool fail at preview, under the mocked runtime: the names and resource
@@ -15,6 +16,7 @@ const types = {
     roleAttachment: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
     group: "aws:cognito/userGroup:UserGroup",
     user: "pulumi-nodejs:dynamic/cognito-auth:CognitoUser",
+    guard: "pulumi-nodejs:dynamic/cognito-auth:PoolGuard",
 };
 
 const users = {
@@ -158,6 +160,60 @@ describe("renaming the user pool, and replacements (mocked runtime)", function (
             }
             const others = (await runProgram(users)).resources.filter((r) => r.urn && r.type !== types.roleAttachment);
             for (const resource of others) expect(resource.options?.deleteBeforeReplace, resource.name).to.equal(false);
+        });
+    });
+
+    describe("the pool guard: a replacing change refused at preview with what would be lost", function () {
+        const guarded: PoolGuardInputs = { userPoolName: "acme-auth", identityPoolName: "", deletionProtection: true };
+
+        it("is registered before both pools with the settings whose change replaces them, and both depend on it", async function () {
+            const run = await runProgram({ ...users, userPoolName: "acme-auth" });
+            const guard = run.one(types.guard);
+            expect(guard.name).to.equal(`${projectName}-pool-guard`);
+            expect(plain(guard.inputs)).to.deep.include({ userPoolName: "acme-auth", identityPoolName: "", deletionProtection: true });
+            for (const pool of [run.one(types.pool), run.one(types.identityPool)])
+                expect(pool.dependencies, pool.name).to.include(guard.urn);
+            const named = await runProgram({ ...users, identityPoolName: "acme-ids", deletionProtection: false });
+            expect(plain(named.one(types.guard).inputs)).to.deep.include({ identityPoolName: "acme-ids", deletionProtection: false });
+            expect((await runProgram({ ...users, userPoolId: "ap-northeast-1_AbC123xyz" })).byType(types.guard)).to.deep.equal([]);
+        });
+
+        it("refuses a user pool rename while protection is on before or after it, naming both names, the loss and the way to do it", function () {
+            for (const [before, after] of [
+                [true, true],
+                [true, false],
+                [false, true],
+            ]) {
+                const refusal = replacementRefusal(
+                    { ...guarded, deletionProtection: before },
+                    { ...guarded, userPoolName: "acme-auth-2", deletionProtection: after },
+                );
+                expect(refusal, `protection ${before} -> ${after}`)
+                    .to.be.a("string")
+                    .and.include('renaming the user pool from "acme-auth" to "acme-auth-2" replaces it')
+                    .and.include("every user in it")
+                    .and.include("the app client gets a new id")
+                    .and.include("pulumi config set deletionProtection false");
+            }
+        });
+
+        it("lets everything through without protection, and any change that replaces nothing", function () {
+            const off = { ...guarded, deletionProtection: false };
+            expect(replacementRefusal(off, { ...off, userPoolName: "acme-auth-2", identityPoolName: "x" })).to.equal(undefined);
+            expect(replacementRefusal(guarded, guarded)).to.equal(undefined);
+            expect(replacementRefusal({}, guarded), "the first up (a new guard)").to.equal(undefined);
+            expect(replacementRefusal(guarded, { ...guarded, deletionProtection: false }), "turning protection off alone").to.equal(
+                undefined,
+            );
+            // Unset to set: the identity pool kept its stored name (ignoreChanges) and may already have this one.
+            expect(replacementRefusal(guarded, { ...guarded, identityPoolName: "acme-ids" })).to.equal(undefined);
+        });
+
+        it("refuses a rename of an explicitly named identity pool while protection is on", function () {
+            const named = { ...guarded, identityPoolName: "acme-ids" };
+            expect(replacementRefusal(named, { ...named, identityPoolName: "acme-ids-2" }))
+                .to.include('renaming the identity pool from "acme-ids" to "acme-ids-2" replaces it: every identity id is lost')
+                .and.not.include("user pool from");
         });
     });
 });

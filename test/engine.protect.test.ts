@@ -41,6 +41,17 @@ const provider = {
 // As the component does: protect set only when on, unset otherwise.
 const opts = {};
 if (config.getBoolean("protect")) opts.protect = true;
+// The component's own guard (components/poolGuard.ts), loaded from this repository, as the pools take it.
+if (config.getBoolean("guard")) {
+    require(${JSON.stringify(path.join(projectRoot, "lib", "typescript.js"))}).registerTypeScript(${JSON.stringify(projectRoot)});
+    const { PoolGuard } = require(${JSON.stringify(path.join(projectRoot, "components", "poolGuard.ts"))});
+    const guard = new PoolGuard("pool-guard", {
+        userPoolName: config.require("name"),
+        identityPoolName: "",
+        deletionProtection: Boolean(config.getBoolean("protect")),
+    });
+    opts.dependsOn = [guard];
+}
 if (config.getBoolean("ignoreName")) opts.ignoreChanges = ["name"];
 const pool = new pulumi.dynamic.Resource(provider, "pool", { name: config.require("name"), log: config.require("log") }, opts);
 // Like a user in the pool: unprotected, deleted before the pool.
@@ -169,6 +180,32 @@ describe("the real Pulumi engine: protect and ignoreChanges on a replaced resour
         expect(s.calls()).to.equal("create pool-a\ncreate pool-b\ndelete pool-a\n");
         await ok(["destroy", "--yes"]);
         expect(s.calls()).to.equal("create pool-a\ncreate pool-b\ndelete pool-a\ndelete pool-b\n");
+        await ok(["stack", "rm", "--yes"]);
+    });
+
+    it("the pool guard: a rename while protected fails at preview and up with what would be lost, also when protection is turned off in the same up; in two ups it works", async function () {
+        const s = await newStack({ name: "pool-a", protect: "true", guard: "true" });
+        await ok(["up", "--yes"]);
+        expect(s.calls()).to.equal("create pool-a\n");
+        const refusal = 'cognito-auth: renaming the user pool from "pool-a" to "pool-b" replaces it: a new, empty pool is made';
+        await set({ name: "pool-b" });
+        const preview = await fails(["preview"]);
+        expect(flat(preview.output)).to.include(refusal).and.include("pulumi config set deletionProtection false");
+        expect(flat(preview.output), "the guard speaks before the engine's protect").to.not.include("marked for protection");
+        await set({ protect: "false" });
+        const up = await fails(["up", "--yes"]);
+        expect(flat(up.output), "protection off in the same up").to.include(refusal);
+        expect(s.calls(), "nothing created or deleted").to.equal("create pool-a\n");
+        expect(await s.state()).to.deep.equal({ name: "pool-a", protect: true });
+
+        // On purpose, as the message says: protection off with the old name, up; then the rename.
+        await set({ name: "pool-a" });
+        await ok(["up", "--yes"]);
+        expect(s.calls()).to.equal("create pool-a\n");
+        await set({ name: "pool-b" });
+        await ok(["up", "--yes"]);
+        expect(s.calls()).to.equal("create pool-a\ncreate pool-b\ndelete pool-a\n");
+        await ok(["destroy", "--yes"]);
         await ok(["stack", "rm", "--yes"]);
     });
 

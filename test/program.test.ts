@@ -99,6 +99,7 @@ describe("program (mocked runtime)", function () {
                     `${types.group} ${c}-group-staff`,
                     `${types.user} ${c}-user-alice`,
                     `${types.user} ${c}-user-bob`,
+                    `pulumi-nodejs:dynamic/cognito-auth:PoolGuard ${c}-pool-guard`,
                 ].sort(),
             );
 
