@@ -3,12 +3,16 @@
 // its outputs too, and the stack-trace limit it lowers only while it registers. Found unpinned by
 // mutation testing (docs/mutation-testing.md): the component always passes every argument. Also
 // under the mocked runtime: CognitoAuth's constructor error, and serializeProvider with a secret.
+// CognitoUser registers without the SDK's closure serializer; the tests below prove that what it
+// sends the engine is byte for byte what `pulumi.dynamic.Resource` with the loader sends, so the
+// state and URNs of existing stacks do not change.
 
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { runtimeSettings, serializeProvider } from "../lib/pulumiInternals";
 import { CognitoAuth } from "../components/cognitoAuth";
-import { CognitoUser } from "../providers/cognitoUser";
+import { CognitoUser, cognitoUserType, loaderProviderText } from "../providers/cognitoUser";
+import loader = require("@cognito-auth/user-provider-loader");
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { isSecretValue, plain } from "./helpers/program";
 import { testPassword, testPoolId, userType } from "./helpers/users";
@@ -49,7 +53,104 @@ async function register(args: ConstructorParameters<typeof CognitoUser>[1]): Pro
     return { inputs: inputs!, additionalSecretOutputs };
 }
 
+/** A resource to depend on. */
+class Pool extends pulumi.CustomResource {
+    constructor(name: string) {
+        super("test:index:Pool", name, {});
+    }
+}
+/** The SDK's dynamic resource, as CognitoUser extended it before (the SDK's class is abstract). */
+class DynamicResource extends pulumi.dynamic.Resource {}
+
+/**
+ * Everything the SDK sends the (mock) engine for the one user `declare` registers (after a pool
+ * it depends on), as the request's plain object, except where it was declared (source position, stack trace).
+ */
+async function registrationRequest(declare: () => void): Promise<Record<string, any>> {
+    pulumi.runtime.setMocks(
+        {
+            newResource: (mock) => ({ id: "id", state: mock.inputs }),
+            call() {
+                throw new Error("no invokes");
+            },
+        },
+        "cognito-auth",
+        "dev",
+        true,
+    );
+    const settings = runtimeSettings();
+    const monitor = settings.getMonitor();
+    const requests: Record<string, any>[] = [];
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        const { sourceposition: _position, stacktrace: _trace, ...rest } = req.toObject();
+        // The inputs as a protobuf Struct's plain object (every value with its kind) and as JavaScript, to read.
+        if (rest.type === userType) requests.push({ ...rest, inputs: req.getObject().toJavaScript() });
+        return original(req, callback);
+    };
+    declare();
+    await settings.waitForRPCs();
+    expect(requests.length, "one user registration").to.equal(1);
+    return requests[0];
+}
+
 describe("CognitoUser resource, CognitoAuth constructor, serializeProvider", function () {
+    it("stores as __provider the very text the SDK's serializer writes for the loader", async function () {
+        const serialized = await serializeProvider(loader);
+        expect(serialized.containsSecrets).to.equal(false);
+        // If a new SDK serializes differently, keep loaderProviderText (it is what existing state holds) and update this test.
+        expect(
+            loaderProviderText === serialized.text,
+            `loaderProviderText equals serializeProvider(loader).text:\n${serialized.text}`,
+        ).to.equal(true);
+        const { inputs } = await register({ userPoolId: testPoolId, username: "alice", password: testPassword });
+        expect(inputs.__provider === loaderProviderText, "the user's __provider input").to.equal(true);
+    });
+
+    it("registers exactly as pulumi.dynamic.Resource with the loader did: type, inputs, dependencies, options", async function () {
+        this.timeout(20000);
+        const args = {
+            userPoolId: testPoolId,
+            username: "alice",
+            password: testPassword,
+            attributes: { email: "alice@example.com" },
+            groups: ["admins"],
+            adoptExisting: true,
+        };
+        const opts: pulumi.CustomResourceOptions = { protect: true, aliases: [{ name: "old-alice" }], ignoreChanges: ["attributes"] };
+        const viaDynamic = await registrationRequest(() => {
+            const dependsOn = new Pool("pool");
+            new DynamicResource(
+                loader,
+                "alice",
+                {
+                    userPoolId: args.userPoolId,
+                    username: args.username,
+                    password: pulumi.secret(args.password),
+                    attributes: args.attributes,
+                    enabled: true,
+                    groups: args.groups,
+                    passwordPolicy: cognitoDefaultPasswordRules,
+                    adoptExisting: args.adoptExisting,
+                    sub: undefined,
+                    status: undefined,
+                },
+                pulumi.mergeOptions({ ...opts, dependsOn }, { additionalSecretOutputs: ["password"] }),
+                "cognito-auth",
+                "CognitoUser",
+            );
+        });
+        const viaClass = await registrationRequest(() => {
+            const dependsOn = new Pool("pool");
+            new CognitoUser("alice", args, { ...opts, dependsOn });
+        });
+        expect(viaClass.type).to.equal(cognitoUserType);
+        expect(viaClass.additionalsecretoutputsList).to.deep.equal(["password"]);
+        expect(viaClass.inputs.__provider === loaderProviderText, "__provider is sent").to.equal(true);
+        expect(viaClass.protect).to.equal(true);
+        expect(viaClass).to.deep.equal(viaDynamic);
+    });
+
     it("fills omitted arguments with the defaults: enabled, no groups, no attributes, Cognito's policy, no adoption", async function () {
         const { inputs } = await register({ userPoolId: testPoolId, username: "alice", password: testPassword });
         const { password, __provider: _provider, ...rest } = inputs;

@@ -1,16 +1,41 @@
 import * as pulumi from "@pulumi/pulumi";
-import loader = require("@cognito-auth/user-provider-loader");
 import { PasswordRules, cognitoDefaultPasswordRules } from "../rules";
 
 // A Cognito user whose permanent password comes from a Pulumi secret: a dynamic resource whose
-// provider is the loader package (./loader). Pulumi serializes a dynamic resource's provider into
-// its state; for a module under node_modules it stores only `require("<package>")`, so every user's
-// state holds a few hundred bytes of provider instead of its code, and the dynamic-provider host
-// loads the implementation (./provider.ts) from the project when it runs.
+// provider is the loader package (./loader). Pulumi stores a dynamic resource's provider in its
+// state as `__provider`; for a module under node_modules that is only `require("<package>")`, so
+// every user's state holds a few hundred bytes of provider instead of its code, and the
+// dynamic-provider host loads the implementation (./provider.ts) from the project when it runs.
 
 // The implementation (./provider.ts, with the AWS SDK) is not imported here: the program only
 // declares users; the engine's dynamic-provider host loads the implementation through the loader.
 export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
+
+/** The type token `pulumi.dynamic.Resource` gives module "cognito-auth", type "CognitoUser". */
+export const cognitoUserType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
+
+/**
+ * The `__provider` text `pulumi.dynamic.Resource` would store for the loader package: what the
+ * SDK's closure serializer writes for `() => loader` (test/userResource.test.ts proves it byte for
+ * byte). Written out because running the serializer loads the TypeScript compiler and npm's
+ * arborist, about half a second of every preview, to produce this constant; a constant also
+ * keeps existing users' state unchanged if a later SDK serializes differently.
+ */
+export const loaderProviderText = [
+    "exports.handler = __f0;",
+    'const provider = require("@cognito-auth/user-provider-loader/index.js");',
+    "",
+    "function __f0() {",
+    "  return (function() {",
+    "    with({ this: undefined, arguments: undefined }) {",
+    "",
+    "return () => provider;",
+    "",
+    "    }",
+    "  }).apply(undefined, undefined).apply(this, arguments);",
+    "}",
+    "",
+].join("\n");
 
 /** Arguments of a `CognitoUser`; names follow `aws.cognito.User`. */
 export interface CognitoUserArgs {
@@ -32,8 +57,12 @@ export interface CognitoUserArgs {
     adoptExisting?: pulumi.Input<boolean>;
 }
 
-/** A Cognito user in status CONFIRMED with a permanent password from a Pulumi secret. */
-export class CognitoUser extends pulumi.dynamic.Resource {
+/**
+ * A Cognito user in status CONFIRMED with a permanent password from a Pulumi secret. Registered
+ * exactly as `pulumi.dynamic.Resource(loader, name, props, opts, "cognito-auth", "CognitoUser")`
+ * does (its type token, its props plus `__provider`, its options), without the serializer.
+ */
+export class CognitoUser extends pulumi.CustomResource {
     declare public readonly userPoolId: pulumi.Output<string>;
     declare public readonly username: pulumi.Output<string>;
     declare public readonly attributes: pulumi.Output<Record<string, string>>;
@@ -50,9 +79,8 @@ export class CognitoUser extends pulumi.dynamic.Resource {
         const stackTraceLimit = Error.stackTraceLimit;
         Error.stackTraceLimit = 0;
         try {
-            // One provider object for all users: the SDK serializes a provider once per object.
             super(
-                loader,
+                cognitoUserType,
                 name,
                 {
                     userPoolId: args.userPoolId,
@@ -66,10 +94,10 @@ export class CognitoUser extends pulumi.dynamic.Resource {
                     // Outputs only (the provider also stores `adopted` and `stateVersion`, read by nothing here).
                     sub: undefined,
                     status: undefined,
+                    // Last, where dynamic.Resource adds it; a known, non-secret value without dependencies as there.
+                    __provider: loaderProviderText,
                 },
                 pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
-                "cognito-auth",
-                "CognitoUser",
             );
         } finally {
             Error.stackTraceLimit = stackTraceLimit;
