@@ -399,7 +399,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
             // both pools depend on it, so they are not even registered when it refuses.
             const guard = new PoolGuard(
                 `${name}-pool-guard`,
-                { userPoolName: poolName, identityPoolName: args.identityPoolName ?? "", deletionProtection },
+                { userPoolName: poolName, identityPoolName: args.identityPoolName, deletionProtection },
                 { parent: this },
             );
             const protect = { ...(deletionProtection ? { protect: true } : {}), dependsOn: [guard] };

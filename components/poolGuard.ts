@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface PoolGuardInputs {
     /** The user pool's name (a new name replaces the pool). */
     userPoolName: string;
-    /** The identity pool's name when `identityPoolName` is set, else "" (unset: its stored name is kept). */
-    identityPoolName: string;
+    /** The identity pool's name when `identityPoolName` is set (unset: its stored name is kept). */
+    identityPoolName?: string;
     deletionProtection: boolean;
 }
 

@@ -164,13 +164,14 @@ describe("renaming the user pool, and replacements (mocked runtime)", function (
     });
 
     describe("the pool guard: a replacing change refused at preview with what would be lost", function () {
-        const guarded: PoolGuardInputs = { userPoolName: "acme-auth", identityPoolName: "", deletionProtection: true };
+        const guarded: PoolGuardInputs = { userPoolName: "acme-auth", deletionProtection: true };
 
         it("is registered before both pools with the settings whose change replaces them, and both depend on it", async function () {
             const run = await runProgram({ ...users, userPoolName: "acme-auth" });
             const guard = run.one(types.guard);
             expect(guard.name).to.equal(`${projectName}-pool-guard`);
-            expect(plain(guard.inputs)).to.deep.include({ userPoolName: "acme-auth", identityPoolName: "", deletionProtection: true });
+            expect(plain(guard.inputs)).to.deep.include({ userPoolName: "acme-auth", deletionProtection: true });
+            expect(plain(guard.inputs)).to.not.have.property("identityPoolName");
             for (const pool of [run.one(types.pool), run.one(types.identityPool)])
                 expect(pool.dependencies, pool.name).to.include(guard.urn);
             const named = await runProgram({ ...users, identityPoolName: "acme-ids", deletionProtection: false });

@@ -47,7 +47,6 @@ if (config.getBoolean("guard")) {
     const { PoolGuard } = require(${JSON.stringify(path.join(projectRoot, "components", "poolGuard.ts"))});
     const guard = new PoolGuard("pool-guard", {
         userPoolName: config.require("name"),
-        identityPoolName: "",
         deletionProtection: Boolean(config.getBoolean("protect")),
     });
     opts.dependsOn = [guard];
