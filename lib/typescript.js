@@ -19,23 +19,81 @@ function registerTypeScript(projectRoot) {
         require("ts-node").register({ transpileOnly: false, project });
         return;
     }
-    const { transformSync } = require("esbuild");
     // esbuild reads from it what changes the emitted code (class field semantics, imports kept).
     const tsconfigRaw = fs.readFileSync(project, "utf8");
+    // target: tsconfig.json's, as tsc and ts-node emit it.
+    const options = { loader: "ts", format: "cjs", target: "es2022", sourcemap: "external", tsconfigRaw };
+    const cache = compiledCache(projectRoot, options);
     const maps = new Map();
     require.extensions[".ts"] = (module, filename) => {
-        const { code, map } = transformSync(fs.readFileSync(filename, "utf8"), {
-            loader: "ts",
-            format: "cjs",
-            target: "es2022", // tsconfig.json's target, as tsc and ts-node emit it
-            sourcefile: filename,
-            sourcemap: "external",
-            tsconfigRaw,
-        });
+        const source = fs.readFileSync(filename, "utf8");
+        const { code, map } = cache.get(filename, source, () =>
+            require("esbuild").transformSync(source, { ...options, sourcefile: filename }),
+        );
         maps.set(filename, map);
         module._compile(code, filename);
     };
     mapStackTraces(maps);
+}
+
+/**
+ * Compiled files on disk, so that a command whose .ts files were all compiled before does not start
+ * esbuild's helper process (0.07-0.15 s). An entry's name is the hash of everything that decides
+ * esbuild's output (its version, the options with tsconfig.json's text, the file's path and text),
+ * so an edit, an upgrade or a new tsconfig.json reads another entry and no entry is ever stale.
+ * Entries are written whole (a temporary file, then renamed); any failure to read or write one
+ * just compiles. Every project copy (the engine tests') and every edit adds entries: past
+ * `maxEntries` (about 20 KB each), the oldest are deleted.
+ */
+function compiledCache(projectRoot, options) {
+    const crypto = require("crypto");
+    const dir = path.join(projectRoot, "node_modules", ".cache", "cognito-auth");
+    const version = require("esbuild/package.json").version;
+    const prefix = JSON.stringify([version, options]);
+    return {
+        get(filename, source, compile) {
+            const key = crypto
+                .createHash("sha256")
+                .update(JSON.stringify([prefix, filename, source]))
+                .digest("hex");
+            const file = path.join(dir, `${key}.json`);
+            try {
+                const { code, map } = JSON.parse(fs.readFileSync(file, "utf8"));
+                if (typeof code === "string" && typeof map === "string") return { code, map };
+            } catch {
+                // Not compiled yet (or unreadable): compile.
+            }
+            const { code, map } = compile();
+            try {
+                fs.mkdirSync(dir, { recursive: true });
+                const temporary = `${file}.${process.pid}.tmp`;
+                fs.writeFileSync(temporary, JSON.stringify({ code, map }));
+                fs.renameSync(temporary, file);
+                prune(dir);
+            } catch {
+                // A read-only project still runs, compiling every time.
+            }
+            return { code, map };
+        },
+    };
+}
+
+const maxEntries = 400;
+
+/** Keeps the cache at most `maxEntries` entries, deleting the oldest half when it is past that. */
+function prune(dir) {
+    const names = fs.readdirSync(dir);
+    if (names.length <= maxEntries) return;
+    const entries = [];
+    for (const name of names) {
+        try {
+            entries.push({ file: path.join(dir, name), mtime: fs.statSync(path.join(dir, name)).mtimeMs });
+        } catch {
+            // Deleted by another process meanwhile.
+        }
+    }
+    entries.sort((a, b) => a.mtime - b.mtime);
+    for (const { file } of entries.slice(0, entries.length - maxEntries / 2)) fs.rmSync(file, { force: true });
 }
 
 /**
