@@ -24,7 +24,7 @@ export function runtimeSettings(): RuntimeSettings {
     return require("@pulumi/pulumi/runtime/settings") as RuntimeSettings;
 }
 
-/** What `pulumi.dynamic.Resource` stores as `__provider`: the provider serialized the way it does it. */
+/** What `pulumi.dynamic.Resource` stores as `__provider`: the provider serialized the way it does it (tests: CognitoUser's constant must equal it). */
 export async function serializeProvider(provider: object): Promise<{ text: string; containsSecrets: boolean }> {
     const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
     return serializeFunction(() => provider, { allowSecrets: true });
