@@ -11,11 +11,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { AdminCreateUserCommand, AdminDeleteUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { configPath, singleQuote } from "../lib/shell";
-import { CognitoLocal, createPoolWithClient, listUsers, signIn, startCognitoLocal } from "./helpers/cognitoLocal";
-import { EngineProject, createEngineProject, findPulumi } from "./helpers/engine";
+import { listUsers, signIn } from "./helpers/cognitoLocal";
+import { EngineProject, existingPoolSuite } from "./helpers/engine";
 import { expectNoLeak } from "./helpers/leaks";
-
-const { cli, reason } = findPulumi();
 
 /** Files a name or password would create if the shell ran what it holds. */
 const markers = ["pwned-user", "pwned-tick", "pwned-password"];
@@ -68,20 +66,8 @@ function withPassword(command: string, password: string): string {
 
 describe("the real Pulumi engine: suggested commands pasted into bash", function () {
     this.timeout(900_000);
-    let local: CognitoLocal;
+    const suite = existingPoolSuite("commands");
     let project: EngineProject | undefined;
-
-    before(async function () {
-        if (!cli) {
-            console.log(`      engine tests skipped: ${reason}`);
-            this.skip();
-        }
-        local = await startCognitoLocal();
-    });
-    after(async () => {
-        project?.remove();
-        await local?.stop();
-    });
 
     function expectNothingRan(output: string, where: string) {
         expect(output, `${where}: $(id) or \`id\` ran`).to.not.match(/uid=\d+/);
@@ -89,10 +75,9 @@ describe("the real Pulumi engine: suggested commands pasted into bash", function
     }
 
     it("'has no password' commands set the right key for each name, the preview then passes and each user signs in; 'already exists' quotes the username", async () => {
-        const pool = await createPoolWithClient(local, `commands-${crypto.randomBytes(3).toString("hex")}`);
-        project = await createEngineProject(cli!, local.env);
-        await project.ok(["config", "set", "aws:region", "local"]);
-        await project.ok(["config", "set", "userPoolId", pool.userPoolId]);
+        const stack = await suite.newStack();
+        const pool = { userPoolId: stack.userPoolId, clientId: stack.clientId };
+        project = stack.project;
         for (const [i, name] of [...usernames, spaced].entries()) {
             await project.ok(["config", "set", "--path", configPath("users", name, "email"), `user${i}@example.com`]);
         }
@@ -132,12 +117,14 @@ describe("the real Pulumi engine: suggested commands pasted into bash", function
 
         // The user the suggested command set a password for signs in with exactly that password.
         const taken = "o'brien$(id)";
-        await local.client.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: taken, MessageAction: "SUPPRESS" }));
+        await suite.local.client.send(
+            new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: taken, MessageAction: "SUPPRESS" }),
+        );
         const up = await project.run(["up", "--yes"]);
         expectNoLeak(up.output, passwords, "pulumi up");
         expect(up.code, "the taken name fails the up").to.not.equal(0);
         for (const name of usernames.filter((n) => n !== taken)) {
-            expect(await signIn(local, pool.clientId, name, chosen.get(name)!), `${name} signs in`).to.equal(true);
+            expect(await signIn(suite.local, pool.clientId, name, chosen.get(name)!), `${name} signs in`).to.equal(true);
         }
 
         // "already exists": its aws command, its words read back by bash (no aws CLI here), names the user exactly.
@@ -148,11 +135,11 @@ describe("the real Pulumi engine: suggested commands pasted into bash", function
         expect(words.output.split("\0").slice(0, -1)).to.deep.equal(["--user-pool-id", pool.userPoolId, "--username", taken]);
         expectNothingRan(words.output, "the aws command's arguments");
         // Doing what it says (through the SDK) clears the way: the next up creates the user.
-        await local.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: taken }));
+        await suite.local.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: taken }));
         const again = await project.run(["up", "--yes"]);
         expect(again.code, again.output.slice(-4000)).to.equal(0);
-        expect(await signIn(local, pool.clientId, taken, chosen.get(taken)!), `${taken} signs in`).to.equal(true);
-        expect((await listUsers(local, pool.userPoolId)).map((u) => u.Username).sort()).to.deep.equal([...usernames].sort());
+        expect(await signIn(suite.local, pool.clientId, taken, chosen.get(taken)!), `${taken} signs in`).to.equal(true);
+        expect((await listUsers(suite.local, pool.userPoolId)).map((u) => u.Username).sort()).to.deep.equal([...usernames].sort());
         expectNothingRan(again.output, "pulumi up");
     });
 });

@@ -18,12 +18,10 @@ import {
     AdminSetUserPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { startCaseFoldingProxy } from "./helpers/caseFoldingProxy";
-import { CognitoLocal, createPoolWithClient, listUsers, signIn, startCognitoLocal } from "./helpers/cognitoLocal";
-import { EngineProject, createEngineProject, findPulumi } from "./helpers/engine";
+import { listUsers, signIn, startCognitoLocal } from "./helpers/cognitoLocal";
+import { EngineProject, existingPoolSuite } from "./helpers/engine";
 import { expectNoLeak } from "./helpers/leaks";
 import { userType } from "./helpers/users";
-
-const { cli, reason } = findPulumi();
 
 const passwords: string[] = [];
 function newPassword(tag: string): string {
@@ -34,32 +32,12 @@ function newPassword(tag: string): string {
 
 describe("the real Pulumi engine: identity by sub, a pool that cannot be found, case-only renames", function () {
     this.timeout(600_000);
-    let local: CognitoLocal;
-    const projects: EngineProject[] = [];
     const cleanups: (() => Promise<void>)[] = [];
-
-    before(async function () {
-        if (!cli) {
-            console.log(`      engine tests skipped: ${reason}`);
-            this.skip();
-        }
-        local = await startCognitoLocal();
-    });
     after(async () => {
-        for (const project of projects) project.remove();
         for (const cleanup of cleanups) await cleanup();
-        await local?.stop();
     });
-
-    async function newStack(endpoint?: (userPoolId: string) => Promise<string>) {
-        const pool = await createPoolWithClient(local, `identity-${crypto.randomBytes(3).toString("hex")}`);
-        const url = endpoint ? await endpoint(pool.userPoolId) : local.endpoint;
-        const project = await createEngineProject(cli!, { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url });
-        projects.push(project);
-        await project.ok(["config", "set", "aws:region", "local"]);
-        await project.ok(["config", "set", "userPoolId", pool.userPoolId]);
-        return { project, ...pool };
-    }
+    const suite = existingPoolSuite("identity");
+    const newStack = (endpoint?: (userPoolId: string) => Promise<string>) => suite.newStack(endpoint);
     async function addUser(project: EngineProject, username: string, email: string, password: string) {
         await project.ok(["config", "set", "--path", `users.${username}.email`, email]);
         await project.ok(["config", "set", "--secret", "--path", `passwords.${username}`, password]);
@@ -69,7 +47,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
         await project.ok(["config", "rm", "--path", `passwords.${username}`]);
     }
     function getUser(userPoolId: string, username: string): Promise<AdminGetUserCommandOutput> {
-        return local.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+        return suite.local.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     }
     /** Everything Cognito says of a user that a change would alter: attributes, status, enabled, last-modified time. */
     async function snapshot(userPoolId: string, username: string) {
@@ -83,8 +61,8 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
     }
     /** Someone else's user under the name: deleted out of band, made again directly in the pool, with a password of its own. */
     async function replaceWithNamesake(userPoolId: string, username: string) {
-        await local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
-        await local.client.send(
+        await suite.local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
+        await suite.local.client.send(
             new AdminCreateUserCommand({
                 UserPoolId: userPoolId,
                 Username: username,
@@ -93,7 +71,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
             }),
         );
         const password = newPassword("Mallory");
-        await local.client.send(
+        await suite.local.client.send(
             new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }),
         );
         return { before: await snapshot(userPoolId, username), password };
@@ -149,7 +127,9 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
         const destroy = await project.ok(["destroy", "--yes"]);
         expectNoLeak(destroy.output, passwords, "pulumi destroy");
         expect(await snapshot(userPoolId, "bob"), "bob's namesake after destroy").to.deep.equal(bob.before);
-        expect(await signIn(local, clientId, "bob", bob.password), "the namesake still signs in with its own password").to.equal(true);
+        expect(await signIn(suite.local, clientId, "bob", bob.password), "the namesake still signs in with its own password").to.equal(
+            true,
+        );
         expect(await userStates(project)).to.deep.equal([]);
     });
 
@@ -181,7 +161,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
             expect((await userStates(project)).map((r) => r.urn).sort(), `state after ${command[0]}`).to.deep.equal(exportedBefore);
             if (command[0] === "refresh") console.log(`      refresh output:\n${result.output.replace(/^/gm, "        | ")}`);
         }
-        expect((await listUsers(local, userPoolId)).map((u) => u.Username).sort(), "the real pool still has them").to.deep.equal([
+        expect((await listUsers(suite.local, userPoolId)).map((u) => u.Username).sort(), "the real pool still has them").to.deep.equal([
             "alice",
             "bob",
         ]);
@@ -191,12 +171,12 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
         const forget = await project.ok(["state", "delete", aliceUrn, "--yes"]);
         console.log(`      state delete output:\n${forget.output.replace(/^/gm, "        | ")}`);
         expect((await userStates(project)).map((r) => r.outputs.username)).to.deep.equal(["bob"]);
-        expect((await listUsers(local, userPoolId)).map((u) => u.Username).sort(), "state delete sends Cognito nothing").to.deep.equal([
-            "alice",
-            "bob",
-        ]);
+        expect(
+            (await listUsers(suite.local, userPoolId)).map((u) => u.Username).sort(),
+            "state delete sends Cognito nothing",
+        ).to.deep.equal(["alice", "bob"]);
         // Back at the right endpoint the stack works again.
-        project.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = local.endpoint;
+        project.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = suite.local.endpoint;
         await project.ok(["destroy", "--yes"]);
     });
 
@@ -216,7 +196,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
         let proxyPools: string[] = [];
         const { project, userPoolId, clientId } = await newStack(async (pool) => {
             proxyPools = [pool];
-            const proxy = await startCaseFoldingProxy(local.port, proxyPools);
+            const proxy = await startCaseFoldingProxy(suite.local.port, proxyPools);
             cleanups.push(() => proxy.close());
             return proxy.endpoint;
         });
@@ -252,13 +232,13 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
             .and.not.match(/to (create|delete|replace)/);
         await project.ok(["up", "--yes"]);
         expect(subOf(await getUser(userPoolId, "johndoe")), "the same user").to.equal(sub);
-        expect(await signIn(local, clientId, "johndoe", password)).to.equal(true);
+        expect(await signIn(suite.local, clientId, "johndoe", password)).to.equal(true);
         expect((await userStates(project)).find((r) => r.urn.endsWith("-user-johndoe")).outputs.username).to.equal("johndoe");
     });
 
     it("a case-only rename together with the upgrade (a new resource): without adoption 'already exists', with adoption the old resource's delete keeps the adopted user", async () => {
         const { project, userPoolId, clientId } = await newStack(async (pool) => {
-            const proxy = await startCaseFoldingProxy(local.port, [pool]);
+            const proxy = await startCaseFoldingProxy(suite.local.port, [pool]);
             cleanups.push(() => proxy.close());
             return proxy.endpoint;
         });
@@ -283,7 +263,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
         console.log(`      up with adoption:\n${adopted.output.replace(/^/gm, "        | ")}`);
         expect(adopted.output).to.include('Cognito user "JohnDoe"').and.include('"johndoe" now manages');
         expect(subOf(await getUser(userPoolId, "johndoe")), "the pool still has the user").to.equal(sub);
-        expect(await signIn(local, clientId, "johndoe", password)).to.equal(true);
+        expect(await signIn(suite.local, clientId, "johndoe", password)).to.equal(true);
         expect((await userStates(project)).map((r) => r.outputs.username)).to.deep.equal(["johndoe"]);
     });
 
@@ -299,7 +279,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
         expect(up.code).to.not.equal(0);
         expect(up.output).to.include('Cognito user "johndoe"').and.include("the pool tells usernames apart by case");
         expect(await snapshot(userPoolId, "JohnDoe")).to.deep.equal(before);
-        expect((await listUsers(local, userPoolId)).map((u) => u.Username)).to.deep.equal(["JohnDoe"]);
+        expect((await listUsers(suite.local, userPoolId)).map((u) => u.Username)).to.deep.equal(["JohnDoe"]);
         expect((await userStates(project)).map((r) => r.outputs.username)).to.deep.equal(["JohnDoe"]);
     });
 });

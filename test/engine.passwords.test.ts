@@ -9,12 +9,11 @@ import { execFileSync, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { CognitoLocal, createPoolWithClient, listUsers, signIn, startCognitoLocal } from "./helpers/cognitoLocal";
-import { EngineProject, createEngineProject, findPulumi } from "./helpers/engine";
+import { createPoolWithClient, listUsers, signIn } from "./helpers/cognitoLocal";
+import { EngineProject, existingPoolSuite } from "./helpers/engine";
 import { expectNoLeak } from "./helpers/leaks";
 import { userType } from "./helpers/users";
 
-const { cli, reason } = findPulumi();
 const projectRoot = path.resolve(__dirname, "..");
 
 /** Every password this file uses; any text is checked for all of them. */
@@ -33,29 +32,8 @@ function userLine(output: string, username: string): string | undefined {
 
 describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and previews that name a password change", function () {
     this.timeout(600_000);
-    let local: CognitoLocal;
-    const projects: EngineProject[] = [];
-
-    before(async function () {
-        if (!cli) {
-            console.log(`      engine tests skipped: ${reason}`);
-            this.skip();
-        }
-        local = await startCognitoLocal();
-    });
-    after(async () => {
-        for (const project of projects) project.remove();
-        await local?.stop();
-    });
-
-    async function newStack() {
-        const pool = await createPoolWithClient(local, `pw-${crypto.randomBytes(3).toString("hex")}`);
-        const project = await createEngineProject(cli!, { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: local.endpoint });
-        projects.push(project);
-        await project.ok(["config", "set", "aws:region", "local"]);
-        await project.ok(["config", "set", "userPoolId", pool.userPoolId]);
-        return { project, ...pool };
-    }
+    const suite = existingPoolSuite("pw");
+    const newStack = () => suite.newStack();
     const stackFile = (project: EngineProject) => path.join(project.dir, `Pulumi.${project.stack}.yaml`);
     async function addUser(project: EngineProject, username: string, password: string, how: "--secret" | "--plaintext" = "--secret") {
         await project.ok(["config", "set", "--path", `users["${username}"].email`, `${username.replace(/\W/g, "")}@example.com`]);
@@ -65,7 +43,7 @@ describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and
         const exported = JSON.parse((await project.ok(["stack", "export"])).stdout);
         return (exported.deployment.resources ?? []).filter((r: any) => r.type === userType);
     }
-    const poolUsers = async (userPoolId: string) => (await listUsers(local, userPoolId)).map((u) => u.Username).sort();
+    const poolUsers = async (userPoolId: string) => (await listUsers(suite.local, userPoolId)).map((u) => u.Username).sort();
 
     /**
      * The preview fails naming exactly `plain` as stored in plain text, never a password; `up`
@@ -133,9 +111,10 @@ describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and
         expect(fixes.get("john.doe")).to.equal(`pulumi config set --secret --path 'passwords["john.doe"]' -- '<password>'`);
         paste(project, fixes.get("john.doe")!, john);
         await project.ok(["up", "--yes"]);
-        expect(await signIn(local, clientId, "john.doe", john), "john.doe signs in with the password now stored as a secret").to.equal(
-            true,
-        );
+        expect(
+            await signIn(suite.local, clientId, "john.doe", john),
+            "john.doe signs in with the password now stored as a secret",
+        ).to.equal(true);
     });
 
     it("a fully plain map (every password --plaintext): the preview names each user", async () => {
@@ -168,7 +147,7 @@ describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and
 
     it("a preview (without --diff) names what changes: [diff: ~passwordRevision] for a new password, ~attributes, ~enabled, and a new pool's replace; state holds a counter, nothing derived from the password", async () => {
         const { project, userPoolId, clientId } = await newStack();
-        const other = await createPoolWithClient(local, `pw-other-${crypto.randomBytes(3).toString("hex")}`);
+        const other = await createPoolWithClient(suite.local, `pw-other-${crypto.randomBytes(3).toString("hex")}`);
         // Passwords of different lengths: the counter must be the same for both.
         await addUser(project, "alice", newPassword("Alice"));
         await addUser(project, "bob", newPassword("Bob-with-a-much-longer-password"));
@@ -195,7 +174,7 @@ describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and
             .and.match(/\n {8}password {8}: \[secret\]\n/);
         await project.ok(["up", "--yes"]);
         expect(await revisions()).to.deep.equal({ alice: 2, bob: 1 });
-        expect(await signIn(local, clientId, "alice", rotated)).to.equal(true);
+        expect(await signIn(suite.local, clientId, "alice", rotated)).to.equal(true);
         // The same password set again is no change.
         await project.ok(["config", "set", "--secret", "--path", "passwords.alice", rotated]);
         await project.ok(["preview", "--expect-no-changes"]);
@@ -282,7 +261,7 @@ describe("the real Pulumi engine: passwords stored as secrets, leaf by leaf, and
             " ~  pulumi-nodejs:dynamic/cognito-auth:CognitoUser cognito-auth-user-alice update [diff: +passwordRevision]",
         );
         await project.ok(["up", "--yes"]);
-        expect(await signIn(local, clientId, "alice", rotated)).to.equal(true);
+        expect(await signIn(suite.local, clientId, "alice", rotated)).to.equal(true);
         expect(await poolUsers(userPoolId)).to.deep.equal(["alice", "bob"]);
         const states = Object.fromEntries((await userStates(project)).map((r) => [r.inputs.username, r.inputs.passwordRevision]));
         expect(states).to.deep.equal({ alice: 2, bob: undefined });

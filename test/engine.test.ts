@@ -8,19 +8,11 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput } from "@aws-sdk/client-cognito-identity-provider";
-import {
-    CognitoLocal,
-    createPoolWithClient,
-    listUsers as listAllUsers,
-    signIn as signInAs,
-    startCognitoLocal,
-} from "./helpers/cognitoLocal";
-import { EngineProject, createEngineProject, findPulumi, killProcessesIn } from "./helpers/engine";
+import { listUsers as listAllUsers, signIn as signInAs } from "./helpers/cognitoLocal";
+import { EngineProject, existingPoolSuite, killProcessesIn } from "./helpers/engine";
 import { startFaultProxy } from "./helpers/faultProxy";
 import { expectNoLeak } from "./helpers/leaks";
 import { userType } from "./helpers/users";
-
-const { cli, reason } = findPulumi();
 
 /** Every password this file uses; any text is checked for all of them. */
 const passwords: string[] = [];
@@ -35,31 +27,8 @@ function expectNoPassword(text: string, what: string): void {
 
 describe("the real Pulumi engine: existing-pool mode against cognito-local", function () {
     this.timeout(600_000);
-    let local: CognitoLocal;
-    const projects: EngineProject[] = [];
-
-    before(async function () {
-        if (!cli) {
-            console.log(`      engine tests skipped: ${reason}`);
-            this.skip();
-        }
-        local = await startCognitoLocal();
-    });
-    after(async () => {
-        for (const project of projects) project.remove();
-        await local?.stop();
-    });
-
-    /** A new stack on a new pool, in existing-pool mode, with the emulator as the endpoint. */
-    async function newStack(endpoint = local.endpoint) {
-        const pool = await createPoolWithClient(local, `engine-${crypto.randomBytes(3).toString("hex")}`);
-        const project = await createEngineProject(cli!, { ...local.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoint });
-        projects.push(project);
-        // A cognito-local pool id starts with "local", which stands for its region.
-        await project.ok(["config", "set", "aws:region", "local"]);
-        await project.ok(["config", "set", "userPoolId", pool.userPoolId]);
-        return { project, ...pool };
-    }
+    const suite = existingPoolSuite("engine");
+    const newStack = suite.newStack;
 
     /** The README's commands for one user: email in plain config, password as a secret. */
     async function addUser(project: EngineProject, username: string, email: string, password: string) {
@@ -68,10 +37,10 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
     }
 
     function getUser(userPoolId: string, username: string): Promise<AdminGetUserCommandOutput> {
-        return local.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+        return suite.local.client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     }
-    const listUsers = (userPoolId: string) => listAllUsers(local, userPoolId);
-    const signIn = (clientId: string, username: string, password: string) => signInAs(local, clientId, username, password);
+    const listUsers = (userPoolId: string) => listAllUsers(suite.local, userPoolId);
+    const signIn = (clientId: string, username: string, password: string) => signInAs(suite.local, clientId, username, password);
     function attributesOf(user: AdminGetUserCommandOutput): Record<string, string> {
         return Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name!, a.Value!]));
     }
@@ -164,7 +133,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         expect(bobNow.Enabled).to.equal(false);
 
         // Out-of-band delete: refresh notices, up recreates.
-        await local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: "alice" }));
+        await suite.local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: "alice" }));
         const refresh = await project.ok(["refresh", "--yes"]);
         expectNoPassword(refresh.output, "pulumi refresh");
         expect(refresh.stdout).to.match(/deleted/);
@@ -178,7 +147,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
         expect(stored.outputs.password).to.have.property("4dabf18193072939515e22adb298388d");
 
         // Destroy removes the stack's users and nothing else.
-        await local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: "nobody" })).catch(() => undefined);
+        await suite.local.client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: "nobody" })).catch(() => undefined);
         const destroy = await project.ok(["destroy", "--yes"]);
         expectNoPassword(destroy.output, "pulumi destroy");
         expect(await listUsers(userPoolId)).to.deep.equal([]);
@@ -303,7 +272,7 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
     }
 
     it("upgrading a stack whose users were written by version 1: one update each, nothing sent to Cognito, state shrinks", async () => {
-        const proxy = await startFaultProxy({ upstreamPort: local.port });
+        const proxy = await startFaultProxy({ upstreamPort: suite.local.port });
         try {
             const { project, userPoolId, clientId } = await newStack(proxy.endpoint);
             const alice = newPassword("Mig"),

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findPulumi, offlineEnv, projectRoot } from "../../scripts/pulumiCli";
+import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./cognitoLocal";
 
 // Runs the real Pulumi CLI (`pulumi` on PATH, else the one `npm run install:pulumi` built into
 // .pulumi-cli/bin) on a copy of this project, offline: a file backend and PULUMI_HOME in a temp
@@ -148,4 +149,58 @@ export function killProcessesIn(dir: string): void {
             }
         }
     }
+}
+
+/** A stack of `existingPoolSuite`: the project and the pool it manages the users of. */
+export interface ExistingPoolStack {
+    project: EngineProject;
+    userPoolId: string;
+    clientId: string;
+}
+
+export interface ExistingPoolSuite {
+    /** This file's emulator (set in the suite's `before`). */
+    readonly local: CognitoLocal;
+    /**
+     * A new stack on a new pool in existing-pool mode (`aws:region` local: a cognito-local pool id
+     * starts with "local", which stands for its region). The endpoint is the emulator's unless
+     * `endpoint` gives another, or makes one for the new pool (e.g. a proxy in front of it).
+     */
+    newStack(endpoint?: string | ((userPoolId: string) => Promise<string>)): Promise<ExistingPoolStack>;
+}
+
+/**
+ * The hooks every engine test file in existing-pool mode shares, for the `describe` it is called
+ * in: skipped with one line saying why when there is no CLI; one cognito-local for the file; every
+ * stack's folder removed and the emulator stopped afterwards.
+ */
+export function existingPoolSuite(tag: string): ExistingPoolSuite {
+    const { cli, reason } = findPulumi();
+    const projects: EngineProject[] = [];
+    let local: CognitoLocal | undefined;
+    before(async function () {
+        if (!cli) {
+            console.log(`      engine tests skipped: ${reason}`);
+            this.skip();
+        }
+        local = await startCognitoLocal();
+    });
+    after(async () => {
+        for (const project of projects) project.remove();
+        await local?.stop();
+    });
+    return {
+        get local() {
+            return local!;
+        },
+        async newStack(endpoint) {
+            const pool = await createPoolWithClient(local!, `${tag}-${crypto.randomBytes(3).toString("hex")}`);
+            const url = typeof endpoint === "function" ? await endpoint(pool.userPoolId) : (endpoint ?? local!.endpoint);
+            const project = await createEngineProject(cli!, { ...local!.env, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url });
+            projects.push(project);
+            await project.ok(["config", "set", "aws:region", "local"]);
+            await project.ok(["config", "set", "userPoolId", pool.userPoolId]);
+            return { project, ...pool };
+        },
+    };
 }
