@@ -5,6 +5,7 @@
 // in engine.identity.test.ts.
 
 import { expect } from "chai";
+import { dummyAwsEnv } from "./helpers/awsEnv";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import {
     AdminAddUserToGroupCommand,
@@ -49,20 +50,9 @@ function userWithSub(sub: string, username = "alice"): AdminGetUserCommandOutput
     };
 }
 
-const envKeys = [
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-];
-
 describe("Cognito user provider: identity by sub, a pool that cannot be found, case-only renames", function () {
     let mock: AwsClientStub<CognitoIdentityProviderClient>;
     let provider: CognitoUserProvider;
-    let saved: Record<string, string | undefined>;
     let stderr: string[];
     let savedError: typeof console.error;
 
@@ -70,21 +60,7 @@ describe("Cognito user provider: identity by sub, a pool that cannot be found, c
     /** Calls that change something in Cognito (everything but the reads). */
     const writes = () => callNames().filter((name) => !/^Admin(Get|ListGroupsFor)User/.test(name));
 
-    before(() => {
-        saved = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
-        for (const k of envKeys) delete process.env[k];
-        Object.assign(process.env, {
-            AWS_REGION: "eu-west-1",
-            AWS_ACCESS_KEY_ID: "AKIDUNITTEST",
-            AWS_SECRET_ACCESS_KEY: "unit-test-secret",
-        });
-    });
-    after(() => {
-        for (const [k, v] of Object.entries(saved)) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-    });
+    dummyAwsEnv();
     beforeEach(() => {
         mock = mockClient(CognitoIdentityProviderClient);
         mock.onAnyCommand().resolves({});

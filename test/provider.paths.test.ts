@@ -5,6 +5,7 @@
 // provider.unit.test.ts; every error is checked for the password.
 
 import { expect } from "chai";
+import { dummyAwsEnv } from "./helpers/awsEnv";
 import { mockClient, AwsClientStub } from "aws-sdk-client-mock";
 import {
     AdminCreateUserCommand,
@@ -44,31 +45,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
     return err;
 }
 
-const envKeys = [
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-];
-let savedEnv: Record<string, string | undefined> = {};
-
 describe("Cognito user provider: paths found by mutation testing", function () {
-    before(() => {
-        savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
-        for (const k of envKeys) delete process.env[k];
-        process.env.AWS_REGION = "eu-west-1";
-        process.env.AWS_ACCESS_KEY_ID = "AKIDUNITTESTDUMMY";
-        process.env.AWS_SECRET_ACCESS_KEY = "unit-test-dummy-secret";
-    });
-    after(() => {
-        for (const k of envKeys) {
-            if (savedEnv[k] === undefined) delete process.env[k];
-            else process.env[k] = savedEnv[k];
-        }
-    });
+    dummyAwsEnv();
 
     describe("with a mocked Cognito client", function () {
         let mock: AwsClientStub<CognitoIdentityProviderClient>;

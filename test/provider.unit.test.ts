@@ -6,6 +6,7 @@
 // Every error and everything written to the console is scanned for the passwords used.
 
 import { expect } from "chai";
+import { dummyAwsEnv } from "./helpers/awsEnv";
 import { mockClient, AwsClientStub } from "aws-sdk-client-mock";
 import {
     AdminAddUserToGroupCommand,
@@ -129,38 +130,8 @@ function createdUser(username = "alice") {
 // Environment: region and dummy credentials, restored afterwards
 // ---------------------------------------------------------------------------------------------
 
-const envKeys = [
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-    "AWS_MAX_ATTEMPTS",
-    "AWS_RETRY_MODE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_CONFIG_FILE",
-];
-let savedEnv: Record<string, string | undefined> = {};
-
 describe("Cognito user provider (unit)", function () {
-    before(() => {
-        savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
-        for (const k of envKeys) delete process.env[k];
-        process.env.AWS_REGION = "eu-west-1";
-        process.env.AWS_ACCESS_KEY_ID = "AKIDUNITTESTDUMMY";
-        process.env.AWS_SECRET_ACCESS_KEY = "unit-test-dummy-secret";
-    });
-
-    after(() => {
-        for (const k of envKeys) {
-            if (savedEnv[k] === undefined) delete process.env[k];
-            else process.env[k] = savedEnv[k];
-        }
-    });
+    dummyAwsEnv();
 
     beforeEach(() => captureConsole());
     afterEach(() => {
