@@ -12,10 +12,9 @@ import {
 import { expect } from "chai";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { freePort } from "./helpers/cognitoLocal";
+import { freePort, portFree } from "./helpers/cognitoLocal";
 import { expectNoLeak } from "./helpers/leaks";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { upFailure } from "../scripts/local/failures";
@@ -137,14 +136,6 @@ describe("npm run local: the lock (real processes)", function () {
         expect(other).to.include("its output above says why").and.not.include("Fix the local stack's config");
     });
 });
-
-function portFree(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const server = net.createServer();
-        server.once("error", () => resolve(false));
-        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-}
 
 /** Live processes whose command line or working directory is inside dir (Linux /proc), but for this one. */
 function processesIn(dir: string): string[] {

@@ -11,7 +11,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { passwordProblems } from "../providers/rules";
-import { freePort } from "./helpers/cognitoLocal";
+import { freePort, portFree } from "./helpers/cognitoLocal";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { parseArgs } from "../scripts/local/args";
 import { firstJsonValueEnd, repairDataFiles } from "../scripts/local/emulator";
@@ -23,14 +23,6 @@ const yaml = require("js-yaml") as { load(text: string): unknown };
 interface Run {
     code: number | null;
     output: string;
-}
-
-function portFree(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const server = net.createServer();
-        server.once("error", () => resolve(false));
-        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
 }
 
 /** Processes whose command line or working directory is inside dir (Linux /proc). */

@@ -29,6 +29,15 @@ export interface CognitoLocal {
 const startScript = require.resolve("cognito-local/lib/bin/start.js");
 
 /** A port that was free a moment ago on 127.0.0.1. */
+/** Whether nothing listens on `port` of 127.0.0.1 (so a test can tell that a server it stopped is gone). */
+export function portFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const server = net.createServer();
+        server.once("error", () => resolve(false));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+}
+
 export function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = net.createServer();
