@@ -120,7 +120,10 @@ describe("the real Pulumi engine: suggested commands pasted into bash", function
         await suite.local.client.send(
             new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: taken, MessageAction: "SUPPRESS" }),
         );
-        const up = await project.run(["up", "--yes"]);
+        // One step at a time: cognito-local can lose one of two writes that reach its data file at once
+        // (scripts/local/emulator.ts), which here once undid a user's password. The taken name fails;
+        // the engine goes on with the other users.
+        const up = await project.run(["up", "--yes", "--parallel", "1", "--continue-on-error"]);
         expectNoLeak(up.output, passwords, "pulumi up");
         expect(up.code, "the taken name fails the up").to.not.equal(0);
         for (const name of usernames.filter((n) => n !== taken)) {
@@ -136,7 +139,7 @@ describe("the real Pulumi engine: suggested commands pasted into bash", function
         expectNothingRan(words.output, "the aws command's arguments");
         // Doing what it says (through the SDK) clears the way: the next up creates the user.
         await suite.local.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: taken }));
-        const again = await project.run(["up", "--yes"]);
+        const again = await project.run(["up", "--yes", "--parallel", "1"]);
         expect(again.code, again.output.slice(-4000)).to.equal(0);
         expect(await signIn(suite.local, pool.clientId, taken, chosen.get(taken)!), `${taken} signs in`).to.equal(true);
         expect((await listUsers(suite.local, pool.userPoolId)).map((u) => u.Username).sort()).to.deep.equal([...usernames].sort());
