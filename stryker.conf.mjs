@@ -29,7 +29,7 @@ export default {
     mochaOptions: {
         // Not .mocharc.json: its spec is every test file. The same requires as there.
         "no-config": true,
-        require: ["ts-node/register/transpile-only", "test/helpers/setup.ts"],
+        require: ["ts-node/register/transpile-only", "harness/setup.ts"],
         // Tests that call the product code in this process, where Stryker's mutants are active.
         // Left out:
         // - test/engine.test.ts, test/local.test.ts: the real pulumi CLI and emulator processes (minutes).

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CognitoLocal, createPoolWithClient, listUsers, startCognitoLocal } from "../test/helpers/cognitoLocal";
-import { EngineProject, createEngineProject, findPulumi } from "../test/helpers/engine";
-import { startFaultProxy } from "../test/helpers/faultProxy";
+import { CognitoLocal, createPoolWithClient, listUsers, startCognitoLocal } from "../harness/cognitoLocal";
+import { EngineProject, createEngineProject, findPulumi } from "../harness/engine";
+import { startFaultProxy } from "../harness/faultProxy";
 import { CpuByRole, track } from "./processes";
 import { Skipped, elapsedMs, load, newPassword, onAbort, redact, userType } from "./common";
 import { concurrency, confirmedCount, plainCreate, plainDelete, sdkClient } from "./provisioning";

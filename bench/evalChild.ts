@@ -1,4 +1,4 @@
-import { plain, runProgram } from "../test/helpers/program";
+import { plain, runProgram } from "../harness/program";
 
 // One program evaluation under mocks with N users, in its own process so that the RSS high-water
 // mark belongs to this size alone. Prints one JSON line; the bench parent reads it. No passwords

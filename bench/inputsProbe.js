@@ -1,6 +1,6 @@
 "use strict";
 // Preloaded (`node -r`) into an evaluation child, current or baseline alike, so that both are
-// measured by the same code. It wraps the mocks that test/helpers/program.ts installs and, when
+// measured by the same code. It wraps the mocks that harness/program.ts installs and, when
 // the child exits, prints one JSON line:
 // - inputsBytesPerUser: each user resource's inputs as the mock received them, as JSON with
 //   secrets unwrapped to their values (only sizes are printed, never a value);

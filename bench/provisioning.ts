@@ -5,12 +5,12 @@ import {
     AdminSetUserPasswordCommand,
     CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { createPoolWithClient, listUsers, startCognitoLocal, withEnv, CognitoLocal } from "../test/helpers/cognitoLocal";
+import { createPoolWithClient, listUsers, startCognitoLocal, withEnv, CognitoLocal } from "../harness/cognitoLocal";
 import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
-import { plain, runProgram } from "../test/helpers/program";
-import { ProviderHost, userUrn } from "../test/helpers/providerHost";
-import { startFaultProxy } from "../test/helpers/faultProxy";
-import { pool } from "../test/helpers/pool";
+import { plain, runProgram } from "../harness/program";
+import { ProviderHost, userUrn } from "../harness/providerHost";
+import { startFaultProxy } from "../harness/faultProxy";
+import { pool } from "../harness/pool";
 import { elapsedMs, killTree, load, newPassword, onAbort, redact, userType } from "./common";
 
 // (b) 200 users provisioned against cognito-local: through the SDK's dynamic-provider host (the

@@ -228,7 +228,7 @@ export function renderEvaluation(data: BenchData): string[] {
         lines.push(...table(["users", "code", ...evalHead], ["---:", "---", ...evalAlign], rows));
     }
     lines.push("");
-    lines.push("Columns: **evaluation** = `runProgram` in the child (test/helpers/program.ts: mocks set, index.ts required, every");
+    lines.push("Columns: **evaluation** = `runProgram` in the child (harness/program.ts: mocks set, index.ts required, every");
     lines.push("registration answered, then the helper's own bookkeeping); **to last registration** = from the mocks' setup to the");
     lines.push("last resource reaching the mocked monitor (the same run without that bookkeeping); **child CPU** = user + system CPU");
     lines.push("of the whole child process (Node start and ts-node compiling the program included; unlike wall time, it does not");

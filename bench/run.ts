@@ -1,4 +1,4 @@
-import "../test/helpers/setup";
+import "../harness/setup";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

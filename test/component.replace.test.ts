@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ProgramRun, RecordedResource, plain, projectName, runProgram } from "./helpers/program";
+import { ProgramRun, RecordedResource, plain, projectName, runProgram } from "../harness/program";
 import { PoolGuardInputs, replacementRefusal } from "../components/poolGuard";
 
 // What keeps a rename of the user pool from replacing anything else, and what makes a replacement of

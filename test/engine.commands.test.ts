@@ -1,5 +1,5 @@
 // The commands the program and the provider suggest, pasted into bash as a user would: the real
-// CLI (test/helpers/engine.ts) in existing-pool mode against cognito-local, usernames that break
+// CLI (harness/engine.ts) in existing-pool mode against cognito-local, usernames that break
 // naive quoting or `--path` syntax. A suggested command must do what it says (the next preview
 // passes, the user signs in with the password it set) and nothing else (no `$(...)` or backtick
 // in a name or password ever runs). Skipped, with one line saying why, when no CLI is found.
@@ -11,9 +11,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { AdminCreateUserCommand, AdminDeleteUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { configPath, singleQuote } from "../lib/shell";
-import { listUsers, signIn } from "./helpers/cognitoLocal";
-import { EngineProject, existingPoolSuite } from "./helpers/engine";
-import { expectNoLeak } from "./helpers/leaks";
+import { listUsers, signIn } from "../harness/cognitoLocal";
+import { EngineProject, existingPoolSuite } from "../harness/engine";
+import { expectNoLeak } from "../harness/leaks";
 
 /** Files a name or password would create if the shell ran what it holds. */
 const markers = ["pwned-user", "pwned-tick", "pwned-password"];

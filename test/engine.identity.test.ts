@@ -17,11 +17,11 @@ import {
     AdminGetUserCommandOutput,
     AdminSetUserPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startCaseFoldingProxy } from "./helpers/caseFoldingProxy";
-import { listUsers, signIn, startCognitoLocal } from "./helpers/cognitoLocal";
-import { EngineProject, existingPoolSuite } from "./helpers/engine";
-import { expectNoLeak } from "./helpers/leaks";
-import { userType } from "./helpers/users";
+import { startCaseFoldingProxy } from "../harness/caseFoldingProxy";
+import { listUsers, signIn, startCognitoLocal } from "../harness/cognitoLocal";
+import { EngineProject, existingPoolSuite } from "../harness/engine";
+import { expectNoLeak } from "../harness/leaks";
+import { userType } from "../harness/users";
 
 const passwords: string[] = [];
 function newPassword(tag: string): string {

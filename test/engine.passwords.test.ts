@@ -9,10 +9,10 @@ import { execFileSync, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { createPoolWithClient, listUsers, signIn } from "./helpers/cognitoLocal";
-import { EngineProject, existingPoolSuite } from "./helpers/engine";
-import { expectNoLeak } from "./helpers/leaks";
-import { userType } from "./helpers/users";
+import { createPoolWithClient, listUsers, signIn } from "../harness/cognitoLocal";
+import { EngineProject, existingPoolSuite } from "../harness/engine";
+import { expectNoLeak } from "../harness/leaks";
+import { userType } from "../harness/users";
 
 const projectRoot = path.resolve(__dirname, "..");
 

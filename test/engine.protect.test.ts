@@ -14,7 +14,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findPulumi, killProcessesIn } from "./helpers/engine";
+import { findPulumi, killProcessesIn } from "../harness/engine";
 import { offlineEnv, projectRoot } from "../scripts/pulumiCli";
 
 const { cli, reason } = findPulumi();

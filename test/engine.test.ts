@@ -8,11 +8,11 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { AdminDeleteUserCommand, AdminGetUserCommand, AdminGetUserCommandOutput } from "@aws-sdk/client-cognito-identity-provider";
-import { listUsers as listAllUsers, signIn as signInAs } from "./helpers/cognitoLocal";
-import { EngineProject, existingPoolSuite, killProcessesIn } from "./helpers/engine";
-import { startFaultProxy } from "./helpers/faultProxy";
-import { expectNoLeak } from "./helpers/leaks";
-import { userType } from "./helpers/users";
+import { listUsers as listAllUsers, signIn as signInAs } from "../harness/cognitoLocal";
+import { EngineProject, existingPoolSuite, killProcessesIn } from "../harness/engine";
+import { startFaultProxy } from "../harness/faultProxy";
+import { expectNoLeak } from "../harness/leaks";
+import { userType } from "../harness/users";
 
 /** Every password this file uses; any text is checked for all of them. */
 const passwords: string[] = [];

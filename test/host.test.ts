@@ -14,12 +14,12 @@ import {
     ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as grpc from "@grpc/grpc-js";
-import { CognitoLocal, createPoolWithClient, signIn as signInAs, startCognitoLocal } from "./helpers/cognitoLocal";
-import { startFaultProxy } from "./helpers/faultProxy";
-import { expectNoLeak } from "./helpers/leaks";
-import { unknownValue, userType } from "./helpers/users";
-import { HostError, ProviderHost, Props, userUrn, withHost } from "./helpers/providerHost";
-import { ProgramRun, isSecretValue, plain, runProgram } from "./helpers/program";
+import { CognitoLocal, createPoolWithClient, signIn as signInAs, startCognitoLocal } from "../harness/cognitoLocal";
+import { startFaultProxy } from "../harness/faultProxy";
+import { expectNoLeak } from "../harness/leaks";
+import { unknownValue, userType } from "../harness/users";
+import { HostError, ProviderHost, Props, userUrn, withHost } from "../harness/providerHost";
+import { ProgramRun, isSecretValue, plain, runProgram } from "../harness/program";
 import loader = require("@cognito-auth/user-provider-loader");
 import { serializeProvider } from "../lib/pulumiInternals";
 

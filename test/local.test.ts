@@ -11,7 +11,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { passwordProblems } from "../providers/rules";
-import { freePort, portFree } from "./helpers/cognitoLocal";
+import { freePort, portFree } from "../harness/cognitoLocal";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { parseArgs } from "../scripts/local/args";
 import { firstJsonValueEnd, repairDataFiles } from "../scripts/local/emulator";

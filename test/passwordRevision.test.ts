@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import { checkUser, normalize, passwordRevision } from "../providers/cognitoUser/plan";
-import { unknownValue, userInputs } from "./helpers/users";
+import { unknownValue, userInputs } from "../harness/users";
 
 const user = (password: string, passwordRevision?: number) =>
     userInputs({ password, ...(passwordRevision === undefined ? {} : { passwordRevision }) });

@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CognitoAuth, validateArgs } from "../components/cognitoAuth";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { runtimeSettings } from "../lib/pulumiInternals";
-import { ProgramRun, RecordedResource, isSecretValue, plain, projectName, promiseOf, runProgram } from "./helpers/program";
-import { expectNoLeak } from "./helpers/leaks";
+import { ProgramRun, RecordedResource, isSecretValue, plain, projectName, promiseOf, runProgram } from "../harness/program";
+import { expectNoLeak } from "../harness/leaks";
 
 // Unit tests of the Pulumi program (index.ts) and the CognitoAuth component under the SDK's mocked
 // runtime (DESIGN.md sections 2, 3 and 5): no engine, no AWS. Each test evaluates the program with

@@ -5,7 +5,7 @@
 // in engine.identity.test.ts.
 
 import { expect } from "chai";
-import { dummyAwsEnv } from "./helpers/awsEnv";
+import { dummyAwsEnv } from "../harness/awsEnv";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import {
     AdminAddUserToGroupCommand,
@@ -20,14 +20,14 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { dropSharedClients } from "../providers/cognitoUser/client";
-import { expectNoLeak } from "./helpers/leaks";
+import { expectNoLeak } from "../harness/leaks";
 import {
     testPassword as PASSWORD,
     testPoolId as POOL,
     testSub as SUB,
     userInputs as inputs,
     userOutputs as outputs,
-} from "./helpers/users";
+} from "../harness/users";
 
 const OTHER_SUB = "0b0b0b0b-1111-4222-8333-4444mallory";
 const NEW_PASSWORD = "N3w!Rotated-Secret";

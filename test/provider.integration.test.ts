@@ -15,11 +15,11 @@ import {
     InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "./helpers/cognitoLocal";
-import { startFaultProxy } from "./helpers/faultProxy";
+import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "../harness/cognitoLocal";
+import { startFaultProxy } from "../harness/faultProxy";
 import { dropSharedClients } from "../providers/cognitoUser/client";
-import { expectNoLeak } from "./helpers/leaks";
-import { componentPasswordPolicy, userInputs } from "./helpers/users";
+import { expectNoLeak } from "../harness/leaks";
+import { componentPasswordPolicy, userInputs } from "../harness/users";
 
 // Integration tests of the CognitoUser dynamic provider against the cognito-local emulator.
 // The provider methods are called directly in the order the engine uses them: check, then

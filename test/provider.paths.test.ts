@@ -5,7 +5,7 @@
 // provider.unit.test.ts; every error is checked for the password.
 
 import { expect } from "chai";
-import { dummyAwsEnv } from "./helpers/awsEnv";
+import { dummyAwsEnv } from "../harness/awsEnv";
 import { mockClient, AwsClientStub } from "aws-sdk-client-mock";
 import {
     AdminCreateUserCommand,
@@ -19,14 +19,14 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { dropSharedClients, operationClient } from "../providers/cognitoUser/client";
-import { expectNoLeak } from "./helpers/leaks";
+import { expectNoLeak } from "../harness/leaks";
 import {
     testPassword as PASSWORD,
     testPoolId as POOL,
     testSub as SUB,
     unknownValue as UNKNOWN,
     userInputs as inputs,
-} from "./helpers/users";
+} from "../harness/users";
 
 const meta = { httpStatusCode: 400, attempts: 1 };
 const notFound = () => new UserNotFoundException({ message: "User does not exist.", $metadata: meta });

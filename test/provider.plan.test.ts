@@ -13,7 +13,7 @@ import {
 import { redact } from "../lib/redact";
 import { alreadyExistsError, describe as describeError, goneError, isNotFound, userError } from "../providers/cognitoUser/errors";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
-import { testPoolId as POOL, unknownValue, userInputs, userOutputs } from "./helpers/users";
+import { testPoolId as POOL, unknownValue, userInputs, userOutputs } from "../harness/users";
 
 /** Characters that JSON and URL encoding change, for the redaction tests. */
 const PASSWORD = "Corr3ct#Horse Battery/+é";

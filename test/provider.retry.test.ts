@@ -1,14 +1,14 @@
 // The user provider with the real AWS SDK (its adaptive retry strategy included) against a
-// scripted fake of Cognito (test/helpers/fakeCognito.ts): throttling, 5xx, lost responses and
+// scripted fake of Cognito (harness/fakeCognito.ts): throttling, 5xx, lost responses and
 // dropped connections, and what create does when a username is taken while that happens.
 
 import { expect } from "chai";
 import { createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { dropSharedClients } from "../providers/cognitoUser/client";
-import { FakeCognito, Fault, startFakeCognito } from "./helpers/fakeCognito";
-import { withEnv } from "./helpers/cognitoLocal";
-import { expectNoLeak } from "./helpers/leaks";
-import { testPassword as PASSWORD, userInputs as inputs } from "./helpers/users";
+import { FakeCognito, Fault, startFakeCognito } from "../harness/fakeCognito";
+import { withEnv } from "../harness/cognitoLocal";
+import { expectNoLeak } from "../harness/leaks";
+import { testPassword as PASSWORD, userInputs as inputs } from "../harness/users";
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
     const err = await promise.then(

@@ -6,7 +6,7 @@
 // Every error and everything written to the console is scanned for the passwords used.
 
 import { expect } from "chai";
-import { dummyAwsEnv } from "./helpers/awsEnv";
+import { dummyAwsEnv } from "../harness/awsEnv";
 import { mockClient, AwsClientStub } from "aws-sdk-client-mock";
 import {
     AdminAddUserToGroupCommand,
@@ -25,7 +25,7 @@ import {
 import { CognitoUserInputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { dropSharedClients } from "../providers/cognitoUser/client";
-import { expectNoLeak } from "./helpers/leaks";
+import { expectNoLeak } from "../harness/leaks";
 import {
     testPassword as PASSWORD,
     testPoolId as POOL,
@@ -33,7 +33,7 @@ import {
     unknownValue as UNKNOWN,
     userInputs as inputs,
     userOutputs as outputs,
-} from "./helpers/users";
+} from "../harness/users";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

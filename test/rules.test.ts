@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { unknownValue } from "./helpers/users";
+import { unknownValue } from "../harness/users";
 import {
     PasswordRules,
     attributesNotAMap,

@@ -14,8 +14,8 @@ import { CognitoAuth } from "../components/cognitoAuth";
 import { CognitoUser, cognitoUserType, loaderProviderText } from "../providers/cognitoUser";
 import loader = require("@cognito-auth/user-provider-loader");
 import { cognitoDefaultPasswordRules } from "../providers/rules";
-import { isSecretValue, plain } from "./helpers/program";
-import { testPassword, testPoolId, userType } from "./helpers/users";
+import { isSecretValue, plain } from "../harness/program";
+import { testPassword, testPoolId, userType } from "../harness/users";
 
 interface Registration {
     inputs: Record<string, any>;

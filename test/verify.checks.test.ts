@@ -35,7 +35,7 @@ import {
     sdkClients,
     verifyInputs,
 } from "./verify.fixtures";
-import { expectNoLeak } from "./helpers/leaks";
+import { expectNoLeak } from "../harness/leaks";
 
 // scripts/verify's checks with every AWS call mocked (aws-sdk-client-mock): sign-in answers and
 // challenges, identity-pool and STS answers, and what main() prints for them.

@@ -8,7 +8,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { MainDeps } from "../scripts/verify/cli";
 import { Clients } from "../scripts/verify/checks";
 import { UserToVerify, VerifyInputs } from "../scripts/verify/inputs";
-import { expectNoLeak } from "./helpers/leaks";
+import { expectNoLeak } from "../harness/leaks";
 
 // Shared by the test/verify.*.test.ts files (not a test file itself): stack outputs and config as
 // the Pulumi CLI prints them, a mocked identity pool and STS, and an output scanner for secrets.

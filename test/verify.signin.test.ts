@@ -6,7 +6,7 @@ import * as path from "path";
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { createCognitoUserProvider, CognitoUserInputs } from "../providers/cognitoUser/provider";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "./helpers/cognitoLocal";
+import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "../harness/cognitoLocal";
 import { Clients, verifyUser } from "../scripts/verify/checks";
 import { main } from "../scripts/verify/cli";
 import { VerifyInputs } from "../scripts/verify/inputs";

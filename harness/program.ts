@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { runtimeSettings } from "../../lib/pulumiInternals";
+import { runtimeSettings } from "../lib/pulumiInternals";
 
 // Runs the Pulumi program (index.ts) under the SDK's mocked runtime, as pulumi/examples'
 // testing-unit-ts does: mocks first, then the program is imported. Records every resource.
@@ -41,7 +41,7 @@ export interface ProgramRun {
 }
 
 export const projectName = "cognito-auth";
-const programPath = path.resolve(__dirname, "..", "..", "index.ts");
+const programPath = path.resolve(__dirname, "..", "index.ts");
 const fakeRegion = "ap-northeast-1";
 
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";

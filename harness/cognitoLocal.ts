@@ -11,7 +11,7 @@ import {
     ListUsersCommand,
     UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { dropSharedClients } from "../../providers/cognitoUser/client";
+import { dropSharedClients } from "../providers/cognitoUser/client";
 
 // Starts the cognito-local emulator (npm devDependency) on a free loopback port in a temp dir,
 // and stops it again. Nothing is left running or on disk after `stop()`.

@@ -1,5 +1,5 @@
-import { CognitoUserInputs, CognitoUserOutputs } from "../../providers/cognitoUser/plan";
-import { cognitoDefaultPasswordRules } from "../../providers/rules";
+import { CognitoUserInputs, CognitoUserOutputs } from "../providers/cognitoUser/plan";
+import { cognitoDefaultPasswordRules } from "../providers/rules";
 
 // The one user fixture of the provider tests: the inputs the program gives a CognitoUser and the
 // outputs the provider stores for it, with every field set, to override field by field. And the

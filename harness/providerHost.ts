@@ -2,7 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { dynamicProviderHostScript, providerProtocol } from "../../lib/pulumiInternals";
+import { dynamicProviderHostScript, providerProtocol } from "../lib/pulumiInternals";
 import { userType } from "./users";
 const { messages: provproto, service: provrpc } = providerProtocol();
 
@@ -11,7 +11,7 @@ const { messages: provproto, service: provrpc } = providerProtocol();
 // Diff/Update with olds = the previous *outputs*; secrets arrive as plaintext (the host says
 // acceptSecrets=false). The `__provider` property carries the serialized provider text.
 
-export const projectRoot = path.resolve(__dirname, "..", "..");
+export const projectRoot = path.resolve(__dirname, "..");
 const hostScript = dynamicProviderHostScript();
 
 export type Props = Record<string, any>;

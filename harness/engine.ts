@@ -3,7 +3,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findPulumi, offlineEnv, projectRoot } from "../../scripts/pulumiCli";
+import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "./cognitoLocal";
 
 // Runs the real Pulumi CLI (`pulumi` on PATH, else the one `npm run install:pulumi` built into
