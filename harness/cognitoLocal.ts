@@ -1,6 +1,4 @@
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import {
@@ -12,9 +10,11 @@ import {
     UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { dropSharedClients } from "../providers/cognitoUser/client";
+import { Emulator, launchEmulator } from "./emulator";
+import { freePort } from "./ports";
 
-// Starts the cognito-local emulator (npm devDependency) on a free loopback port in a temp dir,
-// and stops it again. Nothing is left running or on disk after `stop()`.
+// cognito-local for a test or a bench run: on a free loopback port, in a temp dir, with a client
+// and the environment that points the provider at it. Nothing is left running or on disk after `stop()`.
 
 export interface CognitoLocal {
     endpoint: string;
@@ -26,44 +26,13 @@ export interface CognitoLocal {
     stop(): Promise<void>;
 }
 
-const startScript = require.resolve("cognito-local/lib/bin/start.js");
-
-/** A port that was free a moment ago on 127.0.0.1. */
-/** Whether nothing listens on `port` of 127.0.0.1 (so a test can tell that a server it stopped is gone). */
-export function portFree(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const server = net.createServer();
-        server.once("error", () => resolve(false));
-        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-}
-
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
-
 export async function startCognitoLocal(): Promise<CognitoLocal> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-local-"));
-    fs.mkdirSync(path.join(dir, ".cognito"));
-    // Without this the emulator makes every pool use email addresses as usernames.
-    fs.writeFileSync(path.join(dir, ".cognito", "config.json"), JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }));
-    const port = await freePort();
-    const child = spawn(process.execPath, [startScript], {
-        cwd: dir,
-        env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_NO_WARNINGS: "1", DEBUG: "" },
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+    let emulator: Emulator | undefined;
     // Also when the test process ends without running after() hooks (Ctrl-C, a CI timeout's
     // SIGTERM, process.exit): otherwise the emulator and its dir outlive the run.
     const abandon = () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        emulator?.killNow();
         fs.rmSync(dir, { recursive: true, force: true });
     };
     const onSignal = (signal: NodeJS.Signals) => {
@@ -79,14 +48,21 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     try {
-        await waitForReady(child, port);
+        await launchEmulator({
+            dir,
+            port: await freePort(),
+            log: path.join(dir, "cognito-local.log"),
+            track: (e) => {
+                emulator = e;
+            },
+        });
     } catch (err) {
         unhook();
-        await kill(child);
+        await emulator?.stop();
         fs.rmSync(dir, { recursive: true, force: true });
         throw err;
     }
-    const endpoint = `http://127.0.0.1:${port}`;
+    const { endpoint, port } = emulator!;
     const env = {
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoint,
         AWS_REGION: "us-east-1",
@@ -110,44 +86,11 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
                 client.destroy();
                 dropSharedClients(endpoint); // the provider keeps no socket to an emulator that is gone
             } finally {
-                await kill(child);
+                await emulator!.stop();
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         },
     };
-}
-
-function waitForReady(child: ChildProcess, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-        let output = "";
-        const timer = setTimeout(() => fail(new Error(`cognito-local did not start on port ${port} within 30 s:\n${output}`)), 30_000);
-        const fail = (err: Error) => {
-            clearTimeout(timer);
-            reject(err);
-        };
-        const onData = (chunk: Buffer) => {
-            output += chunk.toString();
-            if (output.includes("Cognito Local running")) {
-                clearTimeout(timer);
-                resolve();
-            }
-        };
-        child.stdout!.on("data", onData);
-        child.stderr!.on("data", onData);
-        child.once("exit", (code) => fail(new Error(`cognito-local exited with ${code} before it was ready:\n${output}`)));
-    });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-        const hard = setTimeout(() => child.kill("SIGKILL"), 3_000);
-        child.once("exit", () => {
-            clearTimeout(hard);
-            resolve();
-        });
-        child.kill("SIGTERM");
-    });
 }
 
 /** Sets environment variables for the duration of a test suite; returns the restore function. */

@@ -3,7 +3,7 @@
 // The modules:
 //   local/args.ts      command line
 //   local/paths.ts     what lives where (.local/, Pulumi.local.yaml)
-//   local/emulator.ts  cognito-local: port check, start, readiness, stop, log tail
+//   local/emulator.ts  cognito-local in .local/ (started by harness/emulator.ts), the busy-port message
 //   local/cognito.ts   the user pool and app client in it; the sign-in check
 //   local/stack.ts     passphrase, stack, config, generated passwords, Pulumi CLI runs
 //   local/output.ts    progress lines, table, redaction of passwords

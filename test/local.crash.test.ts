@@ -14,7 +14,8 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { freePort, portFree } from "../harness/cognitoLocal";
+import { freePort, portInUse } from "../harness/ports";
+import { processesIn } from "../harness/processes";
 import { expectNoLeak } from "../harness/leaks";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { upFailure } from "../scripts/local/failures";
@@ -136,23 +137,6 @@ describe("npm run local: the lock (real processes)", function () {
         expect(other).to.include("its output above says why").and.not.include("Fix the local stack's config");
     });
 });
-
-/** Live processes whose command line or working directory is inside dir (Linux /proc), but for this one. */
-function processesIn(dir: string): string[] {
-    const found: string[] = [];
-    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-        if (Number(entry) === process.pid || !isRunning(Number(entry))) continue;
-        const cmd = commandLine(Number(entry));
-        let cwd = "";
-        try {
-            cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
-        } catch {
-            /* gone, or not ours to read */
-        }
-        if (cmd.includes(dir) || cwd === dir || cwd.startsWith(dir + path.sep)) found.push(`${entry} ${cmd} (cwd ${cwd})`);
-    }
-    return found;
-}
 
 describe("npm run local after a crash: in a fresh clone, with the real Pulumi CLI and cognito-local", function () {
     this.timeout(600_000);
@@ -325,7 +309,7 @@ describe("npm run local after a crash: in a fresh clone, with the real Pulumi CL
             left.some((l) => l.includes("cognito-local")),
             left.join("\n"),
         ).to.equal(true);
-        expect(await portFree(port), "the old emulator still holds the port").to.equal(false);
+        expect(await portInUse(port), "the old emulator still holds the port").to.equal(true);
         const oldRun = JSON.parse(fs.readFileSync(path.join(clone, ".local", "run.pid"), "utf8")) as { pid: number };
         expect(isRunning(oldRun.pid), "the old run's node process is gone").to.equal(false);
         const stackLocks = path.join(clone, ".local", "state", ".pulumi", "locks", "organization", "cognito-auth", "local");
@@ -384,7 +368,7 @@ describe("npm run local after a crash: in a fresh clone, with the real Pulumi CL
             expect(isRunning(old.pid) && startTime(old.pid) === old.start, `old process ${old.pid} still running`).to.equal(false);
         }
         expect(processesIn(clone), "processes left running from the clone").to.deep.equal([]);
-        expect(await portFree(port), `something still listens on port ${port}`).to.equal(true);
+        expect(await portInUse(port), `something still listens on port ${port}`).to.equal(false);
         expect(fs.existsSync(path.join(clone, ".local", "run.pid")), "run lock released").to.equal(false);
         expect(fs.existsSync(stackLocks) ? fs.readdirSync(stackLocks) : [], "stack locks").to.deep.equal([]);
         expect(JSON.parse(pulumiInClone(["stack", "export", "-s", "local"])).deployment.pending_operations ?? []).to.deep.equal([]);

@@ -11,10 +11,11 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { passwordProblems } from "../providers/rules";
-import { freePort, portFree } from "../harness/cognitoLocal";
+import { freePort, portInUse } from "../harness/ports";
+import { processesIn } from "../harness/processes";
 import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { parseArgs } from "../scripts/local/args";
-import { firstJsonValueEnd, repairDataFiles } from "../scripts/local/emulator";
+import { firstJsonValueEnd, repairDataFiles } from "../harness/emulator";
 import { Redactor, table } from "../scripts/local/output";
 import { configPath, generatePassword } from "../scripts/local/stack";
 
@@ -23,27 +24,6 @@ const yaml = require("js-yaml") as { load(text: string): unknown };
 interface Run {
     code: number | null;
     output: string;
-}
-
-/** Processes whose command line or working directory is inside dir (Linux /proc). */
-function processesIn(dir: string): string[] {
-    const found: string[] = [];
-    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-        if (Number(entry) === process.pid) continue;
-        try {
-            const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim();
-            let cwd = "";
-            try {
-                cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
-            } catch {
-                /* not ours to read */
-            }
-            if (cmd.includes(dir) || cwd === dir || cwd.startsWith(dir + path.sep)) found.push(`${entry} ${cmd} (cwd ${cwd})`);
-        } catch {
-            /* gone meanwhile */
-        }
-    }
-    return found;
 }
 
 describe("npm run local: helpers", () => {
@@ -217,7 +197,7 @@ describe("npm run local: in a fresh clone, with the real Pulumi CLI and cognito-
     }
 
     async function expectNothingLeft(): Promise<void> {
-        expect(await portFree(port), `something still listens on port ${port}`).to.equal(true);
+        expect(await portInUse(port), `something still listens on port ${port}`).to.equal(false);
         expect(processesIn(clone), "processes left running from the clone").to.deep.equal([]);
     }
 

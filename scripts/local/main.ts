@@ -3,11 +3,12 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { portInUse } from "../../harness/ports";
 import { configPath, shellQuote } from "../../lib/shell";
 import { findPulumi, offlineEnv, pulumiVersion } from "../pulumiCli";
 import { LocalArgs, parseArgs, usage } from "./args";
 import { cognitoClient, ensurePoolAndClient, localRegion, signIn, SignInResult } from "./cognito";
-import { portInUse, portInUseMessage, startEmulator } from "./emulator";
+import { portInUseMessage, startEmulator } from "./emulator";
 import { cliCommand, stackCommand, Stop, upFailure } from "./failures";
 import { removeEmptyAttrs } from "./leftovers";
 import { Lock, Locked, takeLock } from "./lock";
