@@ -43,24 +43,49 @@ export interface EngineProject {
     remove(): void;
 }
 
+export interface EngineProjectOptions {
+    /** Fills the empty project folder instead of copying this work tree's `programFiles` and linking its node_modules. */
+    populate?: (projectDir: string) => void;
+    /**
+     * Drives that project's stack instead of a new one: the same backend, PULUMI_HOME, passphrase
+     * and stack name (no `stack init`), and a copy of its stack config file as it is now, so set
+     * the config before. `env` is added to a copy of that project's environment.
+     */
+    stackOf?: EngineProject;
+}
+
 /**
  * A fresh project copy and stack. `env` is added to the CLI's environment (e.g. the emulator's
  * endpoint); nothing from the caller's PULUMI_* variables leaks in.
  */
-export async function createEngineProject(cli: string, env: Record<string, string>): Promise<EngineProject> {
+export async function createEngineProject(
+    cli: string,
+    env: Record<string, string>,
+    options: EngineProjectOptions = {},
+): Promise<EngineProject> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-auth-engine-"));
     const project = path.join(dir, "project");
     fs.mkdirSync(project);
-    for (const name of programFiles) fs.cpSync(path.join(projectRoot, name), path.join(project, name), { recursive: true });
-    fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(project, "node_modules"), "dir");
-    const fullEnv = offlineEnv(cli, {
-        stateDir: path.join(dir, "state"),
-        homeDir: path.join(dir, "home"),
-        passphrase: crypto.randomBytes(12).toString("hex"),
-        extra: env,
-    });
-    fs.mkdirSync(path.join(dir, "state"));
-    const stack = `engine-${crypto.randomBytes(3).toString("hex")}`;
+    if (options.populate) options.populate(project);
+    else {
+        for (const name of programFiles) fs.cpSync(path.join(projectRoot, name), path.join(project, name), { recursive: true });
+        fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(project, "node_modules"), "dir");
+    }
+    const shared = options.stackOf;
+    const stateDir = shared ? shared.env.PULUMI_BACKEND_URL.replace(/^file:\/\//, "") : path.join(dir, "state");
+    const fullEnv = shared
+        ? { ...shared.env, ...env }
+        : offlineEnv(cli, {
+              stateDir,
+              homeDir: path.join(dir, "home"),
+              passphrase: crypto.randomBytes(12).toString("hex"),
+              extra: env,
+          });
+    const stack = shared ? shared.stack : `engine-${crypto.randomBytes(3).toString("hex")}`;
+    if (shared) {
+        const config = `Pulumi.${stack}.yaml`;
+        if (fs.existsSync(path.join(shared.dir, config))) fs.copyFileSync(path.join(shared.dir, config), path.join(project, config));
+    } else fs.mkdirSync(stateDir);
 
     const run = (args: string[], options: { input?: string; timeoutMs?: number } = {}) =>
         new Promise<CommandResult>((resolve, reject) => {
@@ -115,7 +140,7 @@ export async function createEngineProject(cli: string, env: Record<string, strin
                     else found.push(full);
                 }
             };
-            walk(path.join(dir, "state"));
+            walk(stateDir);
             return found;
         },
         remove() {
@@ -123,7 +148,8 @@ export async function createEngineProject(cli: string, env: Record<string, strin
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };
-    await engine.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    if (shared) await engine.ok(["stack", "select", stack]);
+    else await engine.ok(["stack", "init", stack, "--secrets-provider", "passphrase"]);
     return engine;
 }
 
