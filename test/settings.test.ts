@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { validateArgs } from "../components/cognitoAuth";
+import { validateArgs } from "../components/validation";
 import { defaults, shown, userDefaults } from "../components/settings";
 
 // The checks of the settings table (components/settings.ts), through validateArgs with exact

@@ -1,0 +1,151 @@
+import * as awsCognito from "@pulumi/aws/cognito";
+import * as pulumi from "@pulumi/pulumi";
+import { PoolGuard } from "./poolGuard";
+import { ownedPasswordPolicy, tokenValidityOf } from "./resolved";
+import { defaults } from "./settings";
+import { transformed } from "./transform";
+import type { Transform, UserPoolSettings } from "./types";
+import { validateArgs } from "./validation";
+
+// A user pool with secure defaults and an app client for password sign-in. `declareUserPool`
+// declares them under any parent: `CognitoUserPool` below (the component on its own) and
+// `CognitoAuth`, whose children they have always been (./cognitoAuth.ts says why it does not nest
+// this component).
+
+/** The auth flows the app client allows: password sign-in (as the AWS CLI setup does), SRP and refresh. */
+export const clientAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+
+/** Changes to the children's arguments and options that the settings do not name. */
+export interface UserPoolTransforms {
+    /** The `aws.cognito.UserPool`. */
+    userPool?: Transform<awsCognito.UserPoolArgs>;
+    /** The `aws.cognito.UserPoolClient`. */
+    client?: Transform<awsCognito.UserPoolClientArgs>;
+}
+
+/** Arguments of `CognitoUserPool`: the user-pool settings of the stack, each described in ./types.ts. */
+export interface CognitoUserPoolArgs extends UserPoolSettings {
+    /** @example { userPool: { userPoolTags: { team: "auth" } } } */
+    transform?: UserPoolTransforms;
+}
+
+/** What `declareUserPool` declared. */
+export interface UserPoolParts {
+    userPool: awsCognito.UserPool;
+    userPoolClient: awsCognito.UserPoolClient;
+    /** The client secret (a Pulumi secret); only when `generateClientSecret` is true. */
+    clientSecret?: pulumi.Output<string>;
+    /** The pool's region, from its endpoint (`cognito-idp.<region>.amazonaws.com/<id>`). */
+    region: pulumi.Output<string>;
+    /** What the pools of a created pool take: Pulumi's `protect` when deletion protection is on, and the guard. */
+    protect: pulumi.CustomResourceOptions;
+}
+
+/**
+ * The pool, its client and the guard of its name (./poolGuard.ts), as children of `parent`, named
+ * `<name>-pool`, `<name>-client`, `<name>-pool-guard`. `identityPoolName` is the set name of an
+ * identity pool declared beside it, whose rename the same guard refuses.
+ */
+export function declareUserPool(
+    name: string,
+    args: CognitoUserPoolArgs,
+    parent: pulumi.Resource,
+    identityPoolName?: string,
+): UserPoolParts {
+    const poolName = args.userPoolName ?? name;
+    // Pulumi's protect beside AWS's deletion protection: the engine refuses, at preview, a change that
+    // would replace a protected resource (AWS would refuse only the final delete, after the new pool and
+    // its users were made). Unset rather than false when off, so a `protect` given to the parent still
+    // reaches them.
+    const deletionProtection = args.deletionProtection ?? defaults.deletionProtection;
+    // Before the engine's own refusal, one that says what would be lost; the pools depend on it, so
+    // they are not even registered when it refuses.
+    const guard = new PoolGuard(`${name}-pool-guard`, { userPoolName: poolName, identityPoolName, deletionProtection }, { parent });
+    const protect = { ...(deletionProtection ? { protect: true } : {}), dependsOn: [guard] };
+    const mfa = args.mfa ?? defaults.mfa;
+    const userPool = new awsCognito.UserPool(
+        ...transformed(
+            args.transform?.userPool,
+            `${name}-pool`,
+            {
+                name: poolName,
+                usernameConfiguration: { caseSensitive: false },
+                passwordPolicy: ownedPasswordPolicy(args),
+                mfaConfiguration: mfa,
+                ...(mfa === "OFF" ? {} : { softwareTokenMfaConfiguration: { enabled: true } }),
+                autoVerifiedAttributes: ["email"],
+                // A changed email only takes effect once the user verifies it.
+                userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
+                accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+                // Only administrators (this stack) create users; nobody signs up on their own.
+                adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+                deletionProtection: deletionProtection ? "ACTIVE" : "INACTIVE",
+                schemas: (args.customAttributes ?? defaults.customAttributes).map((attribute) => ({
+                    name: attribute,
+                    attributeDataType: "String",
+                    mutable: true,
+                    developerOnlyAttribute: false,
+                    required: false,
+                    stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
+                })),
+            },
+            { parent, ...protect },
+        ),
+    );
+    const tokens = tokenValidityOf(args);
+    const userPoolClient = new awsCognito.UserPoolClient(
+        ...transformed(
+            args.transform?.client,
+            `${name}-client`,
+            {
+                name: args.clientName ?? `${poolName}-client`,
+                userPoolId: userPool.id,
+                generateSecret: args.generateClientSecret ?? defaults.generateClientSecret,
+                explicitAuthFlows: clientAuthFlows,
+                preventUserExistenceErrors: "ENABLED",
+                enableTokenRevocation: true,
+                accessTokenValidity: tokens.accessTokenMinutes,
+                idTokenValidity: tokens.idTokenMinutes,
+                refreshTokenValidity: tokens.refreshTokenDays,
+                tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+            },
+            { parent },
+        ),
+    );
+    return {
+        userPool,
+        userPoolClient,
+        ...(args.generateClientSecret ? { clientSecret: pulumi.secret(userPoolClient.clientSecret) } : {}),
+        region: userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]),
+        protect,
+    };
+}
+
+/**
+ * A Cognito user pool with secure defaults (case-insensitive usernames, a strong password policy,
+ * TOTP MFA available, administrators-only sign-up, deletion protection) and an app client for
+ * password and SRP sign-in. Give `userPool.id` to `CognitoUsers` for its users and the pool and
+ * client to `CognitoIdentity` for role credentials.
+ * @example new CognitoUserPool("auth", { userPoolName: "my-app", mfa: "ON" })
+ */
+export class CognitoUserPool extends pulumi.ComponentResource {
+    public readonly userPool: awsCognito.UserPool;
+    public readonly userPoolClient: awsCognito.UserPoolClient;
+    /** The client secret (a Pulumi secret); only when `generateClientSecret` is true. */
+    public readonly clientSecret?: pulumi.Output<string>;
+    /** The pool's region. */
+    public readonly region: pulumi.Output<string>;
+
+    constructor(name: string, args: CognitoUserPoolArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("cognito-auth:index:CognitoUserPool", name, {}, opts);
+        const { transform: _transform, ...settings } = args;
+        const problems = validateArgs(settings);
+        if (problems.length > 0) throw new Error(`CognitoUserPool "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
+        const parts = declareUserPool(name, args, this);
+        this.userPool = parts.userPool;
+        this.userPoolClient = parts.userPoolClient;
+        this.clientSecret = parts.clientSecret;
+        this.region = parts.region;
+        this.registerOutputs({ userPoolId: this.userPool.id, userPoolClientId: this.userPoolClient.id });
+    }
+}
