@@ -61,3 +61,10 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 // The one shell quoting (lib/shell.ts), for the commands main.ts prints.
 export { shellQuote } from "../../lib/shell";
+
+const steps = 6;
+
+/** A progress line: `[n/6] text`. */
+export function step(n: number, text: string): void {
+    say(`[${n}/${steps}] ${text}`);
+}
