@@ -24,8 +24,11 @@ export interface RecordedResource {
     dependencies?: string[];
     /** What a component passed to `registerOutputs`, as the engine receives it (secrets as the SDK's secret objects). */
     registeredOutputs?: Record<string, any>;
-    /** Resource options as the SDK sent them: `protect` (undefined when not set), `ignoreChanges`, and how many aliases. */
-    options?: { protect?: boolean; ignoreChanges: string[]; aliases: number; deleteBeforeReplace: boolean };
+    /**
+     * Resource options as the SDK sent them: `protect` (undefined when not set), `ignoreChanges`, how
+     * many aliases, and each alias as the engine receives it (`{ urn }` or `{ spec: { name, type, parentUrn, ... } }`).
+     */
+    options?: { protect?: boolean; ignoreChanges: string[]; aliases: number; aliasList: any[]; deleteBeforeReplace: boolean };
 }
 
 export interface ProgramRun {
@@ -108,6 +111,8 @@ export async function runProgram(
          * only their inputs back, so every computed output (id, arn, endpoint...) is unknown.
          */
         unknownComputed?: boolean;
+        /** Another program to evaluate instead of index.ts (the bench's peer program). */
+        programPath?: string;
     } = {},
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
@@ -151,6 +156,7 @@ export async function runProgram(
                 protect: req.hasProtect() ? req.getProtect() : undefined,
                 ignoreChanges: req.getIgnorechangesList(),
                 aliases: req.getAliasesList().length,
+                aliasList: req.getAliasesList().map((alias: any) => alias.toObject()),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
             },
         };
@@ -177,8 +183,9 @@ export async function runProgram(
     const secretKeys = options.secretKeys ?? ("passwords" in config ? [`${projectName}:passwords`] : []);
     pulumi.runtime.setAllConfig(allConfig, secretKeys);
 
-    delete require.cache[require.resolve(programPath)];
-    const program = require(programPath);
+    const evaluated = options.programPath ?? programPath;
+    delete require.cache[require.resolve(evaluated)];
+    const program = require(evaluated);
     const outputs: Record<string, any> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(program)) {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoAuth } from "../components/cognitoAuth";
+import { CognitoUsers } from "../components/users";
 import { validateArgs } from "../components/validation";
 import { cognitoDefaultPasswordRules } from "../providers/rules";
 import { runtimeSettings } from "../lib/pulumiInternals";
@@ -15,6 +16,7 @@ import { expectNoLeak } from "../harness/leaks";
 
 const types = {
     component: "cognito-auth:index:CognitoAuth",
+    users: "cognito-auth:index:CognitoUsers",
     pool: "aws:cognito/userPool:UserPool",
     client: "aws:cognito/userPoolClient:UserPoolClient",
     identityPool: "aws:cognito/identityPool:IdentityPool",
@@ -148,7 +150,7 @@ describe("program (mocked runtime)", function () {
             const { unauthenticatedRoleArn: _guest, ...withoutGuests } = expected;
             expect((await runProgram(twoUsers())).one(types.component).registeredOutputs).to.deep.equal(withoutGuests);
             const existingPool = await runProgram({ ...twoUsers(), userPoolId: "ap-northeast-1_AbC123xyz" });
-            expect(existingPool.one(types.component).registeredOutputs).to.deep.equal({ userPoolId: "ap-northeast-1_AbC123xyz" });
+            expect(existingPool.one(types.users).registeredOutputs).to.deep.equal({ userPoolId: "ap-northeast-1_AbC123xyz" });
         });
 
         it("parents every child of a directly constructed CognitoAuth to it (URN type chain)", async function () {
@@ -1120,7 +1122,7 @@ describe("program (mocked runtime)", function () {
         const awsResources = (run: ProgramRun) =>
             run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi:providers:"));
 
-        it("declares only the component and the users, in that pool, with no @pulumi/aws resource or provider", async function () {
+        it("declares only the users component and the users, in that pool, with no @pulumi/aws resource or provider", async function () {
             const run = await runProgram(
                 existing({
                     users: { alice: { email: "alice@example.com" }, bob: { email: "bob@example.com", attributes: { given_name: "Bob" } } },
@@ -1129,10 +1131,10 @@ describe("program (mocked runtime)", function () {
             );
             const c = projectName;
             expect(run.resources.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal(
-                [`${types.component} ${c}`, `${types.user} ${c}-user-alice`, `${types.user} ${c}-user-bob`].sort(),
+                [`${types.users} ${c}`, `${types.user} ${c}-user-alice`, `${types.user} ${c}-user-bob`].sort(),
             );
             expect(awsResources(run)).to.deep.equal([]);
-            const component = run.one(types.component);
+            const component = run.one(types.users);
             for (const user of run.byType(types.user)) {
                 expect(user.inputs.userPoolId, user.name).to.equal(poolId);
                 expect(user.parent, user.name).to.equal(component.urn);
@@ -1140,14 +1142,19 @@ describe("program (mocked runtime)", function () {
             }
         });
 
-        it("keeps the users' URNs of a stack that creates its pool", async function () {
+        it("keeps the URNs earlier versions gave: the users component is aliased to the CognitoAuth it was, its children follow", async function () {
             const config = { users: { alice: { email: "alice@example.com", groups: ["staff"] } }, passwords: { alice: passwords.alice } };
             const owned = await runProgram(config);
             const run = await runProgram(existing(config));
+            const component = run.one(types.users);
+            expect(component.options!.aliasList.map((alias) => alias.spec?.type)).to.deep.equal([types.component]);
+            // With the alias the engine takes each child's URN under the old parent type as its earlier URN.
             const urns = (r: ProgramRun) =>
                 r.resources
-                    .filter((x) => x.type === types.user || x.type === types.group || x.type === types.component)
-                    .map((x) => x.urn)
+                    .filter((x) => x.type === types.user || x.type === types.group || x.type === types.component || x.type === types.users)
+                    .map((x) =>
+                        x.urn!.replace(`::${types.users}`, `::${types.component}`).replace(`${types.users}$`, `${types.component}$`),
+                    )
                     .sort();
             expect(urns(run)).to.have.lengthOf(3);
             expect(urns(run)).to.deep.equal(urns(owned));
@@ -1293,7 +1300,7 @@ describe("program (mocked runtime)", function () {
             expect(unset.message).to.match(/aws:region: not set; .*pulumi config set aws:region ap-northeast-1/);
         });
 
-        it("a directly constructed CognitoAuth with userPoolId (also an Output from another stack, or a Promise) creates only users, region from the id", async function () {
+        it("a directly constructed CognitoUsers (pool id as text, an Output from another stack, or a Promise) creates only users, region from the id", async function () {
             const registered: string[] = [];
             pulumi.runtime.setMocks(
                 {
@@ -1315,22 +1322,18 @@ describe("program (mocked runtime)", function () {
                 Promise.resolve("us-east-1_AbC123xyz"),
             ]) {
                 registered.length = 0;
-                const auth = new CognitoAuth("direct", {
+                const team = new CognitoUsers("direct", {
                     userPoolId,
                     users: { carol: { email: "carol@example.com" } },
                     passwords: { carol: pulumi.secret(passwords.alice) },
                 });
-                expect(auth.userPool).to.equal(undefined);
-                expect(auth.userPoolClient).to.equal(undefined);
-                expect(auth.identityPool).to.equal(undefined);
-                expect(auth.authenticatedRole).to.equal(undefined);
-                expect(await promiseOf(auth.userPoolId)).to.equal("us-east-1_AbC123xyz");
-                expect(await promiseOf(auth.region)).to.equal("us-east-1");
-                expect(await promiseOf(auth.users.carol.urn)).to.equal(
-                    `urn:pulumi:unit::${projectName}::${types.component}$${types.user}::direct-user-carol`,
+                expect(await promiseOf(team.userPoolId)).to.equal("us-east-1_AbC123xyz");
+                expect(await promiseOf(team.region)).to.equal("us-east-1");
+                expect(await promiseOf(team.users.carol.urn)).to.equal(
+                    `urn:pulumi:unit::${projectName}::${types.users}$${types.user}::direct-user-carol`,
                 );
                 await runtimeSettings().waitForRPCs();
-                expect(registered.sort()).to.deep.equal([`${types.component} direct`, `${types.user} direct-user-carol`]);
+                expect(registered.sort()).to.deep.equal([`${types.users} direct`, `${types.user} direct-user-carol`]);
             }
         });
 
