@@ -73,7 +73,7 @@ export interface UserPoolSettings extends ProtectionSettings {
      */
     mfa?: MfaMode;
     /**
-     * Unset fields keep their default; `minimumLength` 6-99, `temporaryPasswordValidityDays` 0-365
+     * unset fields keep their default; `minimumLength` 6-99, `temporaryPasswordValidityDays` 0-365
      * (*created pool only*). For a created pool it is the pool's policy; with `userPoolId` it describes the
      * existing pool's policy, so previews check passwords against it.
      * @configType object: `minimumLength`, `requireLowercase`, `requireUppercase`, `requireNumbers`, `requireSymbols`, `temporaryPasswordValidityDays`
@@ -119,8 +119,8 @@ export interface IdentitySettings extends ProtectionSettings {
      */
     allowUnauthenticatedIdentities?: boolean;
     /**
-     * Managed policies attached to the authenticated role (none: the role has no permissions). Each may be an
-     * `Output`, such as another resource's `policy.arn`.
+     * Managed policies attached to the authenticated role (none: the role has no permissions).
+     * @remarks As a component argument, each may be an `Output`, such as another resource's `policy.arn`.
      * @configType list of ARNs
      * @default []
      */
@@ -136,7 +136,7 @@ export interface IdentitySettings extends ProtectionSettings {
 /** Settings of the users and their groups. */
 export interface UsersSettings {
     /**
-     * Users (plain, visible in previews); no other key is accepted in a user. `email` also sets
+     * users (plain, visible in previews); no other key is accepted in a user. `email` also sets
      * `email_verified: "true"` (override in `attributes`); `attributes` is a map of Cognito attribute name to
      * string (`custom:<name>` for custom attributes: declared in `customAttributes` for a created pool, any
      * well-formed name for an existing one), default `{}`; `enabled` defaults to `true`; `groups` (default
@@ -146,7 +146,7 @@ export interface UsersSettings {
      */
     users?: Record<string, UserSpec>;
     /**
-     * Permanent passwords; every user needs one, and each must meet the password policy, differ from its
+     * permanent passwords; every user needs one, and each must meet the password policy, differ from its
      * username (ignoring case), and hold no line break, tab or other whitespace than an inner plain space
      * (Cognito refuses line breaks). Lengths count Unicode characters (code points), as AWS does: an emoji is one.
      * @configType **secret** map username -> password
@@ -154,7 +154,7 @@ export interface UsersSettings {
      */
     passwords?: Record<string, pulumi.Input<string>>;
     /**
-     * Manage users that already exist in the pool (made by hand, or left by an interrupted run) instead of
+     * manage users that already exist in the pool (made by hand, or left by an interrupted run) instead of
      * failing with "already exists".
      * @configType bool
      * @default false
@@ -165,7 +165,7 @@ export interface UsersSettings {
 /** Every `cognito-auth:` config key of the stack, in the order the README lists them. */
 export interface StackSettings extends UserPoolSettings, IdentitySettings, UsersSettings {
     /**
-     * Manage the users and groups of this existing pool, e.g. `us-east-1_AbC123xyz` (AWS's pattern
+     * manage the users and groups of this existing pool, e.g. `us-east-1_AbC123xyz` (AWS's pattern
      * `[\w-]+_[0-9a-zA-Z]+`, at most 55 characters); creates no pool, client, identity pool or roles.
      * @configType string `<region>_<id>`
      * @default unset: a pool is created

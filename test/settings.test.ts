@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../components/validation";
-import { defaults, shown, userDefaults } from "../components/settings";
+import { defaults, userDefaults } from "../components/settings";
+import { shown } from "../scripts/configDocs";
 
 // The checks of the settings table (components/settings.ts), through validateArgs with exact
 // messages: each names the setting and its rule. Cases that mutation testing
