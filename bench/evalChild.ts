@@ -1,22 +1,14 @@
 import { plain, runProgram } from "../harness/program";
+import { benchUsers, userType } from "./evalUsers";
 
 // One program evaluation under mocks with N users, in its own process so that the RSS high-water
 // mark belongs to this size alone. Prints one JSON line; the bench parent reads it. No passwords
 // are printed (only sizes and times).
 
-const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
-
 (async () => {
     const count = Number(process.argv[2]);
-    const users: Record<string, { email: string }> = {};
-    const passwords: Record<string, string> = {};
-    for (let i = 0; i < count; i++) {
-        const name = `user${String(i).padStart(4, "0")}`;
-        users[name] = { email: `${name}@example.com` };
-        passwords[name] = `Bench-${i}-Pw#2024x`;
-    }
     const started = process.hrtime.bigint();
-    const run = await runProgram({ users, passwords });
+    const run = await runProgram(benchUsers(count));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const userResources = run.byType(userType);
     const providerBytes = userResources.map((r) => Buffer.byteLength(String(plain(r.inputs.__provider)), "utf8"));

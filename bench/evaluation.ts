@@ -3,11 +3,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Skipped, killTree, load, onAbort } from "./common";
+import { peerUserType } from "./evalUsers";
 
 // (a) The program (index.ts) evaluated under Pulumi mocks, one fresh process per size so that the
 // peak RSS belongs to that size alone: this checkout's code, and the baseline commit's code in a
-// temporary git worktree running its own bench/evalChild.ts. Both children get the same preload
-// (./inputsProbe.js) for the figures the baseline's child does not print.
+// temporary git worktree running its own bench/evalChild.ts, and the peer program (./peerChild.ts).
+// All children get the same preload (./inputsProbe.js) for the figures the baseline's child does not print.
 
 export const baselineCommit = "de02726";
 const benchDir = __dirname;
@@ -16,7 +17,8 @@ export const projectRoot = path.resolve(benchDir, "..");
 const childTimeoutMs = 20 * 60_000;
 
 export interface EvalRow {
-    code: "current" | "baseline";
+    /** peer = ./peerProgram.ts (the same users as `aws.cognito.User`) evaluated from this checkout. */
+    code: "current" | "baseline" | "peer";
     users: number;
     resources: number;
     userResources: number;
@@ -39,7 +41,7 @@ export interface EvalRow {
     load1: number;
 }
 
-function runChild(cwd: string, users: number): Promise<{ stdout: string; stderr: string; code: number | null; ms: number }> {
+function runChild(cwd: string, users: number, peer: boolean): Promise<{ stdout: string; stderr: string; code: number | null; ms: number }> {
     return new Promise((resolve, reject) => {
         const started = Date.now();
         const child = spawn(
@@ -50,10 +52,14 @@ function runChild(cwd: string, users: number): Promise<{ stdout: string; stderr:
                 "ts-node/register/transpile-only",
                 "-r",
                 path.join(benchDir, "inputsProbe.js"),
-                path.join("bench", "evalChild.ts"),
+                path.join("bench", peer ? "peerChild.ts" : "evalChild.ts"),
                 String(users),
             ],
-            { cwd, env: { ...process.env, NODE_NO_WARNINGS: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+            {
+                cwd,
+                env: { ...process.env, NODE_NO_WARNINGS: "1", ...(peer ? { BENCH_USER_TYPE: peerUserType } : {}) },
+                stdio: ["ignore", "pipe", "pipe"],
+            },
         );
         const unregister = onAbort(() => killTree(child.pid, false));
         let stdout = "",
@@ -78,10 +84,10 @@ function runChild(cwd: string, users: number): Promise<{ stdout: string; stderr:
     });
 }
 
-/** Evaluates `users` users with the checkout at `cwd` (this project, or the baseline worktree). */
+/** Evaluates `users` users with the checkout at `cwd` (this project, or the baseline worktree), or the peer program (this project). */
 export async function evaluate(cwd: string, users: number, code: EvalRow["code"]): Promise<EvalRow> {
     const { load1 } = load();
-    const child = await runChild(cwd, users);
+    const child = await runChild(cwd, users, code === "peer");
     if (child.code !== 0) {
         throw new Error(`${code} evaluation of ${users} users failed (exit ${child.code}):\n${child.stderr.slice(-2000)}`);
     }

@@ -14,7 +14,8 @@
 
 const { Buffer } = require("buffer");
 
-const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
+// The user resource's type: cognito-auth's, or the peer program's (bench/peerChild.ts sets it).
+const userType = process.env.BENCH_USER_TYPE || "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 const secretKey = "4dabf18193072939515e22adb298388d";
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 

@@ -2,6 +2,7 @@ import { Skipped, bytes, isSkipped, mib, perSecond, ratio, seconds } from "./com
 import { CpuByRole } from "./processes";
 import { EngineResults, EngineRow, MigrationRow } from "./engine";
 import { EvalRow, baselineCommit } from "./evaluation";
+import { PeerRow, renderPeer } from "./peer";
 import { ProvisioningResults, concurrency, provisionUsers, realisticDelayMs } from "./provisioning";
 import { StartupKind, StartupResults, median } from "./startup";
 
@@ -35,6 +36,8 @@ export type BaselineRow = EvalRow | (Skipped & { users: number });
 export interface BenchData {
     evaluations: EvalRow[];
     baseline: BaselineRow[] | Skipped;
+    /** The peer program's rows (absent in results.json files written before issue 17). */
+    peer?: PeerRow[] | Skipped;
     provisioning: ProvisioningResults | Skipped;
     engine: EngineResults | Skipped;
     /** Absent in results.json files written before issue 20. */
@@ -227,6 +230,8 @@ export function renderEvaluation(data: BenchData): string[] {
         }
         lines.push(...table(["users", "code", ...evalHead], ["---:", "---", ...evalAlign], rows));
     }
+    lines.push("");
+    lines.push(...renderPeer(data.evaluations, data.peer));
     lines.push("");
     lines.push("Columns: **evaluation** = `runProgram` in the child (harness/program.ts: mocks set, index.ts required, every");
     lines.push("registration answered, then the helper's own bookkeeping); **to last registration** = from the mocks' setup to the");

@@ -5,6 +5,7 @@ import * as path from "path";
 import { Skipped, installSignalHandlers, isSkipped, load, redact } from "./common";
 import { EngineResults, runEngine } from "./engine";
 import { EvalRow, baselineCommit, evaluate, projectRoot, withBaseline } from "./evaluation";
+import { PeerRow, peerSizes } from "./peer";
 import { ProvisioningResults, addAwsCli, runProvisioning } from "./provisioning";
 import {
     BaselineRow,
@@ -21,8 +22,9 @@ import { StartupResults, runStartup } from "./startup";
 
 // `npm run bench`:
 // (a) index.ts evaluated under Pulumi mocks, a fresh process per size: this checkout at 10, 100,
-//     1,000 and 10,000 users, and at 1,000 and 10,000 the baseline commit (cognito-auth 0.1) in a
-//     temporary git worktree beside it (./evaluation.ts);
+//     1,000 and 10,000 users, and at 1,000 and 10,000 the peer (the same users as aws.cognito.User,
+//     ./peer.ts) and the baseline commit (cognito-auth 0.1) in a temporary git worktree beside it
+//     (./evaluation.ts);
 // (b) 200 users provisioned against cognito-local through the dynamic-provider host, in process,
 //     and with a plain AWS SDK v3 loop (./provisioning.ts);
 // (c) the real Pulumi CLI on 10 / 100 / 1,000 users in an existing pool against cognito-local,
@@ -43,11 +45,26 @@ const readmeFile = path.join(benchDir, "README-bench.md");
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}, ${load().text}] ${line}\n`);
 
-async function evaluations(): Promise<{ evaluations: EvalRow[]; baseline: BaselineRow[] | Skipped }> {
+async function evaluations(): Promise<{ evaluations: EvalRow[]; baseline: BaselineRow[] | Skipped; peer: PeerRow[] }> {
     const current: EvalRow[] = [];
+    const peer: PeerRow[] = [];
+    // At the peer's sizes, the peer (the same users as aws.cognito.User) right after this checkout.
     const evaluateCurrent = async (users: number) => {
         log(`(a) evaluating ${users} users (current)`);
         current.push(await evaluate(projectRoot, users, "current"));
+        if (!peerSizes.includes(users)) return;
+        log(`(a) evaluating ${users} users (peer: aws.cognito.User)`);
+        try {
+            peer.push(await evaluate(projectRoot, users, "peer"));
+        } catch (err: any) {
+            peer.push({
+                users,
+                skipped: `failed: ${redact(String(err?.message ?? err))
+                    .split("\n")
+                    .slice(0, 2)
+                    .join(" ")}`,
+            });
+        }
     };
     for (const users of currentSizes) await evaluateCurrent(users);
     // Each compared size: this checkout, then the baseline right after it.
@@ -73,7 +90,7 @@ async function evaluations(): Promise<{ evaluations: EvalRow[]; baseline: Baseli
     for (const users of comparedSizes) {
         if (!current.some((e) => e.users === users)) await evaluateCurrent(users);
     }
-    return { evaluations: current, baseline };
+    return { evaluations: current, baseline, peer };
 }
 
 async function main() {
@@ -93,7 +110,11 @@ async function main() {
             partMs[part] = Date.now() - partStarted;
         }
     };
-    const { evaluations: evals, baseline } = parts.has("eval") ? await timed("a", evaluations) : { evaluations: [], baseline: notRun };
+    const {
+        evaluations: evals,
+        baseline,
+        peer,
+    } = parts.has("eval") ? await timed("a", evaluations) : { evaluations: [], baseline: notRun, peer: notRun };
     const provisioning: ProvisioningResults | Skipped = parts.has("provision") ? await timed("b", () => runProvisioning(log)) : notRun;
     const engine: EngineResults | Skipped = parts.has("engine") ? await timed("c", () => runEngine(log)) : notRun;
     if (!isSkipped(provisioning)) await timed("b, AWS CLI", () => addAwsCli(provisioning, log));
@@ -105,11 +126,12 @@ async function main() {
         ? {
               evaluations: parts.has("eval") ? evals : stored.evaluations,
               baseline: parts.has("eval") ? baseline : stored.baseline,
+              peer: parts.has("eval") ? peer : stored.peer,
               provisioning: parts.has("provision") ? provisioning : stored.provisioning,
               engine: parts.has("engine") ? engine : stored.engine,
               startup: parts.has("startup") ? startup : stored.startup,
           }
-        : { evaluations: evals, baseline, provisioning, engine, startup };
+        : { evaluations: evals, baseline, peer, provisioning, engine, startup };
     const list = checks(data);
     const durationMs = Date.now() - started;
     const loadAtEnd = load();
@@ -176,6 +198,7 @@ async function main() {
                 targets,
                 evaluations: data.evaluations,
                 baseline: data.baseline,
+                peer: data.peer,
                 provisioning: data.provisioning,
                 engine: data.engine,
                 startup: data.startup,
