@@ -121,7 +121,7 @@ describe("the real Pulumi engine: suggested commands pasted into bash", function
             new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: taken, MessageAction: "SUPPRESS" }),
         );
         // One step at a time: cognito-local can lose one of two writes that reach its data file at once
-        // (scripts/local/emulator.ts), which here once undid a user's password. The taken name fails;
+        // (harness/emulator.ts), which here once undid a user's password. The taken name fails;
         // the engine goes on with the other users.
         const up = await project.run(["up", "--yes", "--parallel", "1", "--continue-on-error"]);
         expectNoLeak(up.output, passwords, "pulumi up");
