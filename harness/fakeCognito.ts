@@ -1,5 +1,7 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { dropSharedClients } from "../providers/cognitoUser/client";
+import { withEnv } from "./env";
 
 // A stateful, in-memory fake of the part of the Cognito user-pool API the provider calls, served
 // over HTTP on 127.0.0.1 so that the real AWS SDK (with its retry strategy) talks to it. Unlike
@@ -157,4 +159,32 @@ export async function startFakeCognito(): Promise<FakeCognito> {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     fake.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return fake;
+}
+
+/**
+ * For the enclosing `describe`: a fresh fake for each test, with the SDK pointed at it (region
+ * eu-west-1, dummy credentials); after the test the environment is restored and the fake closed.
+ */
+export function scriptedCognito(): { readonly fake: FakeCognito } {
+    let fake: FakeCognito;
+    let restoreEnv: () => void;
+    beforeEach(async () => {
+        fake = await startFakeCognito();
+        restoreEnv = withEnv({
+            AWS_REGION: "eu-west-1",
+            AWS_ACCESS_KEY_ID: "AKIDRETRYTESTDUMMY",
+            AWS_SECRET_ACCESS_KEY: "retry-test-dummy",
+            AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: fake.endpoint,
+        });
+    });
+    afterEach(async () => {
+        restoreEnv();
+        dropSharedClients(fake.endpoint);
+        await fake.close();
+    });
+    return {
+        get fake() {
+            return fake;
+        },
+    };
 }

@@ -44,3 +44,14 @@ export function leakedSecrets(text: string, secrets: Secrets, options: LeakOptio
 export function expectNoLeak(text: string, secrets: Secrets, where: string, options: LeakOptions = {}): void {
     expect(leakedSecrets(text, secrets, options), `secrets found in ${where} (names only)`).to.deep.equal([]);
 }
+
+/** The error `promise` rejects with, asserted to be an Error whose message and stack hold no secret. */
+export async function rejectionWithoutLeak(promise: Promise<unknown>, secrets: Secrets): Promise<Error> {
+    const err = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+    );
+    expect(err, "expected the call to fail").to.be.instanceOf(Error);
+    expectNoLeak(`${(err as Error).message}\n${(err as Error).stack}`, secrets, "the error");
+    return err as Error;
+}

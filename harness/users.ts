@@ -19,6 +19,8 @@ export const userType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 export const testPoolId = "eu-west-1_AbCdEf123";
 /** A password that meets Cognito's default policy. */
 export const testPassword = "Corr3ct#Horse-Battery";
+/** A password with characters that JSON and URL encoding change (space, slash, plus, é), for redaction tests. */
+export const encodedFormsPassword = "Corr3ct#Horse Battery/+é";
 /** The `sub` attribute Cognito gave the fixture user. */
 export const testSub = "5f1c3b1e-0000-4000-8000-00000000a11c";
 

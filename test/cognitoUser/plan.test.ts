@@ -1,22 +1,22 @@
-// The pure half of the user provider (providers/cognitoUser/plan.ts, errors.ts), called directly.
+// The pure half of the user provider's plan (providers/cognitoUser/plan.ts), called directly:
+// diffUser (what diff answers), planChanges (the calls an update sends), and checkUser's plain
+// counter passwordRevision. What the CLI prints with the counter is in engine.passwords.test.ts.
 
 import { expect } from "chai";
 import {
     CognitoUserInputs,
     CognitoUserOutputs,
+    checkUser,
     diffUser,
     normalize,
+    passwordRevision,
     planChanges,
     stateVersion,
     storedState,
-} from "../providers/cognitoUser/plan";
-import { redact } from "../lib/redact";
-import { alreadyExistsError, describe as describeError, goneError, isNotFound, userError } from "../providers/cognitoUser/errors";
-import { cognitoDefaultPasswordRules } from "../providers/rules";
-import { testPoolId as POOL, unknownValue, userInputs, userOutputs } from "../harness/users";
+} from "../../providers/cognitoUser/plan";
+import { cognitoDefaultPasswordRules } from "../../providers/rules";
+import { encodedFormsPassword as PASSWORD, unknownValue, userInputs, userOutputs } from "../../harness/users";
 
-/** Characters that JSON and URL encoding change, for the redaction tests. */
-const PASSWORD = "Corr3ct#Horse Battery/+é";
 /** The shared user fixture with this password, an email and a group (new objects each call). */
 const fields = () => ({ password: PASSWORD, attributes: { email: "a@example.com", email_verified: "true" }, groups: ["admins"] });
 
@@ -28,8 +28,10 @@ const storedByVersion1 = () => {
     const { stateVersion: _v, ...rest } = stored();
     return { ...rest, passwordPolicy: cognitoDefaultPasswordRules, adoptExisting: false, __provider: "exports.handler = ..." };
 };
+const user = (password: string, passwordRevision?: number) =>
+    userInputs({ password, ...(passwordRevision === undefined ? {} : { passwordRevision }) });
 
-describe("user provider plan (pure)", () => {
+describe("plan (pure)", () => {
     describe("diffUser", () => {
         it("stored outputs or inputs without a username (a damaged state): a replacement, not a crash", () => {
             const { username: _old, ...olds } = stored();
@@ -193,109 +195,38 @@ describe("user provider plan (pure)", () => {
         });
     });
 
-    describe("redact", () => {
-        const forms: [string, string][] = [
-            ["as it is", PASSWORD],
-            ["upper-cased", PASSWORD.toUpperCase()],
-            ["JSON-escaped", JSON.stringify(PASSWORD).slice(1, -1)],
-            ["URL-encoded", encodeURIComponent(PASSWORD)],
-            ["form-encoded", encodeURIComponent(PASSWORD).replace(/%20/g, "+")],
-            ["escape()-encoded (Latin-1 %XX, as older libraries do)", escape(PASSWORD)],
-        ];
-        for (const [name, form] of forms) {
-            it(`cuts a password ${name}, for each secret given`, () => {
-                expect(redact(`before ${form} after`, ["other-secret", PASSWORD])).to.equal("before [secret] after");
-            });
-        }
-
-        it("cuts every secret given (old and new password) and leaves other text alone", () => {
-            expect(redact("old=Old#Pass1 new=New#Pass2 user=alice", ["New#Pass2", undefined, "", "Old#Pass1"])).to.equal(
-                "old=[secret] new=[secret] user=alice",
-            );
+    describe("checkUser's passwordRevision", () => {
+        it("is 1 for a new user (no old inputs), whatever the password", () => {
+            expect(passwordRevision({}, user("Aa1#aaaa"))).to.equal(1);
+            expect(passwordRevision({}, user("A much longer password 1#"))).to.equal(1);
+            expect(checkUser(user("Aa1#aaaa")).inputs.passwordRevision).to.equal(1);
         });
 
-        it("treats regular-expression characters in a password literally", () => {
-            expect(redact("a.b*c a-b-c", ["a.b*c"])).to.equal("[secret] a-b-c");
+        it("stays while the password stays, and goes up by one when it changes, whatever the values", () => {
+            expect(passwordRevision(user("Old-Pa55word#", 4), user("Old-Pa55word#"))).to.equal(4);
+            expect(passwordRevision(user("Old-Pa55word#", 4), user("New-Pa55word#"))).to.equal(5);
+            expect(passwordRevision(user("x", 4), user("A much longer password 1#"))).to.equal(5);
+            expect(checkUser(user("New-Pa55word#"), user("Old-Pa55word#", 4)).inputs.passwordRevision).to.equal(5);
         });
 
-        it("cuts a form that contains another form whole (longest first), leaving no part of it", () => {
-            // "100%" URL-encoded is "100%25", which contains "100%" itself.
-            expect(redact("sent 100%25 and 100%", ["100%"])).to.equal("sent [secret] and [secret]");
+        it("old inputs without a counter (an earlier version): none while the password stays, so upgrading changes no input; 2 after a change", () => {
+            const { inputs } = checkUser(user("Old-Pa55word#"), user("Old-Pa55word#"));
+            expect(inputs).to.not.have.property("passwordRevision");
+            expect(passwordRevision(user("Old-Pa55word#"), user("New-Pa55word#"))).to.equal(2);
         });
 
-        it("leaves text alone when there is no secret", () => {
-            expect(redact("nothing to cut", [])).to.equal("nothing to cut");
-            expect(redact("nothing to cut", [undefined, ""])).to.equal("nothing to cut");
-        });
-    });
-
-    describe("describe", () => {
-        it("is the error's name and message, redacted", () => {
-            const err = Object.assign(new Error(`bad password ${PASSWORD}`), { name: "InvalidPasswordException" });
-            expect(describeError(err, [PASSWORD])).to.equal("InvalidPasswordException: bad password [secret]");
+        it("a password not known yet (preview) keeps the old counter; the check at `pulumi up` counts it", () => {
+            expect(passwordRevision(user("Old-Pa55word#", 3), user(unknownValue))).to.equal(3);
+            expect(checkUser(user(unknownValue), user("Old-Pa55word#")).inputs).to.not.have.property("passwordRevision");
         });
 
-        it("says Error for a thrown value without a name, and uses its text", () => {
-            expect(describeError(`plain text ${PASSWORD}`, [PASSWORD])).to.equal("Error: plain text [secret]");
-            expect(describeError({ message: "no name" }, [])).to.equal("Error: no name");
-            expect(describeError(Object.assign(new Error("empty name"), { name: "" }), [])).to.equal("Error: empty name");
-            expect(describeError(undefined, [])).to.equal("Error: undefined");
-        });
-    });
-
-    describe("messages", () => {
-        const user = { userPoolId: POOL, username: "alice" };
-
-        it("userError names the user, the pool, what failed and the redacted cause", () => {
-            const err = userError(user, "could not be updated", new Error(`echo ${PASSWORD}`), [PASSWORD]);
-            expect(err.message).to.equal(`Cognito user "alice" in pool ${POOL} could not be updated: Error: echo [secret]`);
+        it("a counter in the new inputs is not taken: only the old inputs and the passwords decide", () => {
+            expect(checkUser(user("Old-Pa55word#", 99), user("Old-Pa55word#", 2)).inputs.passwordRevision).to.equal(2);
         });
 
-        it("goneError says the user was deleted outside Pulumi, and how to recreate it", () => {
-            expect(goneError(user).message).to.equal(
-                `Cognito user "alice" no longer exists in user pool ${POOL} (deleted outside Pulumi), so it cannot be updated. ` +
-                    "Run `pulumi refresh` and then `pulumi up` (or `pulumi up --refresh`) to create it again.",
-            );
-        });
-
-        it("alreadyExistsError says what is known of the user: status, creation time, and a half-made user's missing password", () => {
-            const unknown = alreadyExistsError(user, {}).message;
-            expect(unknown).to.include(
-                `Cognito user "alice" already exists in user pool ${POOL} (status unknown) and this stack does not manage it`,
-            );
-            expect(unknown).to.not.include("created").and.not.include("no permanent password");
-            const halfMade = alreadyExistsError(user, {
-                status: "FORCE_CHANGE_PASSWORD",
-                createdAt: new Date("2024-05-06T07:08:09Z"),
-            }).message;
-            expect(halfMade)
-                .to.include("(status FORCE_CHANGE_PASSWORD, created 2024-05-06T07:08:09.000Z)")
-                .and.include("It has no permanent password yet");
-            expect(halfMade).to.include(`aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username alice`);
-            expect(alreadyExistsError(user, { status: "CONFIRMED" }).message)
-                .to.include("(status CONFIRMED)")
-                .and.not.include("no permanent password");
-        });
-
-        it("alreadyExistsError, the whole text for a confirmed user: how to take it over, or remove it if it is someone else's", () => {
-            expect(alreadyExistsError(user, { status: "CONFIRMED" }).message).to.equal(
-                `Cognito user "alice" already exists in user pool ${POOL} (status CONFIRMED) and this stack does not manage it, so it was left untouched. ` +
-                    "If an earlier `pulumi up` of this stack was interrupted, the user is this stack's own but missing from its state: " +
-                    "take it over with `pulumi config set cognito-auth:adoptExistingUsers true` and `pulumi up` (then set it back to false); " +
-                    "this sets the configured password and attributes. If the user is someone else's, stop managing it here:\n" +
-                    "    pulumi config rm --path 'users.alice'\n" +
-                    "    pulumi config rm --path 'passwords.alice'\n" +
-                    "or delete it from the pool, then run `pulumi up` again:\n" +
-                    `    aws cognito-idp admin-delete-user --user-pool-id ${POOL} --username alice`,
-            );
-        });
-
-        it("isNotFound is true for a missing user or pool only", () => {
-            expect(
-                ["UserNotFoundException", "ResourceNotFoundException", "InternalErrorException", ""].map((name) => isNotFound({ name })),
-            ).to.deep.equal([true, true, false, false]);
-            expect(isNotFound(undefined)).to.equal(false);
-            expect(isNotFound(new Error("UserNotFoundException"))).to.equal(false);
+        it("normalize keeps the counter, and leaves it out when absent (the engine cannot encode undefined)", () => {
+            expect(normalize(user("p", 7)).passwordRevision).to.equal(7);
+            expect(normalize(user("p"))).to.not.have.property("passwordRevision");
         });
     });
 });

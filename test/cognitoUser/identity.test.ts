@@ -1,38 +1,27 @@
 // A user is this stack's by the `sub` in its state, not by its name; a pool that cannot be found is
-// an error, never "every user gone"; a case-only rename never deletes the user. The provider with
-// a mocked Cognito client (aws-sdk-client-mock): each test asserts the calls that were sent, so
-// "nothing was changed" means no write call reached Cognito. The real engine runs the same cases
-// in engine.identity.test.ts.
+// an error, never "every user gone"; a case-only rename never deletes the user. The provider's read,
+// update, delete and create with a mocked Cognito client (aws-sdk-client-mock, harness/mockCognito.ts):
+// each test asserts the calls that were sent, so "nothing was changed" means no write call reached
+// Cognito. The real engine runs the same cases in engine.identity.test.ts.
 
 import { expect } from "chai";
-import { dummyAwsEnv } from "../harness/awsEnv";
-import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub } from "aws-sdk-client-mock";
 import {
     AdminAddUserToGroupCommand,
     AdminCreateUserCommand,
     AdminDeleteUserCommand,
     AdminGetUserCommand,
     AdminGetUserCommandOutput,
-    AdminListGroupsForUserCommand,
     CognitoIdentityProviderClient,
     ResourceNotFoundException,
-    UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
-import { dropSharedClients } from "../providers/cognitoUser/client";
-import { expectNoLeak } from "../harness/leaks";
-import {
-    testPassword as PASSWORD,
-    testPoolId as POOL,
-    testSub as SUB,
-    userInputs as inputs,
-    userOutputs as outputs,
-} from "../harness/users";
+import { CognitoUserProvider, createCognitoUserProvider } from "../../providers/cognitoUser/provider";
+import { dropSharedClients } from "../../providers/cognitoUser/client";
+import { withEnv } from "../../harness/env";
+import { meta, mockedCognito, newPassword as NEW_PASSWORD } from "../../harness/mockCognito";
+import { testPoolId as POOL, testSub as SUB, userInputs as inputs, userOutputs as outputs } from "../../harness/users";
 
 const OTHER_SUB = "0b0b0b0b-1111-4222-8333-4444mallory";
-const NEW_PASSWORD = "N3w!Rotated-Secret";
-const meta = { httpStatusCode: 400, attempts: 1 };
-const userNotFound = () => new UserNotFoundException({ message: "User does not exist.", $metadata: meta });
 const poolNotFound = () => new ResourceNotFoundException({ message: "User pool eu-west-1_AbCdEf123 does not exist.", $metadata: meta });
 const id = `${POOL}/alice`;
 
@@ -50,42 +39,14 @@ function userWithSub(sub: string, username = "alice"): AdminGetUserCommandOutput
     };
 }
 
-describe("Cognito user provider: identity by sub, a pool that cannot be found, case-only renames", function () {
+describe("identity by sub, a pool that cannot be found, case-only renames", function () {
+    const cognito = mockedCognito();
     let mock: AwsClientStub<CognitoIdentityProviderClient>;
     let provider: CognitoUserProvider;
+    beforeEach(() => ({ mock, provider } = cognito));
     let stderr: string[];
-    let savedError: typeof console.error;
-
-    const callNames = () => mock.calls().map((c) => (c.args[0] as object).constructor.name);
-    /** Calls that change something in Cognito (everything but the reads). */
-    const writes = () => callNames().filter((name) => !/^Admin(Get|ListGroupsFor)User/.test(name));
-
-    dummyAwsEnv();
-    beforeEach(() => {
-        mock = mockClient(CognitoIdentityProviderClient);
-        mock.onAnyCommand().resolves({});
-        mock.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
-        mock.on(AdminGetUserCommand).rejects(userNotFound());
-        provider = createCognitoUserProvider();
-        stderr = [];
-        savedError = console.error;
-        console.error = (...args: unknown[]) => void stderr.push(args.join(" "));
-    });
-    afterEach(() => {
-        console.error = savedError;
-        mock.restore();
-        expectNoLeak(stderr.join("\n"), [PASSWORD, NEW_PASSWORD], "stderr");
-    });
-
-    async function rejection(promise: Promise<unknown>): Promise<Error> {
-        const err = await promise.then(
-            () => undefined,
-            (e) => e,
-        );
-        expect(err, "expected the call to fail").to.be.instanceOf(Error);
-        expectNoLeak(String((err as Error).message), [PASSWORD, NEW_PASSWORD], "error");
-        return err as Error;
-    }
+    beforeEach(() => ({ stderr } = cognito));
+    const { callNames, writes, rejection } = cognito;
 
     describe("a namesake: a user under the stored name with another sub", function () {
         beforeEach(() => mock.on(AdminGetUserCommand).resolves(userWithSub(OTHER_SUB)));
@@ -189,13 +150,13 @@ describe("Cognito user provider: identity by sub, a pool that cannot be found, c
         }
 
         it("names AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER when set, and the region of aws:region from the stack config", async function () {
-            process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = "http://127.0.0.1:9";
+            const restoreEnv = withEnv({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: "http://127.0.0.1:9" });
             try {
                 await provider.configure!({ config: new Map([["aws:region", "ap-south-2"]]) } as never);
                 const err = await rejection(provider.read!(id, outputs()));
                 expect(err.message).to.include("was not found in region ap-south-2 at http://127.0.0.1:9 (");
             } finally {
-                delete process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+                restoreEnv();
                 dropSharedClients("http://127.0.0.1:9");
             }
         });
