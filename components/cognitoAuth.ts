@@ -19,7 +19,7 @@ import { validateArgs } from "./validation";
 export interface CognitoAuthArgs extends UserPoolSettings, IdentitySettings, UsersSettings {
     /**
      * Changes to the children's arguments and options that the settings do not name.
-     * @example { userPool: { userPoolTags: { team: "auth" } }, role: { maxSessionDuration: 7200 } }
+     * @example { userPool: { tags: { team: "auth" } }, role: { maxSessionDuration: 7200 } }
      */
     transform?: UserPoolTransforms & IdentityTransforms & UsersTransforms;
 }

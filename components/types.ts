@@ -177,7 +177,7 @@ export interface StackSettings extends UserPoolSettings, IdentitySettings, Users
  * A change to a child resource's arguments or options before it is declared, for what the settings
  * do not name (SST's `transform`): either values merged over its arguments, or a function that
  * changes the arguments and options it is given (it may also return new ones).
- * @example { userPool: { userPoolTags: { team: "auth" } } }
+ * @example { userPool: { tags: { team: "auth" } } }
  * @example { client: (args) => { args.callbackUrls = ["https://app.example.com/callback"]; } }
  */
 export type Transform<Args> =

@@ -25,7 +25,7 @@ export interface UserPoolTransforms {
 
 /** Arguments of `CognitoUserPool`: the user-pool settings of the stack, each described in ./types.ts. */
 export interface CognitoUserPoolArgs extends UserPoolSettings {
-    /** @example { userPool: { userPoolTags: { team: "auth" } } } */
+    /** @example { userPool: { tags: { team: "auth" } } } */
     transform?: UserPoolTransforms;
 }
 

@@ -1,0 +1,257 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { CognitoAuth } from "../components/cognitoAuth";
+import { CognitoIdentity } from "../components/identity";
+import { CognitoUserPool } from "../components/userPool";
+import { CognitoUsers } from "../components/users";
+import { isSecretValue, promiseOf } from "../harness/program";
+import { runtimeSettings } from "../lib/pulumiInternals";
+
+// Each component on its own, as another TypeScript Pulumi program in this folder would use it
+// (the program itself is tested in test/program.test.ts): what it declares, under which parent,
+// its checks, `transform`, and arguments that are Outputs of other resources.
+
+const project = "components-test";
+const password = "Carol#Secret-5521pq";
+const types = {
+    pool: "aws:cognito/userPool:UserPool",
+    client: "aws:cognito/userPoolClient:UserPoolClient",
+    guard: "pulumi-nodejs:dynamic/cognito-auth:PoolGuard",
+    identityPool: "aws:cognito/identityPool:IdentityPool",
+    role: "aws:iam/role:Role",
+    policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    roleAttachment: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
+    group: "aws:cognito/userGroup:UserGroup",
+    user: "pulumi-nodejs:dynamic/cognito-auth:CognitoUser",
+};
+
+interface Registered {
+    type: string;
+    inputs: Record<string, any>;
+}
+
+/** Mocks that answer every resource with its inputs (plus an ARN and endpoint) and record each by name. */
+function recordRegistrations(): Map<string, Registered> {
+    const registered = new Map<string, Registered>();
+    pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                registered.set(args.name, { type: args.type, inputs: args.inputs });
+                return {
+                    id: `${args.name}-id`,
+                    state: {
+                        ...args.inputs,
+                        arn: `arn:aws:iam::123456789012:role/${args.name}`,
+                        endpoint: "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1",
+                        sub: "sub",
+                        status: "CONFIRMED",
+                    },
+                };
+            },
+            call: (args) => {
+                throw new Error(`unexpected invoke ${args.token}`);
+            },
+        },
+        project,
+        "unit",
+        false,
+    );
+    return registered;
+}
+
+/** The registered resources apart from the components themselves. */
+const children = (registered: Map<string, Registered>) => [...registered].filter(([, r]) => !r.type.startsWith("cognito-auth:index:"));
+
+async function settled(...resources: pulumi.Resource[]): Promise<void> {
+    await Promise.all(resources.map((resource) => promiseOf(resource.urn)));
+    await runtimeSettings().waitForRPCs();
+}
+
+const urnOf = (chain: string, name: string) => `urn:pulumi:unit::${project}::${chain}::${name}`;
+
+describe("components on their own", function () {
+    describe("CognitoUserPool", function () {
+        it("declares the guard, the pool and the client as its children", async function () {
+            const registered = recordRegistrations();
+            const pool = new CognitoUserPool("app", { userPoolName: "app-users", mfa: "ON" });
+            await settled(pool.userPool, pool.userPoolClient);
+            expect(await promiseOf(pool.urn)).to.equal(urnOf("cognito-auth:index:CognitoUserPool", "app"));
+            expect(await promiseOf(pool.userPool.urn)).to.equal(urnOf(`cognito-auth:index:CognitoUserPool$${types.pool}`, "app-pool"));
+            expect(
+                children(registered)
+                    .map(([name, r]) => `${r.type} ${name}`)
+                    .sort(),
+            ).to.deep.equal([`${types.guard} app-pool-guard`, `${types.pool} app-pool`, `${types.client} app-client`].sort());
+            expect(registered.get("app-pool")!.inputs.name).to.equal("app-users");
+            expect(registered.get("app-pool")!.inputs.mfaConfiguration).to.equal("ON");
+            expect(registered.get("app-client")!.inputs.name).to.equal("app-users-client");
+            expect(await promiseOf(pool.region)).to.equal("eu-west-1");
+        });
+
+        it("transform: values replace arguments of the same name; a function changes them, given the child's name", async function () {
+            const registered = recordRegistrations();
+            const names: string[] = [];
+            const pool = new CognitoUserPool("app", {
+                transform: {
+                    userPool: { tags: { team: "auth" } },
+                    client: (args, _opts, name) => {
+                        names.push(name);
+                        args.callbackUrls = ["https://app.example.com/callback"];
+                    },
+                },
+            });
+            await settled(pool.userPool, pool.userPoolClient);
+            expect(registered.get("app-pool")!.inputs.tags).to.deep.equal({ team: "auth" });
+            // The settings' own values are still there beside the transform's.
+            expect(registered.get("app-pool")!.inputs.adminCreateUserConfig).to.deep.equal({ allowAdminCreateUserOnly: true });
+            expect(registered.get("app-client")!.inputs.callbackUrls).to.deep.equal(["https://app.example.com/callback"]);
+            expect(registered.get("app-client")!.inputs.preventUserExistenceErrors).to.equal("ENABLED");
+            expect(names).to.deep.equal(["app-client"]);
+        });
+
+        it("a transform function may return new arguments instead", async function () {
+            const registered = recordRegistrations();
+            const pool = new CognitoUserPool("app", {
+                transform: { client: (args) => ({ args: { ...args, name: "renamed-client" } }) },
+            });
+            await settled(pool.userPoolClient);
+            expect(registered.get("app-client")!.inputs.name).to.equal("renamed-client");
+        });
+
+        it("refuses bad settings, every one at once, before declaring anything", function () {
+            const registered = recordRegistrations();
+            expect(() => new CognitoUserPool("app", { mfa: "SOMETIMES" as any, tokenValidity: { accessTokenMinutes: 2 } })).to.throw(
+                'CognitoUserPool "app" has invalid arguments:\n  - mfa: "SOMETIMES" is not an MFA mode; use one of OFF, OPTIONAL, ON\n' +
+                    "  - tokenValidity.accessTokenMinutes: must be a whole number from 5 to 1440",
+            );
+            expect(children(registered)).to.deep.equal([]);
+        });
+    });
+
+    describe("CognitoIdentity", function () {
+        it("takes a pool made elsewhere by id and client id, deriving the provider name from the id's region", async function () {
+            const registered = recordRegistrations();
+            const identity = new CognitoIdentity("ids", { userPool: { id: "eu-central-1_Other9", clientId: "client123" } });
+            await settled(identity.identityPool, identity.roleAttachment);
+            expect(await promiseOf(identity.identityPool.urn)).to.equal(
+                urnOf(`cognito-auth:index:CognitoIdentity$${types.identityPool}`, "ids-identities"),
+            );
+            expect(registered.get("ids-identities")!.inputs.cognitoIdentityProviders).to.deep.equal([
+                {
+                    clientId: "client123",
+                    providerName: "cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other9",
+                    serverSideTokenCheck: true,
+                },
+            ]);
+            expect(registered.get("ids-identities")!.inputs.allowUnauthenticatedIdentities).to.equal(false);
+            expect(identity.unauthenticatedRole).to.equal(undefined);
+            expect(
+                children(registered)
+                    .map(([, r]) => r.type)
+                    .sort(),
+            ).to.deep.equal([types.identityPool, types.role, types.roleAttachment].sort());
+        });
+
+        it("attaches policy ARNs that are Outputs of other resources, and still refuses a plain one that is no ARN", async function () {
+            const registered = recordRegistrations();
+            const arn = pulumi.output("arn:aws:iam::123456789012:policy/app-read");
+            const identity = new CognitoIdentity("ids", {
+                userPool: { id: "eu-central-1_Other9", clientId: "client123" },
+                authenticatedPolicyArns: [arn, "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            });
+            await settled(identity.roleAttachment);
+            expect(registered.get("ids-authenticated-policy-0")!.inputs.policyArn).to.equal("arn:aws:iam::123456789012:policy/app-read");
+            expect(registered.get("ids-authenticated-policy-1")!.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/ReadOnlyAccess");
+            expect(
+                () =>
+                    new CognitoIdentity("bad", {
+                        userPool: { id: "eu-central-1_Other9", clientId: "c" },
+                        authenticatedPolicyArns: [arn, "ReadOnly"],
+                    }),
+            ).to.throw('authenticatedPolicyArns: "ReadOnly" is not an IAM policy ARN');
+        });
+
+        it("transform reaches both roles, each telling which by its name", async function () {
+            const registered = recordRegistrations();
+            const identity = new CognitoIdentity("ids", {
+                userPool: { id: "eu-central-1_Other9", clientId: "client123" },
+                allowUnauthenticatedIdentities: true,
+                transform: {
+                    role: (args, _opts, name) => void (args.maxSessionDuration = name.endsWith("-unauthenticated") ? 3600 : 7200),
+                },
+            });
+            await settled(identity.roleAttachment);
+            expect(registered.get("ids-authenticated")!.inputs.maxSessionDuration).to.equal(7200);
+            expect(registered.get("ids-unauthenticated")!.inputs.maxSessionDuration).to.equal(3600);
+        });
+    });
+
+    describe("CognitoUsers", function () {
+        it("puts users and groups in a pool given as an Output (another stack's), the password a secret", async function () {
+            const registered = recordRegistrations();
+            const users = new CognitoUsers("team", {
+                userPoolId: pulumi.output("us-west-2_FromRef1"),
+                users: { carol: { email: "carol@example.com", groups: ["ops"] } },
+                passwords: { carol: password },
+            });
+            await settled(users.users.carol, users.groups.ops);
+            expect(await promiseOf(users.users.carol.urn)).to.equal(
+                urnOf(`cognito-auth:index:CognitoUsers$${types.user}`, "team-user-carol"),
+            );
+            const user = registered.get("team-user-carol")!.inputs;
+            expect(user.userPoolId).to.equal("us-west-2_FromRef1");
+            expect(isSecretValue(user.password)).to.equal(true);
+            expect(registered.get("team-group-ops")!.inputs).to.include({ name: "ops", userPoolId: "us-west-2_FromRef1" });
+            // An existing pool's policy is Cognito's default unless described.
+            expect(user.passwordPolicy.minimumLength).to.equal(8);
+            expect(await promiseOf(users.region)).to.equal("us-west-2");
+        });
+
+        it("checks custom attributes against the pool's when it is told them, and refuses created-pool settings", function () {
+            recordRegistrations();
+            const args = {
+                userPoolId: "us-west-2_Pool1",
+                users: { carol: { attributes: { "custom:team": "a" } } },
+                passwords: { carol: password },
+            };
+            expect(() => new CognitoUsers("team", args)).to.not.throw();
+            expect(() => new CognitoUsers("team2", { ...args, customAttributes: ["dept"] })).to.throw(/users\.carol: .*custom:team/);
+            expect(() => new CognitoUsers("team3", { ...args, mfa: "ON" } as any)).to.throw(
+                "mfa: applies only to a pool this stack creates; remove it, or unset userPoolId",
+            );
+        });
+
+        it("transform reaches every user", async function () {
+            const registered = recordRegistrations();
+            const users = new CognitoUsers("team", {
+                userPoolId: "us-west-2_Pool1",
+                users: { carol: {} },
+                passwords: { carol: password },
+                transform: { user: (args) => void (args.adoptExisting = true) },
+            });
+            await settled(users.users.carol);
+            expect(registered.get("team-user-carol")!.inputs.adoptExisting).to.equal(true);
+        });
+    });
+
+    describe("CognitoAuth", function () {
+        it("passes each transform to its child, whose URN stays directly under CognitoAuth", async function () {
+            const registered = recordRegistrations();
+            const auth = new CognitoAuth("all", {
+                users: { carol: {} },
+                passwords: { carol: password },
+                transform: { userPool: { tags: { team: "auth" } }, identityPool: { developerProviderName: "login.example" } },
+            });
+            await settled(auth.users.carol, auth.roleAttachment);
+            expect(registered.get("all-pool")!.inputs.tags).to.deep.equal({ team: "auth" });
+            expect(registered.get("all-identities")!.inputs.developerProviderName).to.equal("login.example");
+            expect(await promiseOf(auth.identityPool.urn)).to.equal(
+                urnOf(`cognito-auth:index:CognitoAuth$${types.identityPool}`, "all-identities"),
+            );
+            // The identity pool trusts the created pool through its endpoint, as before the components existed.
+            expect(registered.get("all-identities")!.inputs.cognitoIdentityProviders[0].providerName).to.equal(
+                "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1",
+            );
+        });
+    });
+});
