@@ -99,13 +99,18 @@ function prune(dir) {
 /**
  * Stack traces and resources' source positions name the .ts lines: the SDK's runner and the
  * provider host format stacks with source-map-support, which finds a map only in a file's own
- * text, so the maps esbuild made are handed to the same copy of it.
+ * text, so the maps esbuild made are handed to the same copy of it. Only those: its default
+ * lookup reads every JavaScript file a stack passes through and parses the SDK's and
+ * `@pulumi/aws`'s own maps, and the SDK takes a full stack per resource and per pending
+ * registration, before the first user reaches the engine (docs/benchmarks.md, "Start-up").
+ * Frames in node_modules keep their compiled file's line.
  */
 function mapStackTraces(maps) {
     const pulumi = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     require(require.resolve("source-map-support", { paths: [pulumi] })).install({
         environment: "node",
         handleUncaughtExceptions: false,
+        overrideRetrieveSourceMap: true,
         retrieveSourceMap: (file) => (maps.has(file) ? { url: file, map: maps.get(file) } : null),
     });
 }
