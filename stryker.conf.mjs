@@ -33,7 +33,7 @@ export default {
         // Tests that call the product code in this process, where Stryker's mutants are active.
         // Left out:
         // - test/engine.test.ts, test/local.test.ts: the real pulumi CLI and emulator processes (minutes).
-        // - test/host.test.ts, test/faults.test.ts: they run the provider in the SDK's dynamic-provider
+        // - test/cognitoUser/host.test.ts, faults.test.ts: they run the provider in the SDK's dynamic-provider
         //   host, which loads it through node_modules/@cognito-auth/user-provider-loader. The sandbox
         //   links node_modules to the original checkout, and the loader finds the implementation from
         //   its own real path, so those hosts run the original, unmutated provider: any kill there
@@ -47,7 +47,7 @@ export default {
             "test/configDocs.test.ts",
             "test/cognitoUser/plan.test.ts",
             "test/cognitoUser/errors.test.ts",
-            "test/userResource.test.ts",
+            "test/cognitoUser/resource.test.ts",
             "test/cognitoUser/check.test.ts",
             "test/cognitoUser/diff.test.ts",
             "test/cognitoUser/read.test.ts",
@@ -62,7 +62,7 @@ export default {
             "test/verify.report.test.ts",
             "test/sdkWarning.test.ts",
             "test/program.test.ts",
-            "test/provider.integration.test.ts",
+            "test/cognitoUser/cognitoLocal.test.ts",
             "test/verify.signin.test.ts",
             "test/verify.cli.test.ts",
             "test/cognitoUser/create.test.ts",

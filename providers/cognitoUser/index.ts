@@ -16,8 +16,8 @@ export const cognitoUserType = "pulumi-nodejs:dynamic/cognito-auth:CognitoUser";
 
 /**
  * The `__provider` text `pulumi.dynamic.Resource` would store for the loader package: what the
- * SDK's closure serializer writes for `() => loader` (test/userResource.test.ts proves it byte for
- * byte). Written out because running the serializer takes about 0.3 s of every command (npm's
+ * SDK's closure serializer writes for `() => loader` (test/cognitoUser/resource.test.ts proves it
+ * byte for byte). Written out because running the serializer takes about 0.3 s of every command (npm's
  * arborist reads the whole node_modules tree to find the loader's package) to produce this
  * constant; a constant also keeps existing users' state unchanged if a later SDK serializes
  * differently.

@@ -14,14 +14,14 @@ import {
     ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import * as grpc from "@grpc/grpc-js";
-import { CognitoLocal, createPoolWithClient, signIn as signInAs, startCognitoLocal } from "../harness/cognitoLocal";
-import { startFaultProxy } from "../harness/faultProxy";
-import { expectNoLeak } from "../harness/leaks";
-import { unknownValue, userType } from "../harness/users";
-import { HostError, ProviderHost, Props, userUrn, withHost } from "../harness/providerHost";
-import { ProgramRun, isSecretValue, plain, runProgram } from "../harness/program";
+import { CognitoLocal, createPoolWithClient, signIn as signInAs, startCognitoLocal } from "../../harness/cognitoLocal";
+import { startFaultProxy } from "../../harness/faultProxy";
+import { expectNoLeak } from "../../harness/leaks";
+import { unknownValue, userType } from "../../harness/users";
+import { HostError, ProviderHost, Props, userUrn, withHost } from "../../harness/providerHost";
+import { ProgramRun, isSecretValue, plain, runProgram } from "../../harness/program";
 import loader = require("@cognito-auth/user-provider-loader");
-import { serializeProvider } from "../lib/pulumiInternals";
+import { serializeProvider } from "../../lib/pulumiInternals";
 
 // The engine's own path for the CognitoUser dynamic resource: the `__provider` text and the
 // inputs that index.ts really produces (evaluated under mocks), sent to the SDK's
@@ -538,7 +538,7 @@ describe("CognitoUser through the engine's dynamic-provider host (cognito-local)
         "migrates users written by version 1 (provider stored as code): one update each, nothing sent to Cognito, state shrinks",
         guarded(async () => {
             // test/fixtures/provider-v1.js.txt is the exact __provider text cognito-auth 0.1 stored in every user's state.
-            const v1Provider = fs.readFileSync(path.join(__dirname, "fixtures", "provider-v1.js.txt"), "utf8");
+            const v1Provider = fs.readFileSync(path.join(__dirname, "..", "fixtures", "provider-v1.js.txt"), "utf8");
             const { userPoolId, clientId, inputsOf, urnOf } = await freshPool();
             const proxy = await startFaultProxy({ upstreamPort: local.port });
             try {

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoLocal, createPoolWithClient, listUsers, signIn, startCognitoLocal } from "../harness/cognitoLocal";
-import { FaultProxy, describeCounts, startFaultProxy } from "../harness/faultProxy";
-import { runProgram, plain } from "../harness/program";
-import { ProviderHost, Props, userUrn } from "../harness/providerHost";
-import { expectNoLeak } from "../harness/leaks";
-import { pool } from "../harness/pool";
-import { userType } from "../harness/users";
+import { CognitoLocal, createPoolWithClient, listUsers, signIn, startCognitoLocal } from "../../harness/cognitoLocal";
+import { FaultProxy, describeCounts, startFaultProxy } from "../../harness/faultProxy";
+import { runProgram, plain } from "../../harness/program";
+import { ProviderHost, Props, userUrn } from "../../harness/providerHost";
+import { expectNoLeak } from "../../harness/leaks";
+import { pool } from "../../harness/pool";
+import { userType } from "../../harness/users";
 
 // Fault injection on the engine's own path: the SDK's dynamic-provider host runs the serialized
 // provider from index.ts and talks to cognito-local through a proxy that throttles, fails and

@@ -14,12 +14,19 @@ import {
     InitiateAuthCommand,
     InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider, createCognitoUserProvider } from "../providers/cognitoUser/provider";
-import { CognitoLocal, createPoolWithClient, startCognitoLocal, withEnv } from "../harness/cognitoLocal";
-import { startFaultProxy } from "../harness/faultProxy";
-import { dropSharedClients } from "../providers/cognitoUser/client";
-import { expectNoLeak } from "../harness/leaks";
-import { componentPasswordPolicy, userInputs } from "../harness/users";
+import {
+    CognitoUserInputs,
+    CognitoUserOutputs,
+    CognitoUserProvider,
+    createCognitoUserProvider,
+} from "../../providers/cognitoUser/provider";
+import { CognitoLocal, createPoolWithClient, startCognitoLocal } from "../../harness/cognitoLocal";
+import { withEnv } from "../../harness/env";
+import { startFaultProxy } from "../../harness/faultProxy";
+import { dropSharedClients } from "../../providers/cognitoUser/client";
+import { expectNoLeak } from "../../harness/leaks";
+import { cognitoDefaultPasswordRules } from "../../providers/rules";
+import { componentPasswordPolicy, userInputs } from "../../harness/users";
 
 // Integration tests of the CognitoUser dynamic provider against the cognito-local emulator.
 // The provider methods are called directly in the order the engine uses them: check, then
@@ -434,7 +441,7 @@ describe("CognitoUser provider against cognito-local", function () {
 
     it("check rejects a password that violates the given policy (cognito-local would accept it)", async () => {
         const { userPoolId } = await newPool();
-        const policy = { minimumLength: 16, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true };
+        const policy = { ...cognitoDefaultPasswordRules, minimumLength: 16 };
         const weak = "Short-Pass1";
         const noSymbol = "LongEnoughPassword123";
         for (const password of [weak, noSymbol]) {

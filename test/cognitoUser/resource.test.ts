@@ -9,13 +9,13 @@
 
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { runtimeSettings, serializeProvider } from "../lib/pulumiInternals";
-import { CognitoAuth } from "../components/cognitoAuth";
-import { CognitoUser, cognitoUserType, loaderProviderText } from "../providers/cognitoUser";
+import { runtimeSettings, serializeProvider } from "../../lib/pulumiInternals";
+import { CognitoAuth } from "../../components/cognitoAuth";
+import { CognitoUser, cognitoUserType, loaderProviderText } from "../../providers/cognitoUser";
 import loader = require("@cognito-auth/user-provider-loader");
-import { cognitoDefaultPasswordRules } from "../providers/rules";
-import { isSecretValue, plain } from "../harness/program";
-import { testPassword, testPoolId, userType } from "../harness/users";
+import { cognitoDefaultPasswordRules } from "../../providers/rules";
+import { isSecretValue, plain } from "../../harness/program";
+import { testPassword, testPoolId, userType } from "../../harness/users";
 
 interface Registration {
     inputs: Record<string, any>;
