@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { unknownValue } from "../harness/users";
+import { componentPasswordPolicy, unknownValue } from "../harness/users";
 import {
     PasswordRules,
     attributesNotAMap,
@@ -14,13 +14,8 @@ import {
 // The shared user rules (providers/rules.ts) called directly, table by table. The same functions
 // run in the config reader at program start and in the user provider's check at preview.
 
-const strict: PasswordRules = {
-    minimumLength: 12,
-    requireLowercase: true,
-    requireUppercase: true,
-    requireNumbers: true,
-    requireSymbols: true,
-};
+/** 12 characters with all four classes (the component's default policy). */
+const strict: PasswordRules = componentPasswordPolicy;
 /** One astral character: one code point, two UTF-16 units. */
 const emoji = "\u{1F600}";
 /** A password that meets `strict`. */
