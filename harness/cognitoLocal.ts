@@ -93,17 +93,8 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     };
 }
 
-/** Sets environment variables for the duration of a test suite; returns the restore function. */
-export function withEnv(vars: Record<string, string>): () => void {
-    const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-    Object.assign(process.env, vars);
-    return () => {
-        for (const [key, value] of Object.entries(saved)) {
-            if (value === undefined) delete process.env[key];
-            else process.env[key] = value;
-        }
-    };
-}
+/** The one env save/restore (harness/env.ts), also here for the emulator's callers. */
+export { withEnv } from "./env";
 
 /** A pool and an app client that allows USER_PASSWORD_AUTH, like the component's. */
 export async function createPoolWithClient(local: CognitoLocal, name = "test-pool") {
