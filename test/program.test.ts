@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CognitoAuth } from "../components/cognitoAuth";
@@ -724,6 +725,15 @@ describe("program (mocked runtime)", function () {
             expect(run.byType(types.group)).to.deep.equal([]);
             expect(run.outputs.users).to.deep.equal({});
         });
+
+        // Pinned by mutation testing (docs/mutation-testing.md): no other test fixes the order.
+        it("groups are declared in name order, whatever order the users name them in", async function () {
+            const run = await runProgram({
+                users: { zoe: { groups: ["staff", "admins"] }, adam: { groups: ["beta"] } },
+                passwords: { zoe: passwords.alice, adam: passwords.bob },
+            });
+            expect(run.byType(types.group).map((g) => g.inputs.name)).to.deep.equal(["admins", "beta", "staff"]);
+        });
     });
 
     describe("no password leaves the secret path", function () {
@@ -742,325 +752,95 @@ describe("program (mocked runtime)", function () {
         });
     });
 
-    describe("config validation", function () {
-        const alice = { alice: { email: "alice@example.com" } };
-        type Case = {
-            title: string;
-            config: Record<string, unknown>;
-            options?: Parameters<typeof runProgram>[1];
-            expect: RegExp[];
-            secrets?: string[];
-            absent?: RegExp[];
-            problems?: number;
-        };
-        const cases: Case[] = [
-            {
-                title: "a user without a password",
-                config: { users: { ...alice, bob: { email: "bob@example.com" } }, passwords: { alice: passwords.alice } },
-                expect: [/users\.bob: has no password/, /pulumi config set --secret --path 'passwords\.bob'/],
-                problems: 1,
-            },
-            {
-                title: "a password for an unknown user",
-                config: { users: alice, passwords: { alice: passwords.alice, mallory: passwords.bob } },
-                expect: [/passwords\.mallory: password for a user that is not in cognito-auth:users/],
-            },
-            {
-                title: "a malformed email",
-                config: { users: { alice: { email: "alice-at-example" } }, passwords: { alice: passwords.alice } },
-                expect: [/users\.alice: attribute "email" is not a valid email address/],
-            },
-            {
-                title: "an unknown MFA mode",
-                config: { users: alice, passwords: { alice: passwords.alice }, mfa: "SOMETIMES" },
-                expect: [/mfa: "SOMETIMES" is not an MFA mode; use one of OFF, OPTIONAL, ON/],
-            },
-            {
-                title: "a password that is too short",
-                config: { users: alice, passwords: { alice: "Sh0rt#pw" } },
-                expect: [/passwords\.alice: password must be at least 12 characters long/],
-                secrets: ["Sh0rt#pw"],
-            },
-            {
-                title: "a password without a symbol",
-                config: { users: alice, passwords: { alice: "NoSymbolPassw0rd" } },
-                expect: [/passwords\.alice: password must contain a symbol/],
-                secrets: ["NoSymbolPassw0rd"],
-            },
-            {
-                title: "an unknown config key (typo)",
-                config: { users: alice, passwords: { alice: passwords.alice }, userPoolNme: "oops" },
-                expect: [/cognito-auth:userPoolNme: unknown setting/, /userPoolName/],
-                problems: 1,
-            },
-            {
-                title: "users that are not a map",
-                config: { users: ["alice"], passwords: { alice: passwords.alice } },
-                expect: [
-                    /cognito-auth:users: must be a map of username/,
-                    /cognito-auth:passwords\.alice: password for a user that is not in cognito-auth:users/,
-                ],
-            },
-            {
-                // The engine's list of secret keys marks passwords stored without --secret.
-                title: "passwords stored in plain text (not --secret)",
-                config: { users: alice, passwords: { alice: passwords.alice } },
-                options: { secretKeys: [] },
-                expect: [/cognito-auth:passwords\.alice: is stored in plain text/, /--secret --path 'passwords\.alice'/],
-                problems: 1,
-            },
-            {
-                // The SDK's own ConfigTypeError would quote the raw value (the password) here.
-                title: "passwords set without --path (a bare string, not a map)",
-                config: { users: alice, passwords: passwords.alice },
-                expect: [/cognito-auth:passwords/, /map of username to password/],
-            },
-            {
-                title: "an out-of-range token validity",
-                config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { accessTokenMinutes: 2 } },
-                expect: [/tokenValidity\.accessTokenMinutes: must be a whole number from 5 to 1440/],
-            },
-            {
-                title: "a policy ARN that is not an IAM policy ARN",
-                config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: ["arn:aws:s3:::my-bucket"] },
-                expect: [/authenticatedPolicyArns: "arn:aws:s3:::my-bucket" is not an IAM policy ARN/],
-            },
-            ...([undefined, false] as const).map((allow) => ({
-                title: `unauthenticatedPolicyArns with allowUnauthenticatedIdentities ${allow === undefined ? "unset" : "false"} (no guest role to attach them to)`,
-                config: {
-                    users: alice,
-                    passwords: { alice: passwords.alice },
-                    unauthenticatedPolicyArns: ["arn:aws:iam::123456789012:policy/guest-read"],
-                    ...(allow === undefined ? {} : { allowUnauthenticatedIdentities: allow }),
-                },
-                expect: [
-                    /^ {2}- cognito-auth:unauthenticatedPolicyArns: set cognito-auth:allowUnauthenticatedIdentities to true, or there is no unauthenticated role to attach them to$/m,
-                ],
-            })),
-            ...(
-                [
-                    ["a space", "my tenant"],
-                    ["an empty name", ""],
-                    ["21 characters", "t".repeat(21)],
-                    ["the custom: prefix", "custom:tenant"],
-                ] as const
-            ).map(([what, name]) => ({
-                title: `a custom attribute name with ${what}`,
-                config: { users: alice, passwords: { alice: passwords.alice }, customAttributes: ["tenant", name] },
-                expect: [
-                    new RegExp(
-                        `^  - cognito-auth:customAttributes: ${JSON.stringify(JSON.stringify(name)).slice(1, -1)} must be 1-20 letters, digits, "_" or "-" \\(without the "custom:" prefix\\)$`,
-                        "m",
-                    ),
-                ],
-            })),
-            ...(
-                [
-                    ["an account id of 11 digits", "arn:aws:iam::12345678901:policy/app"],
-                    ["a role ARN", "arn:aws:iam::123456789012:role/app"],
-                    ["no policy name", "arn:aws:iam::aws:policy/"],
-                    ["text before the ARN", "x arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
-                    ["another service", "arn:aws:sts::123456789012:policy/app"],
-                    ["an unknown partition", "arn:azure:iam::aws:policy/AmazonS3ReadOnlyAccess"],
-                ] as const
-            ).map(([what, arn]) => ({
-                title: `a policy ARN with ${what}`,
-                config: {
-                    users: alice,
-                    passwords: { alice: passwords.alice },
-                    authenticatedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", arn],
-                },
-                expect: [
-                    new RegExp(
-                        `^  - cognito-auth:authenticatedPolicyArns: "${arn.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}" is not an IAM policy ARN$`,
-                        "m",
-                    ),
-                ],
-            })),
-            ...(
-                [
-                    [42, "a number"],
-                    [null, "null"],
-                    [true, "a boolean"],
-                ] as const
-            ).map(([value, what]) => ({
-                title: `a password that is ${what} (set in plain text with --path, which stores a number or boolean as such)`,
-                config: { users: alice, passwords: { alice: value } },
-                // Only strings count as passwords, so the user also reads as having none.
-                expect: [
-                    new RegExp(
-                        `^  - cognito-auth:passwords\\.alice: must be a string, not ${what}; set it again as a secret: pulumi config set --secret --path 'passwords\\.alice' -- '<password>'$`,
-                        "m",
-                    ),
-                    /^ {2}- cognito-auth:users\.alice: has no password/m,
-                ],
-            })),
-            ...(
-                [
-                    ["idTokenMinutes", 1441, "5 to 1440"],
-                    ["refreshTokenDays", 0, "1 to 3650"],
-                    ["refreshTokenDays", 3651, "1 to 3650"],
-                    ["accessTokenMinutes", 30.5, "5 to 1440"],
-                ] as const
-            ).map(([key, value, range]) => ({
-                title: `tokenValidity.${key} ${value}`,
-                config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { [key]: value } },
-                expect: [new RegExp(`^  - cognito-auth:tokenValidity\\.${key}: must be a whole number from ${range}$`, "m")],
-            })),
-            {
-                title: "an MFA mode in lower case",
-                config: { users: alice, passwords: { alice: passwords.alice }, mfa: "on" },
-                expect: [/^ {2}- cognito-auth:mfa: "on" is not an MFA mode; use one of OFF, OPTIONAL, ON$/m],
-            },
-            {
-                title: "usernames that differ only in case",
-                config: {
-                    users: { Alice: { email: "a1@example.com" }, alice: { email: "a2@example.com" } },
-                    passwords: { Alice: passwords.alice, alice: passwords.bob },
-                },
-                expect: [/cognito-auth:users\.alice: same username as cognito-auth:users\.Alice \(usernames are case-insensitive\)/],
-            },
-            {
-                title: "an unknown attribute",
-                config: {
-                    users: { alice: { email: "alice@example.com", attributes: { shoe_size: "9" } } },
-                    passwords: { alice: passwords.alice },
-                },
-                expect: [/users\.alice: attribute "shoe_size" is not a Cognito standard attribute/],
-            },
-            {
-                title: "an undeclared custom: attribute",
-                config: {
-                    users: { alice: { email: "alice@example.com", attributes: { "custom:tenant": "acme" } } },
-                    passwords: { alice: passwords.alice },
-                },
-                expect: [/users\.alice: attribute "custom:tenant" is not declared in the pool's custom attributes/],
-            },
-            // Nested keys are checked like top-level ones: a typo names the key and lists the known ones.
-            {
-                title: "a typo inside passwordPolicy",
-                config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: { minLength: 16 } },
-                expect: [
-                    /^ {2}- cognito-auth:passwordPolicy\.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays$/m,
-                ],
-            },
-            {
-                title: "a typo inside tokenValidity",
-                config: { users: alice, passwords: { alice: passwords.alice }, tokenValidity: { accessTokenMinuts: 30 } },
-                expect: [
-                    /^ {2}- cognito-auth:tokenValidity\.accessTokenMinuts: unknown setting; known: accessTokenMinutes, idTokenMinutes, refreshTokenDays$/m,
-                ],
-            },
-            {
-                title: "a typo inside a user",
-                config: { users: { alice: { email: "alice@example.com", group: ["admins"] } }, passwords: { alice: passwords.alice } },
-                expect: [/^ {2}- cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups$/m],
-            },
-            {
-                title: "a password policy flag that is not true/false",
-                config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: { requireSymbols: "yes" } },
-                expect: [/cognito-auth:passwordPolicy\.requireSymbols: must be true or false/],
-            },
-            {
-                title: "a password policy that is not an object",
-                config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: "16" },
-                expect: [/cognito-auth:passwordPolicy: must be a map of policy keys to values/],
-            },
-            {
-                title: "a boolean setting that is not true/false",
-                config: { users: alice, passwords: { alice: passwords.alice }, deletionProtection: "maybe" },
-                expect: [/cognito-auth:deletionProtection: must be true or false/],
-            },
-            {
-                title: "customAttributes set as a bare name instead of a list",
-                config: { users: alice, passwords: { alice: passwords.alice }, customAttributes: "tenant" },
-                expect: [/cognito-auth:customAttributes: must be a list of attribute names/],
-            },
-            {
-                title: "an email that is not text",
-                config: { users: { alice: { email: 42 } }, passwords: { alice: passwords.alice } },
-                expect: [/cognito-auth:users\.alice\.email: must be a non-empty string/],
-            },
-            ...([5, true, "name=John", ["name"]] as unknown[]).map((attributes) => ({
-                title: `attributes given as ${JSON.stringify(attributes)} (not a map)`,
-                config: { users: { alice: { email: "alice@example.com", attributes } }, passwords: { alice: passwords.alice } },
-                expect: [/^ {2}- cognito-auth:users\.alice: attributes must be a map of attribute name to string$/m],
-                absent: [/attribute "0"/, /attribute "1"/],
-            })),
-            {
-                title: "a password equal to its username, ignoring case",
-                config: { users: { "Winter#Sunset-2024x": {} }, passwords: { "Winter#Sunset-2024x": "WINTER#sunset-2024X" } },
-                expect: [/cognito-auth:passwords\.Winter#Sunset-2024x: password must not be the same as the username \(ignoring case\)/],
-                secrets: ["WINTER#sunset-2024X"],
-            },
-            ...(
-                [
-                    ["a line feed", "\n"],
-                    ["a carriage return", "\r"],
-                    ["a line separator (U+2028)", "\u2028"],
-                    ["a paragraph separator (U+2029)", "\u2029"],
-                    ["a tab", "\t"],
-                ] as const
-            ).map(([what, character]) => ({
-                title: `a password with ${what} inside`,
-                config: { users: alice, passwords: { alice: `Alice#Secret${character}4217xq` } },
-                expect: [
-                    /cognito-auth:passwords\.alice: password must not contain line breaks, tabs, other whitespace or control characters/,
-                ],
-                secrets: [`Alice#Secret${character}4217xq`, "Alice#Secret"],
-            })),
-            {
-                // 11 code points but 14 UTF-16 units: counted as AWS does, it is too short for 12.
-                title: "a password of 11 characters, 3 of them emoji",
-                config: { users: alice, passwords: { alice: "Ab1#xyzw\u{1F600}\u{1F600}\u{1F600}" } },
-                expect: [/cognito-auth:passwords\.alice: password must be at least 12 characters long/],
-                secrets: ["Ab1#xyzw\u{1F600}\u{1F600}\u{1F600}"],
-            },
-            {
-                title: "a password for a user named like an Object.prototype member (toString) that is not configured",
-                config: { users: alice, passwords: { alice: passwords.alice, toString: passwords.bob } },
-                expect: [/cognito-auth:passwords\.toString: password for a user that is not in cognito-auth:users/],
-            },
-            {
-                title: "a user named constructor without a password",
-                config: { users: { ...alice, constructor: { email: "c@example.com" } }, passwords: { alice: passwords.alice } },
-                expect: [/cognito-auth:users\.constructor: has no password/],
-            },
-            {
-                title: "attribute names __proto__, constructor and toString",
-                config: {
-                    users: {
-                        alice: {
-                            email: "alice@example.com",
-                            attributes: JSON.parse('{"__proto__": "x", "constructor": "y", "toString": "z"}'),
-                        },
-                    },
-                    passwords: { alice: passwords.alice },
-                },
-                expect: [
-                    /cognito-auth:users\.alice: attribute "__proto__" is not a Cognito standard attribute/,
-                    /cognito-auth:users\.alice: attribute "constructor" is not a Cognito standard attribute/,
-                    /cognito-auth:users\.alice: attribute "toString" is not a Cognito standard attribute/,
-                ],
-            },
-        ];
-        for (const testCase of cases) {
-            it(`rejects ${testCase.title}, naming the key and rule but not the password`, async function () {
-                const error = await programError(testCase.config, testCase.options);
-                expectNoPassword(error.message, testCase.secrets);
-                expectNoPassword(String(error.stack), testCase.secrets);
-                expect(error.message).to.match(/^Invalid stack configuration for cognito-auth\/dev:\n {2}- /);
-                for (const pattern of testCase.expect) expect(error.message).to.match(pattern);
-                for (const pattern of testCase.absent ?? []) expect(error.message).to.not.match(pattern);
-                // Each problem once, and no other: a rule that fires twice or for the wrong key shows here.
-                const problems = error.message.split("\n").slice(1);
-                expect(
-                    problems.every((line) => line.startsWith("  - ")),
-                    error.message,
-                ).to.equal(true);
-                expect(problems, error.message).to.have.lengthOf(testCase.problems ?? testCase.expect.length);
+    // The reader and every rule of the settings: test/stackConfig.test.ts. Here what index.ts does around it.
+    describe("stack config, as index.ts reads it", function () {
+        it("refuses to run on the reader's problems (the engine's secret list passed on): each on its own line, no password in the message or stack", async function () {
+            const config = {
+                users: { alice: { email: "alice@example.com" }, bob: { email: "bob@example.com" } },
+                passwords: { alice: passwords.alice },
+                userPoolNme: "oops",
+            };
+            const error = await programError(config, { secretKeys: [], stack: "prod" });
+            expect(error.message.split("\n")).to.deep.equal([
+                "Invalid stack configuration for cognito-auth/prod:",
+                "  - cognito-auth:userPoolNme: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, " +
+                    "allowUnauthenticatedIdentities, users, passwords, mfa, passwordPolicy, deletionProtection, generateClientSecret, " +
+                    "tokenValidity, customAttributes, authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
+                "  - cognito-auth:passwords.alice: is stored in plain text; set it again as a secret: pulumi config set --secret --path 'passwords.alice' -- '<password>'",
+                "  - cognito-auth:users.bob: has no password; set one with: pulumi config set --secret --path 'passwords.bob' -- '<password>'",
+            ]);
+            expectNoPassword(error.message);
+            expectNoPassword(String(error.stack));
+        });
+
+        it("passes aws:region on: an existing pool in another region is refused", async function () {
+            const error = await programError({ ...twoUsers(), userPoolId: "us-east-1_AbC123xyz" });
+            expect(error.message.split("\n").slice(1)).to.deep.equal([
+                "  - cognito-auth:userPoolId: the pool is in us-east-1 (its id starts with its region), but aws:region is ap-northeast-1; set aws:region to us-east-1, or name a pool in ap-northeast-1",
+            ]);
+        });
+
+        describe("the stack file", function () {
+            const secure = "v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+
+            /**
+             * Runs `body` with the runtime's root directory holding a project file and `stackFile`
+             * (Pulumi.dev.yaml; a function makes it some other way), and what the program warned.
+             * The mocked runtime's root directory is relative, so it is made under a fresh working directory.
+             */
+            async function withStackFile<T>(stackFile: string | ((file: string) => void), body: () => Promise<T>) {
+                const root = pulumi.runtime.getRootDirectory();
+                expect(path.isAbsolute(root), `the mocked runtime's root directory (${root}) is relative`).to.equal(false);
+                const cwd = process.cwd();
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "program-root-"));
+                const warnings: string[] = [];
+                const warn = console.warn;
+                try {
+                    fs.mkdirSync(path.join(dir, root), { recursive: true });
+                    fs.writeFileSync(path.join(dir, root, "Pulumi.yaml"), `name: ${projectName}\nruntime: nodejs\n`);
+                    const file = path.join(dir, root, "Pulumi.dev.yaml");
+                    if (typeof stackFile === "string") fs.writeFileSync(file, stackFile);
+                    else stackFile(file);
+                    process.chdir(dir);
+                    console.warn = (...args: unknown[]) => {
+                        warnings.push(args.join(" "));
+                    };
+                    return { result: await body(), warnings };
+                } finally {
+                    console.warn = warn;
+                    process.chdir(cwd);
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            }
+
+            it("is read from the runtime's root directory: a plain password beside a secret one is refused", async function () {
+                const file = `config:\n  ${projectName}:passwords:\n    alice:\n      secure: ${secure}\n    bob: ${passwords.bob}\n`;
+                const { result: error } = await withStackFile(file, () => programError(twoUsers()));
+                expect(error.message.split("\n").slice(1)).to.deep.equal([
+                    "  - cognito-auth:passwords.bob: is stored in plain text; set it again as a secret: pulumi config set --secret --path 'passwords.bob' -- '<password>'",
+                ]);
+                expectNoPassword(error.message);
+                // The same config without the file runs: the file is what was read.
+                expect((await runProgram(twoUsers())).byType(types.user)).to.have.lengthOf(2);
             });
-        }
+
+            const unreadable: [string, string | ((file: string) => void), string][] = [
+                ["a directory", (file) => fs.mkdirSync(file), "EISDIR"],
+                // The YAML reader's error quotes the line, here a password: only that it is no YAML is said.
+                ["not YAML", `config:\n  ${projectName}:passwords:\n    bob: [${passwords.bob}\n`, "not YAML this check can read"],
+            ];
+            for (const [what, stackFile, reason] of unreadable) {
+                it(`that cannot be read (${what}): warns through pulumi.log with the reason only, and runs`, async function () {
+                    const { result: run, warnings } = await withStackFile(stackFile, () => runProgram(twoUsers()));
+                    expect(warnings).to.deep.equal([
+                        `warning: [runtime] cognito-auth:passwords: could not read the stack's config file to check that each password is stored as a secret (${reason})`,
+                    ]);
+                    const users = run.byType(types.user);
+                    expect(users).to.have.lengthOf(2);
+                    for (const user of users) expect(isSecretValue(user.inputs.password), user.name).to.equal(true);
+                });
+            }
+        });
     });
 
     describe("names from config that are Object.prototype members", function () {
@@ -1243,63 +1023,6 @@ describe("program (mocked runtime)", function () {
             expect(error.message).to.match(/cognito-auth:users\.alice: attribute "custom:" is not a well-formed custom attribute/);
         });
 
-        const ownedPoolOnly: [string, unknown][] = [
-            ["userPoolName", "acme-auth"],
-            ["clientName", "web"],
-            ["identityPoolName", "web-identities"],
-            ["allowUnauthenticatedIdentities", false],
-            ["mfa", "ON"],
-            ["deletionProtection", true],
-            ["generateClientSecret", false],
-            ["tokenValidity", { accessTokenMinutes: 30 }],
-            ["customAttributes", ["tenant"]],
-            ["authenticatedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]],
-            ["unauthenticatedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]],
-        ];
-        for (const [key, value] of ownedPoolOnly) {
-            it(`rejects ${key}, which applies only to a pool this stack creates`, async function () {
-                const error = await programError(existing({ ...twoUsers(), [key]: value }));
-                expect(error.message).to.include(
-                    `\n  - cognito-auth:${key}: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId`,
-                );
-                expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
-                expectNoPassword(error.message);
-            });
-        }
-
-        it("rejects passwordPolicy.temporaryPasswordValidityDays, which applies only to a pool this stack creates", async function () {
-            const error = await programError(
-                existing({ ...twoUsers(), passwordPolicy: { minimumLength: 10, temporaryPasswordValidityDays: 3 } }),
-            );
-            expect(error.message).to.include(
-                "\n  - cognito-auth:passwordPolicy.temporaryPasswordValidityDays: applies only to a pool this stack creates; remove it, or unset cognito-auth:userPoolId",
-            );
-            expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
-        });
-
-        const badIds: [string, string, RegExp][] = [
-            ["no region prefix", "AbC123xyz", /cognito-auth:userPoolId: is not a user pool id: expected <region>_<letters and digits>/],
-            ["a hyphen in the id part", "ap-northeast-1_AbC-123", /cognito-auth:userPoolId: is not a user pool id/],
-            ["more than 55 characters", `ap-northeast-1_${"a".repeat(41)}`, /cognito-auth:userPoolId: must be at most 55 characters long/],
-        ];
-        for (const [title, id, pattern] of badIds) {
-            it(`rejects a userPoolId with ${title}`, async function () {
-                const error = await programError({ ...twoUsers(), userPoolId: id });
-                expect(error.message).to.match(pattern);
-                // Only the id: its region is not compared with aws:region while the id itself is wrong.
-                expect(error.message.split("\n"), "one problem only").to.have.lengthOf(2);
-            });
-        }
-
-        it("rejects a pool in another region than aws:region, and an unset aws:region", async function () {
-            const other = await programError({ ...twoUsers(), userPoolId: "us-east-1_AbC123xyz" });
-            expect(other.message).to.match(
-                /cognito-auth:userPoolId: the pool is in us-east-1 \(its id starts with its region\), but aws:region is ap-northeast-1/,
-            );
-            const unset = await programError(existing(twoUsers()), { rawConfig: { "aws:region": undefined } });
-            expect(unset.message).to.match(/aws:region: not set; .*pulumi config set aws:region ap-northeast-1/);
-        });
-
         it("a directly constructed CognitoUsers (pool id as text, an Output from another stack, or a Promise) creates only users, region from the id", async function () {
             const registered: string[] = [];
             pulumi.runtime.setMocks(
@@ -1425,54 +1148,6 @@ describe("program (mocked runtime)", function () {
             // Computed ids are unknown, so the outputs built from them are too; none is invented.
             expect(preview.outputs.userPoolId).to.equal(undefined);
             expect(preview.outputs.identityPoolId).to.equal(undefined);
-        });
-    });
-
-    // Cases that mutation testing (docs/mutation-testing.md) showed no other test pins.
-    describe("config reading, exactly", function () {
-        it("an unknown key: the exact line, listing every known key", async function () {
-            const error = await programError({ ...twoUsers(), userPoolNme: "oops" });
-            expect(error.message.split("\n").slice(1)).to.deep.equal([
-                "  - cognito-auth:userPoolNme: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, " +
-                    "allowUnauthenticatedIdentities, users, passwords, mfa, passwordPolicy, deletionProtection, generateClientSecret, " +
-                    "tokenValidity, customAttributes, authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
-            ]);
-        });
-
-        it("text settings are taken as text, even when they read as JSON", async function () {
-            const run = await runProgram(twoUsers({ userPoolName: "2024", clientName: "true", identityPoolName: "null" }));
-            expect(run.one(types.pool).inputs.name).to.equal("2024");
-            expect(run.one(types.client).inputs.name).to.equal("true");
-            expect(run.one(types.identityPool).inputs.identityPoolName).to.equal("null");
-        });
-
-        it("mfa and userPoolId are read as text: a number-like value is refused as the text it is", async function () {
-            const mfa = await programError(twoUsers({ mfa: "1" }));
-            expect(mfa.message.split("\n").slice(1)).to.deep.equal([
-                '  - cognito-auth:mfa: "1" is not an MFA mode; use one of OFF, OPTIONAL, ON',
-            ]);
-            const id = await programError({ ...twoUsers(), userPoolId: "2024" });
-            expect(id.message.split("\n").slice(1)).to.deep.equal([
-                "  - cognito-auth:userPoolId: is not a user pool id: expected <region>_<letters and digits>, such as us-east-1_AbC123xyz",
-            ]);
-        });
-
-        it("groups are declared in name order, whatever order the users name them in", async function () {
-            const run = await runProgram({
-                users: { zoe: { groups: ["staff", "admins"] }, adam: { groups: ["beta"] } },
-                passwords: { zoe: passwords.alice, adam: passwords.bob },
-            });
-            expect(run.byType(types.group).map((g) => g.inputs.name)).to.deep.equal(["admins", "beta", "staff"]);
-        });
-
-        it("passwords that are no map (null, a list, no JSON): one problem, no crash", async function () {
-            for (const stored of ["null", "[1]", "not json"]) {
-                const error = await programError({ users: { alice: { email: "alice@example.com" } }, passwords: stored });
-                expect(error.message.split("\n").slice(1), stored).to.deep.equal([
-                    "  - cognito-auth:passwords: must be a map of username to password",
-                    "  - cognito-auth:users.alice: has no password; set one with: pulumi config set --secret --path 'passwords.alice' -- '<password>'",
-                ]);
-            }
         });
     });
 });
