@@ -30,31 +30,69 @@ interface Race {
     stale?: number;
 }
 
-/** `count` node processes that call takeLock on `root` at the same wall-clock moment; the winner holds it for 2 s. */
+/**
+ * `count` node processes that call takeLock on `root` at the same moment: each loads the lock module,
+ * says it is ready, and takes the lock when told to go (all are told at once, after all are ready);
+ * the winner holds it until every racer has answered, so however loaded the machine, no racer can
+ * come after the winner let go.
+ */
 async function race(root: string, count: number): Promise<Race[]> {
-    const at = Date.now() + 4_000; // time for every process to load ts-node first
     const script = `
         require("ts-node").register({ transpileOnly: true });
         const { takeLock, Locked } = require(${JSON.stringify(path.join(projectRoot, "scripts/local/lock.ts"))});
         const { localPaths } = require(${JSON.stringify(path.join(projectRoot, "scripts/local/paths.ts"))});
-        while (Date.now() < ${at}) {}
-        try {
-            const lock = takeLock(localPaths(${JSON.stringify(root)}));
-            console.log(JSON.stringify({ pid: process.pid, won: true, stale: lock.stale && lock.stale.pid }));
-            setTimeout(() => lock.release(), 2000);
-        } catch (err) {
-            if (!(err instanceof Locked)) throw err;
-            console.log(JSON.stringify({ pid: process.pid, won: false, holder: err.holder.pid }));
-        }`;
-    const runs = Array.from({ length: count }, () => {
-        const child = spawn(process.execPath, ["-e", script], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+        let lock;
+        process.stdin.once("data", () => {
+            try {
+                lock = takeLock(localPaths(${JSON.stringify(root)}));
+                console.log(JSON.stringify({ pid: process.pid, won: true, stale: lock.stale && lock.stale.pid }));
+            } catch (err) {
+                if (!(err instanceof Locked)) throw err;
+                console.log(JSON.stringify({ pid: process.pid, won: false, holder: err.holder.pid }));
+            }
+            process.stdin.once("end", () => lock && lock.release());
+            process.stdin.resume();
+        });
+        console.log("ready");`;
+    const racers = Array.from({ length: count }, () => {
+        const child = spawn(process.execPath, ["-e", script], { cwd: projectRoot, stdio: ["pipe", "pipe", "inherit"] });
         let out = "";
-        child.stdout!.on("data", (c) => (out += c));
-        return new Promise<Race>((resolve, reject) =>
-            child.once("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`racer exited ${code}: ${out}`)))),
+        const waiting: (() => void)[] = [];
+        child.stdout!.on("data", (c) => {
+            out += c;
+            waiting.forEach((look) => look());
+        });
+        /** The racer's line `n` once it is complete. */
+        const line = (n: number) =>
+            new Promise<string>((resolve, reject) => {
+                const look = () => {
+                    const lines = out.split("\n");
+                    if (lines.length > n + 1) resolve(lines[n]);
+                };
+                waiting.push(look);
+                child.once("close", (code) => reject(new Error(`racer exited ${code}: ${out}`)));
+                look();
+            });
+        const closed = new Promise<void>((resolve, reject) =>
+            child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`racer exited ${code}: ${out}`)))),
         );
+        return { child, ready: line(0), result: line(1), closed };
     });
-    return Promise.all(runs);
+    await Promise.all(racers.map((racer) => racer.ready));
+    for (const racer of racers) racer.child.stdin!.write("go\n");
+    const results = await Promise.all(
+        racers.map(async (racer) => {
+            const text = await racer.result;
+            try {
+                return JSON.parse(text) as Race;
+            } catch {
+                throw new Error(`racer said ${JSON.stringify(text)}`);
+            }
+        }),
+    );
+    for (const racer of racers) racer.child.stdin!.end();
+    await Promise.all(racers.map((racer) => racer.closed));
+    return results;
 }
 
 describe("npm run local: the lock (real processes)", function () {

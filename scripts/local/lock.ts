@@ -3,7 +3,8 @@
 // temporary file and hard-linked into place, which fails if it exists: of two runs started at
 // the same moment exactly one gets it, and nobody ever reads a half-written lock. A run is
 // running only if a process with that pid and that start time exists; otherwise the lock is
-// stale (a killed run) and is broken, under a second lock so that two runs cannot both break it.
+// stale (a killed run) and is taken over in one rename, under a second lock so that two runs cannot
+// both break it.
 // The token is put into the environment of everything the run starts (tokenVariable), so that
 // the next run can find what a killed one left (see leftovers.ts).
 
@@ -51,18 +52,18 @@ export function takeLock(paths: LocalPaths): Lock {
         startedAt: new Date().toISOString(),
     };
     const content = JSON.stringify(record) + "\n";
-    let stale: RunRecord | undefined;
+    const taken = (stale?: RunRecord): Lock => {
+        process.env[tokenVariable] = record.token;
+        return {
+            record,
+            stale,
+            release: () => {
+                if (readText(paths.lock) === content) fs.rmSync(paths.lock, { force: true });
+            },
+        };
+    };
     for (let attempt = 0; attempt < 20; attempt++) {
-        if (createExclusive(paths.lock, content)) {
-            process.env[tokenVariable] = record.token;
-            return {
-                record,
-                stale,
-                release: () => {
-                    if (readText(paths.lock) === content) fs.rmSync(paths.lock, { force: true });
-                },
-            };
-        }
+        if (createExclusive(paths.lock, content)) return taken();
         const text = readText(paths.lock);
         if (text === undefined) continue; // removed meanwhile: try again
         if (text.trim() === "" && beingWritten(paths.lock)) {
@@ -71,8 +72,9 @@ export function takeLock(paths: LocalPaths): Lock {
         }
         const holder = parseRecord(text);
         if (holder && running(holder, paths)) throw new Locked(holder);
-        if (breakStale(paths, text)) stale = holder ?? stale;
-        else sleepSync(50); // another run is breaking it: see who wins
+        // The run that breaks a stale lock takes it in the same step, so it alone knows the killed run's token.
+        if (replaceStale(paths, text, content)) return taken(holder);
+        sleepSync(50); // another run is breaking it: see who wins
     }
     throw new Error(`could not take the lock ${paths.lock}: it keeps changing; is another npm run local starting over and over?`);
 }
@@ -94,11 +96,12 @@ function running(holder: RunRecord, paths: LocalPaths): boolean {
 }
 
 /**
- * Removes the lock file if it still holds `text` (the stale lock judged). Under a break lock made
- * the same exclusive way: without it, a second run could remove the new lock the first one just
- * took. A break lock older than 10 s is left by a run killed in these few lines: removed.
+ * Replaces the lock file with `content` if it still holds `text` (the stale lock judged), in one
+ * rename, so that no other run can take the lock between the stale one's removal and ours. Under a
+ * break lock made the same exclusive way: without it, a second run could replace the lock the first
+ * one just took. A break lock older than 10 s is left by a run killed in these few lines: removed.
  */
-function breakStale(paths: LocalPaths, text: string): boolean {
+function replaceStale(paths: LocalPaths, text: string, content: string): boolean {
     const breaker = `${paths.lock}.break`;
     if (!createExclusive(breaker, `${process.pid}\n`)) {
         try {
@@ -110,7 +113,9 @@ function breakStale(paths: LocalPaths, text: string): boolean {
     }
     try {
         if (readText(paths.lock) !== text) return false;
-        fs.rmSync(paths.lock, { force: true });
+        const temporary = `${paths.lock}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+        fs.writeFileSync(temporary, content, { mode: 0o600 });
+        fs.renameSync(temporary, paths.lock);
         return true;
     } finally {
         fs.rmSync(breaker, { force: true });
