@@ -127,10 +127,17 @@ function readPasswords(input: StackConfigInput, raw: string, problems: string[],
         else
             problems.push(
                 // A secret is always stored as text (`--secret` takes no `--type`): only a plain value can be anything else.
-                `${configPath(key, name)}: must be a string, not ${password === null ? "null" : `a ${typeof password}`}; ${setSecretAdvice("passwords", name, "set it again as a secret")}`,
+                `${configPath(key, name)}: must be a string, not ${kindOf(password)}; ${setSecretAdvice("passwords", name, "set it again as a secret")}`,
             );
     }
     return result;
+}
+
+/** What a config value is, in the words of messages: "null", "a list", "a map", "a number", "a boolean". */
+function kindOf(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    return isMap(value) ? "a map" : `a ${typeof value}`;
 }
 
 /**
