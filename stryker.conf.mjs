@@ -45,6 +45,8 @@ export default {
             "test/rules.test.ts",
             "test/settings.test.ts",
             "test/configDocs.test.ts",
+            "test/stackConfig.test.ts",
+            "test/components.test.ts",
             "test/cognitoUser/plan.test.ts",
             "test/cognitoUser/errors.test.ts",
             "test/cognitoUser/resource.test.ts",
