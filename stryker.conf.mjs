@@ -47,6 +47,7 @@ export default {
             "test/configDocs.test.ts",
             "test/stackConfig.test.ts",
             "test/components.test.ts",
+            "test/component.replace.test.ts",
             "test/cognitoUser/plan.test.ts",
             "test/cognitoUser/errors.test.ts",
             "test/cognitoUser/resource.test.ts",

@@ -106,7 +106,7 @@ function readPasswords(input: StackConfigInput, raw: string, problems: string[],
     try {
         passwords = JSON.parse(raw);
     } catch {
-        passwords = undefined;
+        // Not JSON: refused below as no map.
     }
     if (!isMap(passwords)) {
         if (input.isSecret(key) === false) {

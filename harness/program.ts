@@ -113,6 +113,8 @@ export async function runProgram(
         unknownComputed?: boolean;
         /** Another program to evaluate instead of index.ts (the bench's peer program). */
         programPath?: string;
+        /** A program as a function, instead of a file (a component used on its own); returns the outputs. */
+        program?: () => Record<string, unknown>;
     } = {},
 ): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
@@ -184,8 +186,8 @@ export async function runProgram(
     pulumi.runtime.setAllConfig(allConfig, secretKeys);
 
     const evaluated = options.programPath ?? programPath;
-    delete require.cache[require.resolve(evaluated)];
-    const program = require(evaluated);
+    if (!options.program) delete require.cache[require.resolve(evaluated)];
+    const program = options.program ? options.program() : require(evaluated);
     const outputs: Record<string, any> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(program)) {

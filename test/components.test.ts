@@ -4,7 +4,7 @@ import { CognitoAuth } from "../components/cognitoAuth";
 import { CognitoIdentity } from "../components/identity";
 import { CognitoUserPool } from "../components/userPool";
 import { CognitoUsers } from "../components/users";
-import { isSecretValue, promiseOf } from "../harness/program";
+import { isSecretValue, promiseOf, runProgram } from "../harness/program";
 import { runtimeSettings } from "../lib/pulumiInternals";
 
 // Each component on its own, as another TypeScript Pulumi program in this folder would use it
@@ -253,5 +253,104 @@ describe("components on their own", function () {
                 "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1",
             );
         });
+    });
+});
+
+describe("components on their own: resource options and outputs, as the engine receives them", function () {
+    const pool = { id: "eu-central-1_Other9", clientId: "client123" };
+    const run = (program: () => void) =>
+        runProgram(
+            {},
+            {
+                program: () => {
+                    program();
+                    return {};
+                },
+            },
+        );
+    const named = (result: Awaited<ReturnType<typeof run>>, name: string) => {
+        const found = result.resources.find((r) => r.name === name);
+        expect(found, name).to.not.equal(undefined);
+        return found!;
+    };
+
+    it("CognitoIdentity: protects the identity pool unless deletionProtection is false; keeps its name unless one is set", async function () {
+        const protectedRun = await run(() => new CognitoIdentity("ids", { userPool: pool }));
+        expect(named(protectedRun, "ids-identities").options).to.include({ protect: true });
+        expect(named(protectedRun, "ids-identities").options!.ignoreChanges).to.deep.equal(["identityPoolName"]);
+        expect(named(protectedRun, "ids-roles").options).to.include({ deleteBeforeReplace: true });
+        expect(named(protectedRun, "ids").registeredOutputs).to.deep.equal({
+            identityPoolId: named(protectedRun, "ids-identities").id,
+            authenticatedRoleArn: named(protectedRun, "ids-authenticated").state.arn,
+        });
+        const open = await run(
+            () => new CognitoIdentity("ids", { userPool: pool, deletionProtection: false, identityPoolName: "app-ids" }),
+        );
+        expect(named(open, "ids-identities").options!.protect).to.not.equal(true);
+        expect(named(open, "ids-identities").options!.ignoreChanges).to.deep.equal([]);
+        expect(named(open, "ids-identities").inputs.identityPoolName).to.equal("app-ids");
+    });
+
+    it("CognitoUserPool: the pool is protected and waits for the guard, which holds its name and protection", async function () {
+        const result = await run(() => new CognitoUserPool("app", { userPoolName: "app-users" }));
+        const guard = named(result, "app-pool-guard");
+        expect(guard.inputs).to.include({ userPoolName: "app-users", deletionProtection: true });
+        expect(named(result, "app-pool").options).to.include({ protect: true });
+        expect(named(result, "app-pool").dependencies).to.include(guard.urn);
+        expect(named(result, "app").registeredOutputs).to.deep.equal({
+            userPoolId: named(result, "app-pool").id,
+            userPoolClientId: named(result, "app-client").id,
+        });
+        const open = await run(() => new CognitoUserPool("app", { deletionProtection: false }));
+        expect(named(open, "app-pool").options!.protect).to.not.equal(true);
+        expect(named(open, "app-pool").inputs.deletionProtection).to.equal("INACTIVE");
+    });
+
+    it("CognitoAuth: its users are checked against the created pool's policy (12 characters), not Cognito's default", async function () {
+        const result = await run(() => new CognitoAuth("all", { users: { carol: {} }, passwords: { carol: password } }));
+        expect(named(result, "all-user-carol").inputs.passwordPolicy.minimumLength).to.equal(12);
+        expect(() => new CognitoAuth("short", { users: { carol: {} }, passwords: { carol: "Sh0rt#pass" } })).to.throw(
+            /passwords\.carol: .*12/,
+        );
+    });
+
+    it("a component refusing its arguments lists each problem on its own line", function () {
+        recordRegistrations();
+        const refusal = (make: () => unknown) => {
+            try {
+                make();
+            } catch (err) {
+                return (err as Error).message;
+            }
+            throw new Error("no refusal");
+        };
+        expect(
+            refusal(() => new CognitoIdentity("ids", { userPool: pool, identityPoolName: "", authenticatedPolicyArns: ["x"] })),
+        ).to.equal(
+            'CognitoIdentity "ids" has invalid arguments:\n  - identityPoolName: must be a non-empty string\n  - authenticatedPolicyArns: "x" is not an IAM policy ARN',
+        );
+        expect(refusal(() => new CognitoUsers("team", { userPoolId: "us-west-2_Pool1", users: { carol: {}, dave: {} } }))).to.equal(
+            "CognitoUsers \"team\" has invalid arguments:\n  - users.carol: has no password; set one with: pulumi config set --secret --path 'passwords.carol' -- '<password>'\n" +
+                "  - users.dave: has no password; set one with: pulumi config set --secret --path 'passwords.dave' -- '<password>'",
+        );
+    });
+
+    it("only policy ARNs may be Outputs: an Output where a plain list is read, or null in a list, is refused", function () {
+        recordRegistrations();
+        expect(() => new CognitoUserPool("app", { customAttributes: [pulumi.output("team") as any] })).to.throw(
+            "customAttributes: must be a list of attribute names",
+        );
+        expect(() => new CognitoIdentity("ids", { userPool: pool, authenticatedPolicyArns: [null as any] })).to.throw(
+            "authenticatedPolicyArns: must be a list of IAM policy ARNs",
+        );
+    });
+
+    it("a transform function that returns nothing keeps the options it was given; one that returns options replaces them", async function () {
+        const kept = await run(() => new CognitoUserPool("app", { transform: { userPool: () => undefined } }));
+        expect(named(kept, "app-pool").options).to.include({ protect: true });
+        const replaced = await run(
+            () => new CognitoUserPool("app", { transform: { userPool: (_args, opts) => ({ opts: { ...opts, protect: false } }) } }),
+        );
+        expect(named(replaced, "app-pool").options!.protect).to.not.equal(true);
     });
 });
