@@ -1,37 +1,38 @@
-import * as pulumi from "@pulumi/pulumi";
-import { CognitoAuth } from "./components/cognitoAuth";
+import type * as pulumi from "@pulumi/pulumi";
+import type { CognitoAuth as CognitoAuthType } from "./components/cognitoAuth";
 import { readStackConfig } from "./components/stackConfig";
 import { CognitoUsers, usersOutput } from "./components/users";
 import { configKeyIsSecret } from "./lib/pulumiInternals";
 import { keyedMap } from "./lib/maps";
+import { allConfig, getProject, getRootDirectory, getStack, log, secret } from "./lib/sdk";
 import { StoredSecrets, readStoredSecrets } from "./lib/stackSecrets";
 
 // The program: reads the stack config (README: "Configuration"; the reader and its checks are
 // components/stackConfig.ts), refuses to run on any problem before a resource is declared, builds
 // the components and exports their ids. Never exports a password.
 
-const project = pulumi.getProject();
-const stack = pulumi.getStack();
-const config = pulumi.runtime.allConfig();
+const project = getProject();
+const stack = getStack();
+const config = allConfig();
 const passwordsKey = `${project}:passwords`;
 
 /** The stack file's `passwords` leaf by leaf; never the reader's message, which may quote a line of the file. */
 function storedPasswords(): StoredSecrets | { unreadable: string } | undefined {
     if (config[passwordsKey] === undefined) return undefined;
     try {
-        return readStoredSecrets(pulumi.runtime.getRootDirectory() || process.cwd(), stack, passwordsKey);
+        return readStoredSecrets(getRootDirectory() || process.cwd(), stack, passwordsKey);
     } catch (err) {
         return { unreadable: (err as NodeJS.ErrnoException)?.code ?? "not YAML this check can read" };
     }
 }
 
 const read = readStackConfig({ project, stack, config, isSecret: configKeyIsSecret, storedPasswords: storedPasswords() });
-read.warnings.forEach((warning) => pulumi.log.warn(warning));
+read.warnings.forEach((warning) => log.warn(warning));
 if (read.problems.length > 0) {
     throw new Error(`Invalid stack configuration for ${project}/${stack}:\n  - ${read.problems.join("\n  - ")}`);
 }
 // Each password travels as a Pulumi secret from here on.
-const passwords = keyedMap(Object.entries(read.plainPasswords).map(([name, password]) => [name, pulumi.secret(password)] as const));
+const passwords = keyedMap(Object.entries(read.plainPasswords).map(([name, password]) => [name, secret(password)] as const));
 
 /**
  * The stack outputs. Always `userPoolId`, `region` and `users` (username -> { sub, status }); for a
@@ -51,6 +52,8 @@ function outputs(): Record<string, pulumi.Input<unknown>> {
         );
         return { userPoolId: users.userPoolId, region: users.region, users: usersOutput(users.users) };
     }
+    // Loaded only here: with an existing pool nothing of the created pool's (nor @pulumi/aws) is needed.
+    const { CognitoAuth } = require("./components/cognitoAuth") as { CognitoAuth: typeof CognitoAuthType };
     const auth = new CognitoAuth(project, { ...settings, passwords });
     return {
         userPoolId: auth.userPoolId,

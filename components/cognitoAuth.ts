@@ -1,6 +1,7 @@
 import type * as awsCognito from "@pulumi/aws/cognito";
 import type * as awsIam from "@pulumi/aws/iam";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { ComponentResource } from "../lib/sdk";
 import type { CognitoUser } from "../providers/cognitoUser";
 import { IdentityTransforms, declareIdentity } from "./identity";
 import { passwordRulesOf } from "./resolved";
@@ -29,7 +30,7 @@ export interface CognitoAuthArgs extends UserPoolSettings, IdentitySettings, Use
  * sign-in, an identity pool handing out role credentials, and users with permanent passwords.
  * For the users of a pool made elsewhere, use `CognitoUsers` (./users.ts) alone.
  */
-export class CognitoAuth extends pulumi.ComponentResource {
+export class CognitoAuth extends ComponentResource {
     /** The created pool's id. */
     public readonly userPoolId: pulumi.Output<string>;
     /** The pool's region, from its endpoint. */

@@ -1,6 +1,7 @@
 import * as awsCognito from "@pulumi/aws/cognito";
 import * as awsIam from "@pulumi/aws/iam";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { ComponentResource, getProject, getStack, output } from "../lib/sdk";
 import { userPoolRegion } from "../providers/rules";
 import { defaults } from "./settings";
 import { transformed } from "./transform";
@@ -75,7 +76,7 @@ export function roleTrustPolicy(identityPoolId: string, kind: "authenticated" | 
  * it is the name earlier versions gave it (`<userPoolName>-identities`).
  */
 export function defaultIdentityPoolName(): string {
-    return `${pulumi.getProject()}-${pulumi.getStack()}-identities`;
+    return `${getProject()}-${getStack()}-identities`;
 }
 
 /**
@@ -91,8 +92,7 @@ export function declareIdentity(
     protect: pulumi.CustomResourceOptions,
 ): IdentityParts {
     const providerName =
-        args.userPool.providerName ??
-        pulumi.output(args.userPool.id).apply((id) => `cognito-idp.${userPoolRegion(id)}.amazonaws.com/${id}`);
+        args.userPool.providerName ?? output(args.userPool.id).apply((id) => `cognito-idp.${userPoolRegion(id)}.amazonaws.com/${id}`);
     const identityPool = new awsCognito.IdentityPool(
         ...transformed(
             args.transform?.identityPool,
@@ -163,7 +163,7 @@ export function declareIdentity(
  * `allowUnauthenticatedIdentities`.
  * @example new CognitoIdentity("auth", { userPool: { id: pool.userPool.id, clientId: pool.userPoolClient.id, providerName: pool.userPool.endpoint } })
  */
-export class CognitoIdentity extends pulumi.ComponentResource {
+export class CognitoIdentity extends ComponentResource {
     public readonly identityPool: awsCognito.IdentityPool;
     public readonly authenticatedRole: awsIam.Role;
     /** Only when `allowUnauthenticatedIdentities` is true. */

@@ -1,5 +1,6 @@
 import * as awsCognito from "@pulumi/aws/cognito";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { ComponentResource, secret } from "../lib/sdk";
 import { PoolGuard } from "./poolGuard";
 import { ownedPasswordPolicy, tokenValidityOf } from "./resolved";
 import { defaults } from "./settings";
@@ -115,7 +116,7 @@ export function declareUserPool(
     return {
         userPool,
         userPoolClient,
-        ...(args.generateClientSecret ? { clientSecret: pulumi.secret(userPoolClient.clientSecret) } : {}),
+        ...(args.generateClientSecret ? { clientSecret: secret(userPoolClient.clientSecret) } : {}),
         region: userPool.endpoint.apply((endpoint) => endpoint.split(".")[1]),
         protect,
     };
@@ -128,7 +129,7 @@ export function declareUserPool(
  * client to `CognitoIdentity` for role credentials.
  * @example new CognitoUserPool("auth", { userPoolName: "my-app", mfa: "ON" })
  */
-export class CognitoUserPool extends pulumi.ComponentResource {
+export class CognitoUserPool extends ComponentResource {
     public readonly userPool: awsCognito.UserPool;
     public readonly userPoolClient: awsCognito.UserPoolClient;
     /** The client secret (a Pulumi secret); only when `generateClientSecret` is true. */

@@ -1,8 +1,9 @@
-import * as awsCognito from "@pulumi/aws/cognito";
-import * as pulumi from "@pulumi/pulumi";
+import type * as awsCognito from "@pulumi/aws/cognito";
+import type * as pulumi from "@pulumi/pulumi";
 import { CognitoUser, CognitoUserArgs } from "../providers/cognitoUser";
 import { PasswordRules, caseFolded, userPoolRegion } from "../providers/rules";
 import { keyedMap } from "../lib/maps";
+import { ComponentResource, log, output } from "../lib/sdk";
 import { passwordRulesOf, userAttributes } from "./resolved";
 import { defaults, userDefaults } from "./settings";
 import { transformed } from "./transform";
@@ -73,12 +74,14 @@ export function declareUsers(
 ): UsersParts {
     const specs: Record<string, UserSpec> = args.users ?? defaults.users;
     const groupNames = [...new Set(Object.values(specs).flatMap((spec) => spec.groups ?? userDefaults.groups))].sort();
+    // @pulumi/aws only where a group is declared: users alone need nothing of it.
+    const aws = groupNames.length > 0 ? (require("@pulumi/aws/cognito") as typeof awsCognito) : undefined;
     const groups = keyedMap(
         groupNames.map(
             (group) =>
                 [
                     group,
-                    new awsCognito.UserGroup(
+                    new aws!.UserGroup(
                         ...transformed(
                             args.transform?.group,
                             `${name}-group-${group}`,
@@ -135,7 +138,7 @@ export function usersOutput(users: Record<string, CognitoUser>): Record<string, 
     const summaries: [string, CognitoUserSummary][] = [];
     for (const [username, user] of Object.entries(users)) {
         if (username === "__proto__") {
-            pulumi.log.warn(
+            log.warn(
                 "users.__proto__ is left out of the users stack output: the Pulumi SDK cannot export a map key named __proto__; the user itself is managed as usual",
             );
         } else {
@@ -151,7 +154,7 @@ export function usersOutput(users: Record<string, CognitoUser>): Record<string, 
  * `@pulumi/aws` resource.
  * @example new CognitoUsers("team", { userPoolId: pool.userPool.id, users: { alice: { email: "alice@example.com" } }, passwords: { alice: config.requireSecret("alicePassword") } })
  */
-export class CognitoUsers extends pulumi.ComponentResource {
+export class CognitoUsers extends ComponentResource {
     /** The pool the users are in. */
     public readonly userPoolId: pulumi.Output<string>;
     /** The pool's region: the prefix of its id. */
@@ -166,7 +169,7 @@ export class CognitoUsers extends pulumi.ComponentResource {
         const { transform: _transform, customAttributes, ...settings } = args;
         const problems = validateArgs(settings, { knownCustomAttributes: customAttributes });
         if (problems.length > 0) throw new Error(`CognitoUsers "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
-        this.userPoolId = pulumi.output(args.userPoolId);
+        this.userPoolId = output(args.userPoolId);
         this.region = this.userPoolId.apply(userPoolRegion);
         const parts = declareUsers(name, args, passwordRulesOf(args.passwordPolicy, true), this);
         this.groups = parts.groups;

@@ -39,4 +39,22 @@ describe("private @pulumi/pulumi APIs (lib/pulumiInternals.ts)", () => {
         expect(service.ResourceProviderClient).to.be.a("function");
         expect(fs.existsSync(dynamicProviderHostScript())).to.equal(true);
     });
+
+    it("lib/sdk.ts: each name it takes from an SDK module file is the very one the index exports", () => {
+        const sdk = require("../lib/sdk");
+        const index: Record<string, unknown> = { ...pulumi, allConfig: pulumi.runtime.allConfig };
+        expect(Object.keys(sdk).sort()).to.deep.equal([
+            "ComponentResource",
+            "CustomResource",
+            "allConfig",
+            "getProject",
+            "getRootDirectory",
+            "getStack",
+            "log",
+            "mergeOptions",
+            "output",
+            "secret",
+        ]);
+        for (const name of Object.keys(sdk)) expect(sdk[name], name).to.equal(index[name]);
+    });
 });

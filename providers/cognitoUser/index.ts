@@ -1,4 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { CustomResource, mergeOptions, secret } from "../../lib/sdk";
 import { PasswordRules, cognitoDefaultPasswordRules } from "../rules";
 
 // A Cognito user whose permanent password comes from a Pulumi secret: a dynamic resource whose
@@ -63,7 +64,7 @@ export interface CognitoUserArgs {
  * exactly as `pulumi.dynamic.Resource(loader, name, props, opts, "cognito-auth", "CognitoUser")`
  * does (its type token, its props plus `__provider`, its options), without the serializer.
  */
-export class CognitoUser extends pulumi.CustomResource {
+export class CognitoUser extends CustomResource {
     declare public readonly userPoolId: pulumi.Output<string>;
     declare public readonly username: pulumi.Output<string>;
     declare public readonly attributes: pulumi.Output<Record<string, string>>;
@@ -86,7 +87,7 @@ export class CognitoUser extends pulumi.CustomResource {
                 {
                     userPoolId: args.userPoolId,
                     username: args.username,
-                    password: pulumi.secret(args.password),
+                    password: secret(args.password),
                     attributes: args.attributes ?? {},
                     enabled: args.enabled ?? true,
                     groups: args.groups ?? [],
@@ -98,7 +99,7 @@ export class CognitoUser extends pulumi.CustomResource {
                     // Last, where dynamic.Resource adds it; a known, non-secret value without dependencies as there.
                     __provider: loaderProviderText,
                 },
-                pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
+                mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
             );
         } finally {
             Error.stackTraceLimit = stackTraceLimit;
