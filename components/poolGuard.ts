@@ -48,7 +48,7 @@ export function replacementRefusal(olds: Partial<PoolGuardInputs>, news: PoolGua
 }
 
 /** The guard's provider: it stores its inputs; its diff refuses a replacing change (see above). */
-const poolGuardProvider: pulumi.dynamic.ResourceProvider = {
+export const poolGuardProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: PoolGuardInputs) {
         return { id: "pool-guard", outs: inputs };
     },

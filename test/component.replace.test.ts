@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ProgramRun, RecordedResource, plain, projectName, runProgram } from "../harness/program";
-import { PoolGuardInputs, replacementRefusal } from "../components/poolGuard";
+import { PoolGuardInputs, poolGuardProvider, replacementRefusal } from "../components/poolGuard";
 
 // What keeps a rename of the user pool from replacing anything else, and what makes a replacement of
 // the user pool or identity pool fail at preview, under the mocked runtime: the names and resource
@@ -210,8 +210,39 @@ describe("renaming the user pool, and replacements (mocked runtime)", function (
             expect(replacementRefusal(guarded, { ...guarded, identityPoolName: "acme-ids" })).to.equal(undefined);
         });
 
+        it("says both renames in one message, with the whole way to do it on purpose", function () {
+            const named = { ...guarded, identityPoolName: "acme-ids" };
+            const refusal = replacementRefusal(named, { ...named, userPoolName: "acme-auth-2", identityPoolName: "acme-ids-2" })!;
+            expect(refusal).to.match(
+                /^cognito-auth: renaming the user pool from .*the identity pool stays; and renaming the identity pool from "acme-ids"/,
+            );
+            expect(refusal).to.match(
+                /\. Refused while deletionProtection is on, before anything is changed\. To do it on purpose: first turn protection off in a pulumi up of its own \(pulumi config set deletionProtection false, with the old name still set, then pulumi up\), then make the change and run pulumi up, then turn protection on again\. To keep the pool, set the old name again\.$/,
+            );
+        });
+
+        it("the guard's provider: stores its inputs, reports a change only when one of them changes, refuses in diff", async function () {
+            const provider = poolGuardProvider as Required<typeof poolGuardProvider>;
+            expect(await provider.create(guarded)).to.deep.equal({ id: "pool-guard", outs: guarded });
+            expect(await provider.update("pool-guard", guarded, { ...guarded, deletionProtection: false })).to.deep.equal({
+                outs: { ...guarded, deletionProtection: false },
+            });
+            expect(await provider.diff("pool-guard", guarded, guarded)).to.deep.equal({ changes: false });
+            for (const change of [{ deletionProtection: false }, { identityPoolName: "acme-ids" }]) {
+                expect(await provider.diff("pool-guard", guarded, { ...guarded, ...change }), JSON.stringify(change)).to.deep.equal({
+                    changes: true,
+                });
+            }
+            const off = { ...guarded, deletionProtection: false };
+            expect(await provider.diff("pool-guard", off, { ...off, userPoolName: "acme-auth-2" })).to.deep.equal({ changes: true });
+            let refused: Error | undefined;
+            await provider.diff("pool-guard", guarded, { ...guarded, userPoolName: "acme-auth-2" }).catch((err: Error) => (refused = err));
+            expect(refused?.message).to.equal(replacementRefusal(guarded, { ...guarded, userPoolName: "acme-auth-2" }));
+        });
+
         it("refuses a rename of an explicitly named identity pool while protection is on", function () {
             const named = { ...guarded, identityPoolName: "acme-ids" };
+            expect(replacementRefusal(named, named), "the same name").to.equal(undefined);
             expect(replacementRefusal(named, { ...named, identityPoolName: "acme-ids-2" }))
                 .to.include('renaming the identity pool from "acme-ids" to "acme-ids-2" replaces it: every identity id is lost')
                 .and.not.include("user pool from");
