@@ -182,7 +182,7 @@ describe("the real Pulumi engine: identity by sub, a pool that cannot be found, 
 
     /** The program as earlier versions named user resources: by the username as configured, no alias. */
     function useOldNaming(project: EngineProject): () => void {
-        const file = path.join(project.dir, "components", "cognitoAuth.ts");
+        const file = path.join(project.dir, "components", "users.ts");
         const current = fs.readFileSync(file, "utf8");
         const old = current
             .replace("`${name}-user-${caseFolded(username)}`", "`${name}-user-${username}`")
