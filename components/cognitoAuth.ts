@@ -7,6 +7,7 @@ import { IdentityTransforms, declareIdentity } from "./identity";
 import { passwordRulesOf } from "./resolved";
 import { UserPoolTransforms, declareUserPool } from "./userPool";
 import { UsersTransforms, declareUsers } from "./users";
+import { settings as allSettings } from "./settings";
 import type { IdentitySettings, UserPoolSettings, UsersSettings } from "./types";
 import { validateArgs } from "./validation";
 
@@ -52,7 +53,11 @@ export class CognitoAuth extends ComponentResource {
     constructor(name: string, args: CognitoAuthArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("cognito-auth:index:CognitoAuth", name, {}, opts);
         const { transform: _transform, ...settings } = args;
-        const problems = validateArgs(settings);
+        // Every setting but an existing pool's id: for the users of a pool made elsewhere, CognitoUsers.
+        const takes = Object.keys(allSettings).filter((key) => key !== "userPoolId");
+        const problems = validateArgs(settings, {
+            component: { name: "CognitoAuth (for the users of a pool made elsewhere, use CognitoUsers)", takes },
+        });
         if (problems.length > 0) {
             throw new Error(`CognitoAuth "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
         }

@@ -29,7 +29,7 @@ export interface IdentityUserPool {
     id: pulumi.Input<string>;
     /** An app client of the pool, whose tokens are exchanged for credentials. */
     clientId: pulumi.Input<string>;
-    /** @default `cognito-idp.<region>.amazonaws.com/<id>` (the pool's `endpoint`) */
+    /** The pool's `endpoint`. @default `cognito-idp.<region>.amazonaws.com/<id>` (the AWS partition; give the pool's `endpoint` elsewhere, e.g. in China) */
     providerName?: pulumi.Input<string>;
 }
 
@@ -39,6 +39,15 @@ export interface CognitoIdentityArgs extends IdentitySettings {
     /** @example { role: { maxSessionDuration: 7200 } } */
     transform?: IdentityTransforms;
 }
+
+/** The settings `CognitoIdentity` takes (the compiler requires every key of IdentitySettings). */
+const takes: { readonly [K in keyof IdentitySettings]-?: true } = {
+    identityPoolName: true,
+    allowUnauthenticatedIdentities: true,
+    authenticatedPolicyArns: true,
+    unauthenticatedPolicyArns: true,
+    deletionProtection: true,
+};
 
 /** What `declareIdentity` declared. */
 export interface IdentityParts {
@@ -106,6 +115,11 @@ export function declareIdentity(
             // A new name replaces the identity pool (every identity id lost). Unless a name is set, keep
             // the one it was made with, whatever default an earlier version derived it from.
             { parent, ...protect, ...(args.identityPoolName === undefined ? { ignoreChanges: ["identityPoolName"] } : {}) },
+            {
+                identityPoolName: "the setting identityPoolName",
+                allowUnauthenticatedIdentities: "the setting allowUnauthenticatedIdentities",
+                cognitoIdentityProviders: "CognitoIdentity's userPool",
+            },
         ),
     );
     const role = (kind: "authenticated" | "unauthenticated", policyArns: pulumi.Input<string>[]) => {
@@ -118,6 +132,7 @@ export function declareIdentity(
                     assumeRolePolicy: identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
                 },
                 { parent },
+                { assumeRolePolicy: "CognitoIdentity (the trust policy: this identity pool, this kind of identity)" },
             ),
         );
         policyArns.forEach(
@@ -128,6 +143,7 @@ export function declareIdentity(
                         `${name}-${kind}-policy-${index}`,
                         { role: created.name, policyArn },
                         { parent },
+                        { role: "CognitoIdentity", policyArn: `the setting ${kind}PolicyArns` },
                     ),
                 ),
         );
@@ -152,6 +168,7 @@ export function declareIdentity(
             // an attachment sets the identity pool's roles to none: deleted after the new one was created,
             // it would leave the pool without roles.
             { parent, deleteBeforeReplace: true },
+            { identityPoolId: "CognitoIdentity", roles: "CognitoIdentity" },
         ),
     );
     return { identityPool, authenticatedRole, unauthenticatedRole, roleAttachment };
@@ -173,7 +190,7 @@ export class CognitoIdentity extends ComponentResource {
     constructor(name: string, args: CognitoIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cognito-auth:index:CognitoIdentity", name, {}, opts);
         const { transform: _transform, userPool: _userPool, ...settings } = args;
-        const problems = validateArgs(settings);
+        const problems = validateArgs(settings, { component: { name: "CognitoIdentity", takes: Object.keys(takes) } });
         if (problems.length > 0) throw new Error(`CognitoIdentity "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
         const protection = args.deletionProtection ?? defaults.deletionProtection;
         const parts = declareIdentity(name, args, this, protection ? { protect: true } : {});

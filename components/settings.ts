@@ -33,10 +33,17 @@ export interface Setting extends Field {
     fields?: Fields<any>;
 }
 
-/** A value known only when the program runs (a Pulumi Output, a Promise): AWS checks it, not the table. */
+/**
+ * A value known only when the program runs (a Pulumi Output, a Promise): AWS checks it, not the
+ * table. An Output is recognised as the SDK does (`__pulumiOutput`) and by its `apply`, which
+ * nothing read from config (JSON) can have.
+ */
 export const isDeferred = (value: unknown): boolean =>
     value instanceof Promise ||
-    (typeof value === "object" && value !== null && (value as { __pulumiOutput?: unknown }).__pulumiOutput === true);
+    (typeof value === "object" &&
+        value !== null &&
+        (value as { __pulumiOutput?: unknown }).__pulumiOutput === true &&
+        typeof (value as { apply?: unknown }).apply === "function");
 
 export const aString: Check = (value) => (typeof value === "string" && value.length > 0 ? [] : ["must be a non-empty string"]);
 export const trueOrFalse: Check = (value) => (typeof value === "boolean" ? [] : ["must be true or false"]);

@@ -2,7 +2,8 @@ import * as awsCognito from "@pulumi/aws/cognito";
 import type * as pulumi from "@pulumi/pulumi";
 import { ComponentResource, secret } from "../lib/sdk";
 import { PoolGuard } from "./poolGuard";
-import { ownedPasswordPolicy, tokenValidityOf } from "./resolved";
+import type { PasswordRules } from "../providers/rules";
+import { ownedPasswordPolicy, passwordRulesOf, tokenValidityOf } from "./resolved";
 import { defaults } from "./settings";
 import { transformed } from "./transform";
 import type { Transform, UserPoolSettings } from "./types";
@@ -10,8 +11,7 @@ import { validateArgs } from "./validation";
 
 // A user pool with secure defaults and an app client for password sign-in. `declareUserPool`
 // declares them under any parent: `CognitoUserPool` below (the component on its own) and
-// `CognitoAuth`, whose children they have always been (./cognitoAuth.ts says why it does not nest
-// this component).
+// `CognitoAuth`, as its own children (./cognitoAuth.ts says why it does not nest this component).
 
 /** The auth flows the app client allows: password sign-in (as the AWS CLI setup does), SRP and refresh. */
 export const clientAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
@@ -29,6 +29,18 @@ export interface CognitoUserPoolArgs extends UserPoolSettings {
     /** @example { userPool: { tags: { team: "auth" } } } */
     transform?: UserPoolTransforms;
 }
+
+/** The settings `CognitoUserPool` takes (the compiler requires every key of UserPoolSettings). */
+const takes: { readonly [K in keyof UserPoolSettings]-?: true } = {
+    userPoolName: true,
+    clientName: true,
+    mfa: true,
+    passwordPolicy: true,
+    generateClientSecret: true,
+    tokenValidity: true,
+    customAttributes: true,
+    deletionProtection: true,
+};
 
 /** What `declareUserPool` declared. */
 export interface UserPoolParts {
@@ -91,6 +103,15 @@ export function declareUserPool(
                 })),
             },
             { parent, ...protect },
+            {
+                name: "the setting userPoolName",
+                usernameConfiguration: "CognitoUserPool (case-insensitive usernames, which the users' checks rely on)",
+                passwordPolicy: "the setting passwordPolicy",
+                mfaConfiguration: "the setting mfa",
+                softwareTokenMfaConfiguration: "the setting mfa",
+                deletionProtection: "the setting deletionProtection",
+                schemas: "the setting customAttributes",
+            },
         ),
     );
     const tokens = tokenValidityOf(args);
@@ -111,6 +132,15 @@ export function declareUserPool(
                 tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
             },
             { parent },
+            {
+                name: "the setting clientName",
+                userPoolId: "CognitoUserPool",
+                generateSecret: "the setting generateClientSecret",
+                accessTokenValidity: "the setting tokenValidity",
+                idTokenValidity: "the setting tokenValidity",
+                refreshTokenValidity: "the setting tokenValidity",
+                tokenValidityUnits: "the setting tokenValidity",
+            },
         ),
     );
     return {
@@ -136,17 +166,23 @@ export class CognitoUserPool extends ComponentResource {
     public readonly clientSecret?: pulumi.Output<string>;
     /** The pool's region. */
     public readonly region: pulumi.Output<string>;
+    /** The pool's password rules: give them to `CognitoUsers` (`passwordPolicy`), so its users' passwords are checked at preview against this pool's policy. */
+    public readonly passwordRules: PasswordRules;
+    /** The custom attributes the pool declares: give them to `CognitoUsers` (`customAttributes`). */
+    public readonly customAttributes: string[];
 
     constructor(name: string, args: CognitoUserPoolArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("cognito-auth:index:CognitoUserPool", name, {}, opts);
         const { transform: _transform, ...settings } = args;
-        const problems = validateArgs(settings);
+        const problems = validateArgs(settings, { component: { name: "CognitoUserPool", takes: Object.keys(takes) } });
         if (problems.length > 0) throw new Error(`CognitoUserPool "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
         const parts = declareUserPool(name, args, this);
         this.userPool = parts.userPool;
         this.userPoolClient = parts.userPoolClient;
         this.clientSecret = parts.clientSecret;
         this.region = parts.region;
+        this.passwordRules = passwordRulesOf(args.passwordPolicy, false);
+        this.customAttributes = [...(args.customAttributes ?? defaults.customAttributes)];
         this.registerOutputs({ userPoolId: this.userPool.id, userPoolClientId: this.userPoolClient.id });
     }
 }

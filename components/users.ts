@@ -18,7 +18,7 @@ import { validateArgs } from "./validation";
 export interface UsersTransforms {
     /** Every `aws.cognito.UserGroup` (`name` tells which: `<name>-group-<group>`). */
     group?: Transform<awsCognito.UserGroupArgs>;
-    /** Every user (`CognitoUser`, this project's resource; `name` is `<name>-user-<username in lower case>`). */
+    /** Every user (`CognitoUser`, this project's resource; `name` is `<name>-user-<username in lower case>`): its options only, as every argument is a setting's. */
     user?: Transform<CognitoUserArgs>;
 }
 
@@ -44,6 +44,27 @@ export interface CognitoUsersArgs extends UsersSettings {
     /** @example { user: (args) => { args.adoptExisting = true; } } */
     transform?: UsersTransforms;
 }
+
+/** The settings `CognitoUsers` takes (the compiler requires every one of its arguments that is a setting). */
+const takes: { readonly [K in Exclude<keyof CognitoUsersArgs, "transform" | "customAttributes">]-?: true } = {
+    userPoolId: true,
+    users: true,
+    passwords: true,
+    passwordPolicy: true,
+    adoptExistingUsers: true,
+};
+
+/** Every argument of a user is a setting's: a user's transform may change its options only. */
+const userOwned: Record<keyof CognitoUserArgs, string> = {
+    userPoolId: "CognitoUsers' userPoolId",
+    username: "the setting users",
+    password: "the setting passwords",
+    attributes: "the setting users",
+    enabled: "the setting users",
+    groups: "the setting users",
+    passwordPolicy: "the setting passwordPolicy",
+    adoptExisting: "the setting adoptExistingUsers",
+};
 
 /** What `declareUsers` declared. */
 export interface UsersParts {
@@ -87,6 +108,7 @@ export function declareUsers(
                             `${name}-group-${group}`,
                             { name: group, userPoolId: args.userPoolId },
                             { parent },
+                            { name: "the setting users (each user's groups)", userPoolId: "CognitoUsers' userPoolId" },
                         ),
                     ),
                 ] as const,
@@ -120,6 +142,7 @@ export function declareUsers(
                             dependsOn: memberOf.map((group) => groups[group]),
                             aliases: caseFolded(username) === username ? [] : [{ name: `${name}-user-${username}` }],
                         },
+                        userOwned,
                     ),
                 ),
             ] as const;
@@ -167,7 +190,10 @@ export class CognitoUsers extends ComponentResource {
     constructor(name: string, args: CognitoUsersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cognito-auth:index:CognitoUsers", name, {}, opts);
         const { transform: _transform, customAttributes, ...settings } = args;
-        const problems = validateArgs(settings, { knownCustomAttributes: customAttributes });
+        const problems = validateArgs(settings, {
+            knownCustomAttributes: customAttributes,
+            component: { name: "CognitoUsers", takes: Object.keys(takes) },
+        });
         if (problems.length > 0) throw new Error(`CognitoUsers "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
         this.userPoolId = output(args.userPoolId);
         this.region = this.userPoolId.apply(userPoolRegion);

@@ -25,6 +25,11 @@ export interface ValidationOptions {
      * stack creates). @default `args.customAttributes` for a created pool; unknown for an existing one
      */
     knownCustomAttributes?: readonly string[];
+    /**
+     * A component checking its own arguments: its name, and the settings it takes; any other
+     * setting is refused as not one of its arguments. @default every setting (the stack config)
+     */
+    component?: { name: string; takes: readonly string[] };
 }
 
 /** What a message names, and what it says of a setting that needs a created pool. */
@@ -33,6 +38,7 @@ interface Reporter {
     existingPool: boolean;
     say(path: string, problem: string): void;
     ownedOnly(): string;
+    component?: ValidationOptions["component"];
 }
 
 /**
@@ -49,7 +55,11 @@ export function validateArgs(args: StackSettings, options: ValidationOptions = {
         prefix,
         existingPool: args.userPoolId !== undefined,
         say: (path, problem) => problems.push(`${prefix}${path}: ${problem}`),
-        ownedOnly: () => `applies only to a pool this stack creates; remove it, or unset ${prefix}userPoolId`,
+        ownedOnly: () =>
+            options.component
+                ? `applies only to a pool this stack creates (CognitoUserPool, CognitoAuth); remove it`
+                : `applies only to a pool this stack creates; remove it, or unset ${prefix}userPoolId`,
+        component: options.component,
     };
     settingProblems(args as Record<string, unknown>, report);
     if (!report.existingPool && args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
@@ -82,6 +92,10 @@ function settingProblems(values: Record<string, unknown>, report: Reporter): voi
         if (value === undefined) continue;
         if (!hasKey(settings, key)) {
             report.say(key, `unknown setting; known: ${Object.keys(settings).join(", ")}`);
+            continue;
+        }
+        if (report.component && !report.component.takes.includes(key)) {
+            report.say(key, `is not an argument of ${report.component.name}; it takes ${report.component.takes.join(", ")}`);
             continue;
         }
         const setting: Setting = (settings as Record<string, Setting>)[key];

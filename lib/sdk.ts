@@ -9,5 +9,5 @@ export { ComponentResource, CustomResource, mergeOptions } from "@pulumi/pulumi/
 export { output, secret } from "@pulumi/pulumi/output";
 export { getProject, getRootDirectory, getStack } from "@pulumi/pulumi/metadata";
 export { allConfig } from "@pulumi/pulumi/runtime/config";
-import * as log from "@pulumi/pulumi/log";
-export { log };
+// The module object itself (a namespace import would be a copy once compiled by esbuild).
+export const log: typeof import("@pulumi/pulumi/log") = require("@pulumi/pulumi/log");

@@ -112,10 +112,35 @@ describe("components on their own", function () {
         it("a transform function may return new arguments instead", async function () {
             const registered = recordRegistrations();
             const pool = new CognitoUserPool("app", {
-                transform: { client: (args) => ({ args: { ...args, name: "renamed-client" } }) },
+                transform: { client: (args) => ({ args: { ...args, logoutUrls: ["https://app.example.com/"] } }) },
             });
             await settled(pool.userPoolClient);
-            expect(registered.get("app-client")!.inputs.name).to.equal("renamed-client");
+            expect(registered.get("app-client")!.inputs.logoutUrls).to.deep.equal(["https://app.example.com/"]);
+        });
+
+        it("a transform may not change what a setting sets, in place or by value: an error naming the setting", function () {
+            recordRegistrations();
+            expect(() => new CognitoUserPool("a", { transform: { client: (args) => ({ args: { ...args, name: "x" } }) } })).to.throw(
+                'the transform of a-client changes "name", which the setting clientName sets; use that instead',
+            );
+            expect(
+                () =>
+                    new CognitoUserPool("b", {
+                        transform: { userPool: (args) => void ((args.passwordPolicy as any).minimumLength = 20) },
+                    }),
+            ).to.throw('the transform of b-pool changes "passwordPolicy", which the setting passwordPolicy sets; use that instead');
+            expect(() => new CognitoUserPool("c", { transform: { userPool: { name: "other" } } })).to.throw(
+                'the transform of c-pool changes "name", which the setting userPoolName sets',
+            );
+            expect(
+                () =>
+                    new CognitoUsers("d", {
+                        userPoolId: "us-west-2_Pool1",
+                        users: { carol: {} },
+                        passwords: { carol: password },
+                        transform: { user: (args) => void (args.adoptExisting = true) },
+                    }),
+            ).to.throw('the transform of d-user-carol changes "adoptExisting", which the setting adoptExistingUsers sets');
         });
 
         it("refuses bad settings, every one at once, before declaring anything", function () {
@@ -217,20 +242,23 @@ describe("components on their own", function () {
             expect(() => new CognitoUsers("team", args)).to.not.throw();
             expect(() => new CognitoUsers("team2", { ...args, customAttributes: ["dept"] })).to.throw(/users\.carol: .*custom:team/);
             expect(() => new CognitoUsers("team3", { ...args, mfa: "ON" } as any)).to.throw(
-                "mfa: applies only to a pool this stack creates; remove it, or unset userPoolId",
+                "mfa: is not an argument of CognitoUsers; it takes userPoolId, users, passwords, passwordPolicy, adoptExistingUsers",
+            );
+            expect(() => new CognitoUsers("team4", { ...args, passwordPolicy: { temporaryPasswordValidityDays: 3 } as any })).to.throw(
+                "passwordPolicy.temporaryPasswordValidityDays: applies only to a pool this stack creates (CognitoUserPool, CognitoAuth); remove it",
             );
         });
 
-        it("transform reaches every user", async function () {
-            const registered = recordRegistrations();
+        it("transform reaches every user, whose options it may change (its arguments are all settings')", async function () {
+            const seen: string[] = [];
             const users = new CognitoUsers("team", {
                 userPoolId: "us-west-2_Pool1",
-                users: { carol: {} },
-                passwords: { carol: password },
-                transform: { user: (args) => void (args.adoptExisting = true) },
+                users: { carol: {}, dave: {} },
+                passwords: { carol: password, dave: password },
+                transform: { user: (_args, opts, name) => void seen.push(`${name} ${opts.parent?.constructor.name}`) },
             });
             await settled(users.users.carol);
-            expect(registered.get("team-user-carol")!.inputs.adoptExisting).to.equal(true);
+            expect(seen.sort()).to.deep.equal(["team-user-carol CognitoUsers", "team-user-dave CognitoUsers"]);
         });
     });
 
@@ -258,11 +286,13 @@ describe("components on their own", function () {
 
 describe("components on their own: resource options and outputs, as the engine receives them", function () {
     const pool = { id: "eu-central-1_Other9", clientId: "client123" };
+    let extra: pulumi.Resource | undefined;
     const run = (program: () => void) =>
         runProgram(
             {},
             {
                 program: () => {
+                    extra = new (class Extra extends pulumi.CustomResource {})("test:index:Extra", "extra", {});
                     program();
                     return {};
                 },
@@ -345,12 +375,80 @@ describe("components on their own: resource options and outputs, as the engine r
         );
     });
 
-    it("a transform function that returns nothing keeps the options it was given; one that returns options replaces them", async function () {
+    it("options a transform function returns are merged over the child's: what it leaves out stays, the parent always", async function () {
         const kept = await run(() => new CognitoUserPool("app", { transform: { userPool: () => undefined } }));
         expect(named(kept, "app-pool").options).to.include({ protect: true });
-        const replaced = await run(
+        const merged = await run(
+            () =>
+                new CognitoUserPool("app", {
+                    transform: { userPool: () => ({ opts: { ignoreChanges: ["tags"], parent: undefined } }) },
+                }),
+        );
+        const pool = named(merged, "app-pool");
+        expect(pool.options).to.include({ protect: true });
+        expect(pool.options!.ignoreChanges).to.deep.equal(["tags"]);
+        expect(pool.dependencies).to.include(named(merged, "app-pool-guard").urn);
+        expect(pool.urn).to.equal(named(kept, "app-pool").urn);
+        const off = await run(
             () => new CognitoUserPool("app", { transform: { userPool: (_args, opts) => ({ opts: { ...opts, protect: false } }) } }),
         );
-        expect(named(replaced, "app-pool").options!.protect).to.not.equal(true);
+        expect(named(off, "app-pool").options!.protect).to.not.equal(true);
+    });
+
+    it("each child gets its own dependsOn: a transform adding to one child's leaves the other's alone", async function () {
+        const result = await run(
+            () =>
+                new CognitoAuth("all", {
+                    transform: {
+                        userPool: (_args, opts) => void (opts.dependsOn as pulumi.Resource[]).push(extra!),
+                    },
+                }),
+        );
+        const guard = named(result, "all-pool-guard").urn;
+        expect(named(result, "all-identities").dependencies).to.include(guard);
+        expect(named(result, "all-identities").dependencies).to.not.include(named(result, "extra").urn);
+        expect(named(result, "all-pool").dependencies).to.include(named(result, "extra").urn);
+    });
+});
+
+describe("components on their own: what each refuses that is not its own", function () {
+    beforeEach(() => recordRegistrations());
+
+    it("CognitoAuth refuses userPoolId (it would make a pool and ignore the id), naming CognitoUsers", function () {
+        expect(() => new CognitoAuth("all", { userPoolId: "us-east-1_AbC123xyz", users: {} } as any)).to.throw(
+            /userPoolId: is not an argument of CognitoAuth \(for the users of a pool made elsewhere, use CognitoUsers\)/,
+        );
+    });
+
+    it("CognitoIdentity refuses a user-pool setting it would ignore; CognitoUserPool an identity one", function () {
+        expect(() => new CognitoIdentity("ids", { userPool: { id: "eu-central-1_Other9", clientId: "c" }, mfa: "ON" } as any)).to.throw(
+            "mfa: is not an argument of CognitoIdentity; it takes identityPoolName, allowUnauthenticatedIdentities, authenticatedPolicyArns, unauthenticatedPolicyArns, deletionProtection",
+        );
+        expect(() => new CognitoUserPool("app", { allowUnauthenticatedIdentities: true } as any)).to.throw(
+            "allowUnauthenticatedIdentities: is not an argument of CognitoUserPool",
+        );
+    });
+
+    it("CognitoUserPool gives its password rules and custom attributes for CognitoUsers", function () {
+        const pool = new CognitoUserPool("app", { passwordPolicy: { minimumLength: 16 }, customAttributes: ["team"] });
+        expect(pool.passwordRules).to.deep.equal({
+            minimumLength: 16,
+            requireLowercase: true,
+            requireUppercase: true,
+            requireNumbers: true,
+            requireSymbols: true,
+        });
+        expect(pool.customAttributes).to.deep.equal(["team"]);
+        const short = "Short#Pass-123"; // 14 characters: Cognito's default allows it, this pool does not
+        expect(
+            () =>
+                new CognitoUsers("team", {
+                    userPoolId: pool.userPool.id,
+                    passwordPolicy: pool.passwordRules,
+                    customAttributes: pool.customAttributes,
+                    users: { carol: { attributes: { "custom:dept": "x" } } },
+                    passwords: { carol: short },
+                }),
+        ).to.throw(/users\.carol: .*custom:dept[\s\S]*passwords\.carol: .*16/);
     });
 });

@@ -497,6 +497,12 @@ describe("stack-config reader (components/stackConfig.ts)", function () {
                 expect: [/tokenValidity\.accessTokenMinutes: must be a whole number from 5 to 1440/],
             },
             {
+                // Only a program can give an Output; in config this is just an object that looks like one.
+                title: "a policy ARN list entry that looks like a Pulumi Output, from config",
+                config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: [{ __pulumiOutput: true }] },
+                expect: [/authenticatedPolicyArns: must be a list of IAM policy ARNs/],
+            },
+            {
                 title: "a policy ARN that is not an IAM policy ARN",
                 config: { users: alice, passwords: { alice: passwords.alice }, authenticatedPolicyArns: ["arn:aws:s3:::my-bucket"] },
                 expect: [/authenticatedPolicyArns: "arn:aws:s3:::my-bucket" is not an IAM policy ARN/],

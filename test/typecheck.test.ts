@@ -40,7 +40,13 @@ describe("type errors fail npm test's tsc (pulumi preview does not type-check)",
         expect(scripts.build).to.equal(typeCheck);
     });
 
-    it("the copy as it is passes", () => {
+    it("the copy as it is passes, with the README's example of the components in a program of its own", () => {
+        // The README's TypeScript block, as a module beside the components (its imports rewritten to there).
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const example = /```ts\n([\s\S]*?)```/.exec(readme);
+        expect(example, "the README's TypeScript example").to.not.equal(null);
+        expect(example![1]).to.include('from "./components/userPool"');
+        fs.writeFileSync(path.join(dir, "components", "readmeExample.ts"), example![1].replaceAll('"./components/', '"./'));
         const run = tsc(dir);
         expect(run.status, `${run.stdout}${run.stderr}`).to.equal(0);
     });

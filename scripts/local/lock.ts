@@ -114,8 +114,12 @@ function replaceStale(paths: LocalPaths, text: string, content: string): boolean
     try {
         if (readText(paths.lock) !== text) return false;
         const temporary = `${paths.lock}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
-        fs.writeFileSync(temporary, content, { mode: 0o600 });
-        fs.renameSync(temporary, paths.lock);
+        try {
+            fs.writeFileSync(temporary, content, { mode: 0o600 });
+            fs.renameSync(temporary, paths.lock);
+        } finally {
+            fs.rmSync(temporary, { force: true });
+        }
         return true;
     } finally {
         fs.rmSync(breaker, { force: true });
