@@ -12,8 +12,10 @@ import { withEnv } from "./env";
 //   so the SDK's retry meets the effect of its own first attempt.
 // - "drop": the connection is closed before the request reaches the pool.
 // - "reject": a non-retryable InvalidPasswordException after nothing was done.
+// - "history": PasswordHistoryPolicyViolationException after nothing was done (a new password
+//   that is one of the user's recent ones; the fake keeps no history, a test says when).
 
-export type Fault = "throttle" | "503" | "lose-response" | "drop" | "reject" | undefined;
+export type Fault = "throttle" | "503" | "lose-response" | "drop" | "reject" | "history" | undefined;
 
 export interface FakeUser {
     Username: string;
@@ -148,6 +150,11 @@ export async function startFakeCognito(): Promise<FakeCognito> {
                     return void req.socket.destroy();
                 case "reject":
                     return reply(400, { __type: "InvalidPasswordException", message: "Password does not conform to policy" });
+                case "history":
+                    return reply(400, {
+                        __type: "PasswordHistoryPolicyViolationException",
+                        message: "The password you entered doesn't meet the password history policy.",
+                    });
                 case "lose-response":
                     act(action, body);
                     return reply(503, { __type: "ServiceUnavailableException", message: "Service Unavailable" });

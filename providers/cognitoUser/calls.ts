@@ -21,11 +21,19 @@ import { CognitoCall, CognitoUserInputs, CognitoUserOutputs } from "./plan";
 
 export type Key = { UserPoolId: string; Username: string };
 
-/** Sends a plan's calls in order; the first failure stops it. */
-export async function send(client: CognitoIdentityProviderClient, user: CognitoUserInputs, calls: CognitoCall[]): Promise<void> {
+/** Sends a plan's calls in order; the first failure stops it. `applied` gets each call that went through. */
+export async function send(
+    client: CognitoIdentityProviderClient,
+    user: CognitoUserInputs,
+    calls: CognitoCall[],
+    applied: CognitoCall[] = [],
+): Promise<void> {
     const key = keyOf(user);
-    // The commands differ in type; send accepts each of them, not their union.
-    for (const call of calls) await client.send(commandOf(call, key, user.password) as Parameters<typeof client.send>[0]);
+    for (const call of calls) {
+        // The commands differ in type; send accepts each of them, not their union.
+        await client.send(commandOf(call, key, user.password) as Parameters<typeof client.send>[0]);
+        applied.push(call);
+    }
 }
 
 function commandOf(call: CognitoCall, key: Key, password: string) {

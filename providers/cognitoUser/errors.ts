@@ -2,7 +2,7 @@
 // password. Text that comes from AWS or the network is redacted before it is used.
 
 import { redact } from "../../lib/redact";
-import { commandLine, removeUserAdvice } from "../../lib/shell";
+import { commandLine, removeUserAdvice, setSecretAdvice } from "../../lib/shell";
 
 /** An error's name and message, with the secrets cut out. */
 export function describe(err: unknown, secrets: readonly (string | undefined)[]): string {
@@ -15,9 +15,32 @@ export interface UserRef {
     username: string;
 }
 
-/** `Cognito user "<name>" in pool <id> <what>: <cause>`, without secrets. */
+/**
+ * `Cognito user "<name>" in pool <id> <what>: <cause>`, without secrets. A password the pool's
+ * password history refuses gets its own cause text (`historyRefusal`).
+ */
 export function userError(user: UserRef, what: string, cause: unknown, secrets: readonly (string | undefined)[]): Error {
-    return new Error(`Cognito user "${user.username}" in pool ${user.userPoolId} ${what}: ${describe(cause, secrets)}`);
+    const text = isHistoryRefusal(cause) ? historyRefusal(user.username) : describe(cause, secrets);
+    return new Error(`Cognito user "${user.username}" in pool ${user.userPoolId} ${what}: ${text}`);
+}
+
+/** What Cognito answers when a new password is one of the user's recent ones. */
+export const historyViolation = "PasswordHistoryPolicyViolationException";
+
+export function isHistoryRefusal(err: unknown): boolean {
+    return (err as { name?: string } | undefined)?.name === historyViolation;
+}
+
+/**
+ * Why Cognito refused the password and how to set another. Nothing of Cognito's own text is used:
+ * only the rule, so nothing from or about the password can reach the message.
+ */
+export function historyRefusal(username: string): string {
+    return (
+        `Cognito refuses the new password (${historyViolation}): it is one of the user's recent passwords, which the ` +
+        "user pool's password history forbids (passwordPolicy.passwordHistorySize). Choose a password the user has not had " +
+        `recently; ${setSecretAdvice("passwords", username, "set it with")}, then run \`pulumi up\` again.`
+    );
 }
 
 /** Names of the errors Cognito returns for a user, or its pool, that does not exist. */

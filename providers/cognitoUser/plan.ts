@@ -117,7 +117,9 @@ export function needsPassword(olds: Partial<CognitoUserOutputs>, news: CognitoUs
 
 /**
  * The Cognito calls that take a user from `current` to `desired`, in the order they are sent:
- * attributes, password, groups, then enabled last so a user is disabled only once it is complete.
+ * password first, so that a password Cognito refuses (its policy, or the pool's password history)
+ * leaves the user as it was; then attributes, groups, and enabled last so a user is disabled only
+ * once it is complete.
  * Changing `email` or `phone_number` resets its `*_verified` flag in Cognito unless the same call
  * sets it, so a configured flag is re-sent with its contact attribute.
  */
@@ -133,14 +135,43 @@ export function planChanges(current: UserState, desired: CognitoUserInputs, setP
     }
     const removed = Object.keys(before).filter((name) => !(name in after));
     const calls: CognitoCall[] = [];
+    if (setPassword) calls.push({ action: "AdminSetUserPassword" });
     if (changed.length)
         calls.push({ action: "AdminUpdateUserAttributes", attributes: Object.fromEntries(changed.map((n) => [n, after[n]])) });
     if (removed.length) calls.push({ action: "AdminDeleteUserAttributes", names: removed });
-    if (setPassword) calls.push({ action: "AdminSetUserPassword" });
     for (const group of desired.groups) if (!current.groups.includes(group)) calls.push({ action: "AdminAddUserToGroup", group });
     for (const group of current.groups) if (!desired.groups.includes(group)) calls.push({ action: "AdminRemoveUserFromGroup", group });
     if (current.enabled !== desired.enabled) calls.push({ action: desired.enabled ? "AdminEnableUser" : "AdminDisableUser" });
     return calls;
+}
+
+/**
+ * The outputs to store when an update sent only `applied` (the first calls of its plan) before a
+ * call failed: the stored outputs with exactly those calls' effects. The password is the new one
+ * only once AdminSetUserPassword went through, so the next `pulumi up` sends it again only if it
+ * was not set (with a password history, Cognito would refuse to set the current one again).
+ */
+export function partialOutputs(olds: CognitoUserOutputs, user: CognitoUserInputs, applied: CognitoCall[], sub: string): CognitoUserOutputs {
+    const attributes = { ...(olds.attributes ?? {}) };
+    let groups = [...(olds.groups ?? [])];
+    let enabled = olds.enabled ?? true;
+    let passwordSet = false;
+    for (const call of applied) {
+        if (call.action === "AdminSetUserPassword") passwordSet = true;
+        else if (call.action === "AdminUpdateUserAttributes") Object.assign(attributes, call.attributes);
+        else if (call.action === "AdminDeleteUserAttributes") for (const name of call.names) delete attributes[name];
+        else if (call.action === "AdminAddUserToGroup") groups = [...new Set([...groups, call.group])];
+        else if (call.action === "AdminRemoveUserFromGroup") groups = groups.filter((g) => g !== call.group);
+        else enabled = call.action === "AdminEnableUser";
+    }
+    return {
+        ...outputsOf(user, sub, Boolean(olds.adopted)),
+        password: passwordSet ? user.password : (olds.password ?? ""),
+        status: passwordSet ? "CONFIRMED" : (olds.status ?? "UNKNOWN"),
+        attributes,
+        groups: groups.sort(),
+        enabled,
+    };
 }
 
 /**

@@ -35,6 +35,7 @@ import {
     keptNotice,
     describe,
     goneError,
+    isHistoryRefusal,
     isNotFound,
     namesakeNotice,
     namesakeUpdateError,
@@ -42,6 +43,7 @@ import {
     userError,
 } from "./errors";
 import {
+    CognitoCall,
     CognitoUserInputs,
     CognitoUserOutputs,
     UserState,
@@ -50,6 +52,7 @@ import {
     needsPassword,
     normalize,
     outputsOf,
+    partialOutputs,
     planChanges,
     storedState,
 } from "./plan";
@@ -63,6 +66,9 @@ export type CognitoUserProvider = pulumi.dynamic.ResourceProvider<CognitoUserInp
  * during its own call can be the one its retried call made (see `createUser`).
  */
 const clockSkewMs = 60_000;
+
+/** The key under which the dynamic-provider host keeps the serialized provider, in inputs and outputs. */
+const providerKey = "__provider";
 
 /**
  * The users a create of this provider made or found, by pool and `sub`, with the username it used
@@ -107,7 +113,7 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             return readUser(cognito(), id, props);
         },
         async update(_id, olds, news) {
-            return updateUser(cognito(), olds, normalize(news));
+            return updateUser(cognito(), olds, normalize(news), (news as unknown as Record<string, unknown>)[providerKey]);
         },
         async delete(id, props) {
             return deleteUser(cognito(), id, props, met);
@@ -238,7 +244,12 @@ async function readUser(client: CognitoIdentityProviderClient, id: string, props
  * without one gets it recorded). A case-only rename is an update: in a case-insensitive pool the
  * new spelling finds the same sub; where case matters it does not, and the update stops.
  */
-async function updateUser(client: CognitoIdentityProviderClient, olds: CognitoUserOutputs, user: CognitoUserInputs) {
+async function updateUser(
+    client: CognitoIdentityProviderClient,
+    olds: CognitoUserOutputs,
+    user: CognitoUserInputs,
+    providerText?: unknown,
+) {
     const secrets = [user.password, olds.password];
     const key = keyOf(user);
     const storedSub = olds.sub || "";
@@ -255,8 +266,9 @@ async function updateUser(client: CognitoIdentityProviderClient, olds: CognitoUs
     }
     if (!found) throw goneError(user);
     if (otherSub) throw namesakeUpdateError(user, storedSub, foundSub!);
+    const applied: CognitoCall[] = [];
     try {
-        await send(client, user, calls);
+        await send(client, user, calls, applied);
     } catch (err) {
         // Not-found also means a missing group: say "gone" only when the user itself is.
         if (isNotFound(err)) {
@@ -267,9 +279,38 @@ async function updateUser(client: CognitoIdentityProviderClient, olds: CognitoUs
             if (isUserMissing(lookUp)) throw goneError(user);
             if (isPoolMissing(lookUp)) throw await failure(client, key, "could not be updated", lookUp, secrets);
         }
-        throw userError(user, "could not be updated", err, secrets);
+        if (applied.length === 0) {
+            // The password goes first, so a refused one means nothing was changed: the old state stays right.
+            throw userError(
+                user,
+                isHistoryRefusal(err) ? "could not be updated, and nothing was changed" : "could not be updated",
+                err,
+                secrets,
+            );
+        }
+        const partial = partialOutputs(olds, user, applied, storedSub || foundSub || "");
+        throw partialUpdateError(userError(user, "was updated only in part", err, secrets), user, applied, partial, providerText);
     }
     return { outs: outputsOf(user, storedSub || foundSub, Boolean(olds.adopted)) };
+}
+
+/**
+ * An update that failed after some of its calls went through: the engine stores `properties` as
+ * the resource's outputs (the dynamic-provider host's partial-failure answer), so the state says
+ * exactly what Cognito holds and the next `pulumi up` sends only the rest. They keep the
+ * `__provider` the inputs carry, which the host needs to read and delete the resource later.
+ */
+function partialUpdateError(
+    error: Error,
+    user: CognitoUserInputs,
+    applied: CognitoCall[],
+    outputs: CognitoUserOutputs,
+    providerText: unknown,
+) {
+    const properties = { ...outputs, ...(providerText === undefined ? {} : { [providerKey]: providerText }) };
+    const done = applied.map((call) => call.action).join(", ");
+    error.message += ` (sent before it failed: ${done}; the stack's state records exactly that, so the next \`pulumi up\` sends the rest)`;
+    return Object.assign(error, { id: idOf(user), properties, reasons: [] as string[] });
 }
 
 /**

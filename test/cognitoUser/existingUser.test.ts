@@ -136,15 +136,15 @@ describe("create of a username that already exists", function () {
                 expect(callNames()).to.deep.equal([
                     "AdminGetUserCommand",
                     "AdminListGroupsForUserCommand",
-                    "AdminUpdateUserAttributesCommand",
                     "AdminSetUserPasswordCommand",
+                    "AdminUpdateUserAttributesCommand",
                     "AdminAddUserToGroupCommand",
                 ]);
-                expect(callInput(2).UserAttributes).to.deep.equal([
+                expect(callInput(2)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: PASSWORD, Permanent: true });
+                expect(callInput(3).UserAttributes).to.deep.equal([
                     { Name: "email", Value: "new@example.com" },
                     { Name: "email_verified", Value: "true" },
                 ]);
-                expect(callInput(3)).to.deep.equal({ UserPoolId: POOL, Username: "alice", Password: PASSWORD, Permanent: true });
                 expect(callInput(4).GroupName).to.equal("admins");
                 expect(result.id).to.equal(`${POOL}/alice`);
                 expect(result.outs!.adopted).to.equal(true);

@@ -122,7 +122,7 @@ describe("plan (pure)", () => {
     });
 
     describe("planChanges", () => {
-        it("orders attributes, removals, password, groups, then enabled; re-sends email_verified with a new email", () => {
+        it("orders password, attributes, removals, groups, then enabled; re-sends email_verified with a new email", () => {
             const current = {
                 attributes: { email: "a@example.com", email_verified: "true", nickname: "al" },
                 enabled: true,
@@ -133,10 +133,11 @@ describe("plan (pure)", () => {
                 desired({ attributes: { email: "b@example.com", email_verified: "true" }, groups: ["new"], enabled: false }),
                 true,
             );
+            // Password first: a password Cognito refuses then leaves the user as it was.
             expect(plan).to.deep.equal([
+                { action: "AdminSetUserPassword" },
                 { action: "AdminUpdateUserAttributes", attributes: { email: "b@example.com", email_verified: "true" } },
                 { action: "AdminDeleteUserAttributes", names: ["nickname"] },
-                { action: "AdminSetUserPassword" },
                 { action: "AdminAddUserToGroup", group: "new" },
                 { action: "AdminRemoveUserFromGroup", group: "old" },
                 { action: "AdminDisableUser" },
