@@ -36,7 +36,8 @@ const passwords = keyedMap(Object.entries(read.plainPasswords).map(([name, passw
 
 /**
  * The stack outputs. Always `userPoolId`, `region` and `users` (username -> { sub, status }); for a
- * pool this stack creates also its ARN, the client, the identity pool and the roles. An output that
+ * pool this stack creates also its ARN, the client, the identity pool and the roles (`groupRoleArns`:
+ * group -> role ARN, when a group has a role). An output that
  * does not apply is absent, not undefined.
  */
 function outputs(): Record<string, pulumi.Input<unknown>> {
@@ -64,6 +65,9 @@ function outputs(): Record<string, pulumi.Input<unknown>> {
         identityPoolId: auth.identityPool.id,
         authenticatedRoleArn: auth.authenticatedRole.arn,
         ...(auth.unauthenticatedRole ? { unauthenticatedRoleArn: auth.unauthenticatedRole.arn } : {}),
+        ...(Object.keys(auth.groupRoles).length > 0
+            ? { groupRoleArns: Object.fromEntries(Object.entries(auth.groupRoles).map(([group, role]) => [group, role.arn])) }
+            : {}),
         ...(auth.clientSecret ? { clientSecret: auth.clientSecret } : {}),
     };
 }

@@ -2,12 +2,13 @@ import type * as awsCognito from "@pulumi/aws/cognito";
 import type * as awsIam from "@pulumi/aws/iam";
 import type * as pulumi from "@pulumi/pulumi";
 import { ComponentResource } from "../lib/sdk";
+import { hasKey, keyedMap } from "../lib/maps";
 import type { CognitoUser } from "../providers/cognitoUser";
 import { IdentityTransforms, declareIdentity } from "./identity";
 import { passwordRulesOf } from "./resolved";
 import { UserPoolTransforms, declareUserPool } from "./userPool";
 import { UsersTransforms, declareUsers } from "./users";
-import { settings as allSettings } from "./settings";
+import { defaults, settings as allSettings } from "./settings";
 import type { IdentitySettings, UserPoolSettings, UsersSettings } from "./types";
 import { validateArgs } from "./validation";
 
@@ -45,6 +46,8 @@ export class CognitoAuth extends ComponentResource {
     /** Only when `allowUnauthenticatedIdentities` is true. */
     public readonly unauthenticatedRole?: awsIam.Role;
     public readonly roleAttachment: awsCognito.IdentityPoolRoleAttachment;
+    /** The role of each group with `policyArns`, by group name (a map without a prototype: names come from config). */
+    public readonly groupRoles: Record<string, awsIam.Role>;
     /** Groups by name (a map without a prototype: names come from config). */
     public readonly groups: Record<string, awsCognito.UserGroup>;
     /** Users by username (a map without a prototype: names come from config). */
@@ -77,7 +80,20 @@ export class CognitoAuth extends ComponentResource {
         this.authenticatedRole = identity.authenticatedRole;
         this.unauthenticatedRole = identity.unauthenticatedRole;
         this.roleAttachment = identity.roleAttachment;
-        const users = declareUsers(name, { ...args, userPoolId: this.userPoolId }, passwordRulesOf(args.passwordPolicy, false), this);
+        this.groupRoles = identity.groupRoles;
+        // Each group with policies gets the role made for it: policyArns become the group's roleArn.
+        const groups = keyedMap(
+            Object.entries(args.groups ?? defaults.groups).map(([group, { policyArns: _policies, ...spec }]) => [
+                group,
+                hasKey(this.groupRoles, group) ? { ...spec, roleArn: this.groupRoles[group].arn } : spec,
+            ]),
+        );
+        const users = declareUsers(
+            name,
+            { ...args, groups, userPoolId: this.userPoolId },
+            passwordRulesOf(args.passwordPolicy, false),
+            this,
+        );
         this.groups = users.groups;
         this.users = users.users;
         this.registerOutputs({

@@ -1,11 +1,12 @@
 import * as awsCognito from "@pulumi/aws/cognito";
 import * as awsIam from "@pulumi/aws/iam";
 import type * as pulumi from "@pulumi/pulumi";
-import { ComponentResource, getProject, getStack, output } from "../lib/sdk";
+import { ComponentResource, getProject, getStack, interpolate, output } from "../lib/sdk";
 import { userPoolRegion } from "../providers/rules";
 import { defaults } from "./settings";
 import { transformed } from "./transform";
-import type { IdentitySettings, Transform } from "./types";
+import type { GroupSpec, IdentitySettings, Transform, UsersSettings } from "./types";
+import { keyedMap } from "../lib/maps";
 import { validateArgs } from "./validation";
 
 // An identity pool that hands out role credentials to a user pool's users, with its roles and
@@ -16,7 +17,7 @@ import { validateArgs } from "./validation";
 /** Changes to the children's arguments and options that the settings do not name. */
 export interface IdentityTransforms {
     identityPool?: Transform<awsCognito.IdentityPoolArgs>;
-    /** Both roles (`name` tells which: `<name>-authenticated` or `<name>-unauthenticated`). */
+    /** Every role (`name` tells which: `<name>-authenticated`, `<name>-unauthenticated` or `<name>-group-<group>-role`). */
     role?: Transform<awsIam.RoleArgs>;
     /** Every managed-policy attachment of a role. */
     policyAttachment?: Transform<awsIam.RolePolicyAttachmentArgs>;
@@ -34,7 +35,7 @@ export interface IdentityUserPool {
 }
 
 /** Arguments of `CognitoIdentity`: the identity settings of the stack, each described in ./types.ts. */
-export interface CognitoIdentityArgs extends IdentitySettings {
+export interface CognitoIdentityArgs extends IdentitySettings, Pick<UsersSettings, "groups"> {
     userPool: IdentityUserPool;
     /** @example { role: { maxSessionDuration: 7200 } } */
     transform?: IdentityTransforms;
@@ -49,6 +50,9 @@ const takes: { readonly [K in keyof IdentitySettings]-?: true } = {
     deletionProtection: true,
 };
 
+/** Beside its own settings, `CognitoIdentity` takes the groups, and makes a role for each with `policyArns`. */
+const takesAlso = ["groups"];
+
 /** What `declareIdentity` declared. */
 export interface IdentityParts {
     identityPool: awsCognito.IdentityPool;
@@ -56,6 +60,17 @@ export interface IdentityParts {
     /** Only when `allowUnauthenticatedIdentities` is true. */
     unauthenticatedRole?: awsIam.Role;
     roleAttachment: awsCognito.IdentityPoolRoleAttachment;
+    /** The role of each group with `policyArns`, by group name (a map without a prototype: names come from config). */
+    groupRoles: Record<string, awsIam.Role>;
+}
+
+/**
+ * A role name prefix from the group's resource name: IAM allows letters, digits and `+=,.@_-` and
+ * at most 38 characters for a prefix (AWS adds 26), where a group name may hold any printable
+ * character and 128 of them.
+ */
+export function groupRoleNamePrefix(name: string, group: string): string {
+    return `${`${name}-${group}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 37)}-`;
 }
 
 /**
@@ -122,17 +137,29 @@ export function declareIdentity(
             },
         ),
     );
-    const role = (kind: "authenticated" | "unauthenticated", policyArns: pulumi.Input<string>[]) => {
+    /** A role trusted by this identity pool for `kind` identities, and its policies; `group` for a group's role. */
+    const role = (
+        kind: "authenticated" | "unauthenticated",
+        policyArns: pulumi.Input<string>[],
+        group?: { name: string; setting: string },
+    ) => {
+        const roleName = group ? `${name}-group-${group.name}-role` : `${name}-${kind}`;
         const created = new awsIam.Role(
             ...transformed(
                 args.transform?.role,
-                `${name}-${kind}`,
+                roleName,
                 {
-                    description: `Assumed by ${kind} identities of the Cognito identity pool of ${name}`,
+                    description: group
+                        ? `Assumed by users of the group ${group.name} of the Cognito identity pool of ${name}`
+                        : `Assumed by ${kind} identities of the Cognito identity pool of ${name}`,
                     assumeRolePolicy: identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
+                    ...(group ? { namePrefix: groupRoleNamePrefix(name, group.name) } : {}),
                 },
                 { parent },
-                { assumeRolePolicy: "CognitoIdentity (the trust policy: this identity pool, this kind of identity)" },
+                {
+                    assumeRolePolicy: "CognitoIdentity (the trust policy: this identity pool, this kind of identity)",
+                    ...(group ? { namePrefix: "CognitoIdentity (a name IAM takes for any group name)" } : {}),
+                },
             ),
         );
         policyArns.forEach(
@@ -140,10 +167,10 @@ export function declareIdentity(
                 new awsIam.RolePolicyAttachment(
                     ...transformed(
                         args.transform?.policyAttachment,
-                        `${name}-${kind}-policy-${index}`,
+                        group ? `${name}-group-${group.name}-policy-${index}` : `${name}-${kind}-policy-${index}`,
                         { role: created.name, policyArn },
                         { parent },
-                        { role: "CognitoIdentity", policyArn: `the setting ${kind}PolicyArns` },
+                        { role: "CognitoIdentity", policyArn: group ? group.setting : `the setting ${kind}PolicyArns` },
                     ),
                 ),
         );
@@ -153,6 +180,24 @@ export function declareIdentity(
     const unauthenticatedRole = args.allowUnauthenticatedIdentities
         ? role("unauthenticated", args.unauthenticatedPolicyArns ?? defaults.unauthenticatedPolicyArns)
         : undefined;
+    const groupRoles = keyedMap(
+        Object.entries(args.groups ?? defaults.groups)
+            .filter(
+                (entry): entry is [string, GroupSpec & { policyArns: pulumi.Input<string>[] }] => (entry[1].policyArns?.length ?? 0) > 0,
+            )
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(
+                ([group, spec]) =>
+                    [
+                        group,
+                        role("authenticated", spec.policyArns, { name: group, setting: `the setting groups (${group}.policyArns)` }),
+                    ] as const,
+            ),
+    );
+    // Users of a group with a role get that role's credentials: the identity pool takes the role
+    // from the ID token's cognito:preferred_role (the group of lowest precedence); without one, the
+    // authenticated role. Only with group roles, so a stack without them shows no change.
+    const tokenRoles = Object.keys(groupRoles).length > 0;
     const roleAttachment = new awsCognito.IdentityPoolRoleAttachment(
         ...transformed(
             args.transform?.roleAttachment,
@@ -163,15 +208,26 @@ export function declareIdentity(
                     authenticated: authenticatedRole.arn,
                     ...(unauthenticatedRole ? { unauthenticated: unauthenticatedRole.arn } : {}),
                 },
+                ...(tokenRoles
+                    ? {
+                          roleMappings: [
+                              {
+                                  identityProvider: interpolate`${providerName}:${args.userPool.clientId}`,
+                                  type: "Token",
+                                  ambiguousRoleResolution: "AuthenticatedRole",
+                              },
+                          ],
+                      }
+                    : {}),
             },
             // A change of its roles replaces it (terraform-provider-aws: `roles` is ForceNew), and deleting
             // an attachment sets the identity pool's roles to none: deleted after the new one was created,
             // it would leave the pool without roles.
             { parent, deleteBeforeReplace: true },
-            { identityPoolId: "CognitoIdentity", roles: "CognitoIdentity" },
+            { identityPoolId: "CognitoIdentity", roles: "CognitoIdentity", roleMappings: "the setting groups (roles by group)" },
         ),
     );
-    return { identityPool, authenticatedRole, unauthenticatedRole, roleAttachment };
+    return { identityPool, authenticatedRole, unauthenticatedRole, roleAttachment, groupRoles };
 }
 
 /**
@@ -186,11 +242,13 @@ export class CognitoIdentity extends ComponentResource {
     /** Only when `allowUnauthenticatedIdentities` is true. */
     public readonly unauthenticatedRole?: awsIam.Role;
     public readonly roleAttachment: awsCognito.IdentityPoolRoleAttachment;
+    /** The role of each group with `policyArns`: give its `arn` to `CognitoUsers` as the group's `roleArn`. */
+    public readonly groupRoles: Record<string, awsIam.Role>;
 
     constructor(name: string, args: CognitoIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cognito-auth:index:CognitoIdentity", name, {}, opts);
         const { transform: _transform, userPool: _userPool, ...settings } = args;
-        const problems = validateArgs(settings, { component: { name: "CognitoIdentity", takes: Object.keys(takes) } });
+        const problems = validateArgs(settings, { component: { name: "CognitoIdentity", takes: [...Object.keys(takes), ...takesAlso] } });
         if (problems.length > 0) throw new Error(`CognitoIdentity "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`);
         const protection = args.deletionProtection ?? defaults.deletionProtection;
         const parts = declareIdentity(name, args, this, protection ? { protect: true } : {});
@@ -198,6 +256,7 @@ export class CognitoIdentity extends ComponentResource {
         this.authenticatedRole = parts.authenticatedRole;
         this.unauthenticatedRole = parts.unauthenticatedRole;
         this.roleAttachment = parts.roleAttachment;
+        this.groupRoles = parts.groupRoles;
         this.registerOutputs({ identityPoolId: this.identityPool.id, authenticatedRoleArn: this.authenticatedRole.arn });
     }
 }

@@ -32,7 +32,12 @@ export function passwordRulesOf(passwordPolicy: unknown, existingPool: boolean):
 
 /** The password policy of a pool this stack creates. */
 export function ownedPasswordPolicy(args: Pick<UserPoolSettings, "passwordPolicy">): PasswordPolicy {
-    return validFields(defaults.passwordPolicy, passwordPolicyFields, args.passwordPolicy);
+    const policy = validFields(defaults.passwordPolicy, passwordPolicyFields, args.passwordPolicy);
+    // Given only when set: a pool made by an earlier version shows no change for it.
+    const history = isMap(args.passwordPolicy) ? args.passwordPolicy.passwordHistorySize : undefined;
+    return history !== undefined && passwordPolicyFields.passwordHistorySize.check!(history).length === 0
+        ? { ...policy, passwordHistorySize: history }
+        : policy;
 }
 
 /** The token lifetimes of the app client of a pool this stack creates. */

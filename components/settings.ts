@@ -1,5 +1,17 @@
-import type { MfaMode, PasswordPolicy, StackSettings, TokenValidity, UserSpec } from "./types";
-import { PasswordRules, cognitoDefaultPasswordRules, userPoolIdProblem } from "../providers/rules";
+import type {
+    EmailSender,
+    FeaturePlan,
+    GroupSpec,
+    MfaMode,
+    PasswordPolicy,
+    SignInFactor,
+    StackSettings,
+    ThreatProtectionMode,
+    TokenValidity,
+    UserSpec,
+    WebAuthnSettings,
+} from "./types";
+import { PasswordRules, cognitoDefaultPasswordRules, groupNameProblem, userPoolIdProblem } from "../providers/rules";
 import { isMap } from "../lib/maps";
 
 // The one table of the stack's settings (the `cognito-auth:` config keys, which are also the
@@ -79,6 +91,28 @@ export const mapOf =
         isMap(value) ? [] : [`must be a map of ${what}`];
 
 export const mfaModes: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
+/** In the order of what they unlock: each plan has every feature of the ones before it. */
+export const featurePlans: readonly FeaturePlan[] = ["LITE", "ESSENTIALS", "PLUS"];
+export const threatProtectionModes: readonly ThreatProtectionMode[] = ["OFF", "AUDIT", "ENFORCED"];
+export const signInFactors: readonly SignInFactor[] = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"];
+
+/** Text of at most `max` characters (Unicode code points, as AWS counts). */
+export const textUpTo =
+    (max: number): Check =>
+    (value) =>
+        typeof value === "string" && [...value].length <= max ? [] : [`must be text of at most ${max} characters`];
+
+/** An email address, alone or as `Name <address>` (RFC 5322's common forms, as SES takes them). */
+const emailAddress = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+export const anEmail =
+    (named: boolean): Check =>
+    (value) => {
+        if (typeof value !== "string") return ["must be an email address"];
+        const address = named ? (/^[^<>]*<([^<>]+)>$/.exec(value)?.[1] ?? value) : value;
+        return emailAddress.test(address.trim())
+            ? []
+            : [`${JSON.stringify(value)} is not an email address${named ? ' (name@example.com or "Name <name@example.com>")' : ""}`];
+    };
 
 /** Freezes an object and everything in it, so a default shared by every caller cannot be changed by one. */
 function frozen<T>(value: T): T {
@@ -110,6 +144,10 @@ export const defaults = frozen({
     generateClientSecret: false,
     tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } as TokenValidity,
     customAttributes: [] as string[],
+    featurePlan: "ESSENTIALS" as FeaturePlan,
+    threatProtection: "OFF" as ThreatProtectionMode,
+    signInFactors: ["PASSWORD"] as SignInFactor[],
+    groups: {} as Record<string, GroupSpec>,
     authenticatedPolicyArns: [] as string[],
     unauthenticatedPolicyArns: [] as string[],
     adoptExistingUsers: false,
@@ -135,6 +173,7 @@ export const passwordPolicyFields: Fields<PasswordPolicy> = {
     requireNumbers: { check: trueOrFalse },
     requireSymbols: { check: trueOrFalse },
     temporaryPasswordValidityDays: { check: wholeNumber(0, 365), ownedPoolOnly: true },
+    passwordHistorySize: { check: wholeNumber(0, 24), ownedPoolOnly: true },
 };
 
 /** The app client's token lifetimes (`tokenValidity`). */
@@ -154,6 +193,52 @@ export const userSpecFields: Fields<UserSpec> = {
 
 const policyArn = (arn: string) =>
     /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/.test(arn) ? undefined : `${JSON.stringify(arn)} is not an IAM policy ARN`;
+const policyArns = listOf("IAM policy ARNs", policyArn, { outputs: true });
+
+/** A value that may also be known only when the program runs (a component's Output), which AWS checks. */
+const orDeferred =
+    (check: Check): Check =>
+    (value) =>
+        isDeferred(value) ? [] : check(value);
+
+/** A group (`groups.<group>`); its name is checked apart (Cognito's rule for group names). */
+export const groupSpecFields: Fields<GroupSpec> = {
+    description: { check: textUpTo(2048) },
+    precedence: { check: wholeNumber(0, 2147483647) },
+    policyArns: { check: policyArns, ownedPoolOnly: true },
+    roleArn: {
+        check: orDeferred((value) =>
+            typeof value === "string" && /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(value)
+                ? []
+                : [`${JSON.stringify(value)} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`],
+        ),
+    },
+};
+
+/** The pool's SES sender (`emailSender`). */
+export const emailSenderFields: Fields<EmailSender> = {
+    sourceArn: {
+        check: (value) =>
+            typeof value === "string" && /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^/\s]+$/.test(value)
+                ? []
+                : [`${JSON.stringify(value)} is not an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<email or domain>)`],
+    },
+    from: { check: anEmail(true) },
+    replyTo: { check: anEmail(false) },
+};
+
+/** Passkey sign-in (`webAuthn`). */
+export const webAuthnFields: Fields<WebAuthnSettings> = {
+    relyingPartyId: {
+        check: (value) =>
+            typeof value === "string" &&
+            value.length <= 127 &&
+            /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)
+                ? []
+                : [`${JSON.stringify(value)} is not a domain name in lower case, such as auth.example.com (no scheme, port or path)`],
+    },
+    userVerification: { check: oneOf("a user verification mode", ["required", "preferred"]) },
+};
 
 /** Every setting, in the order the README lists them. */
 export const settings: { readonly [K in keyof StackSettings]-?: Setting } = {
@@ -193,9 +278,58 @@ export const settings: { readonly [K in keyof StackSettings]-?: Setting } = {
         read: "secret",
         check: mapOf("username to password"),
     },
+    groups: {
+        read: "json",
+        check: (value) =>
+            isMap(value)
+                ? Object.keys(value)
+                      .map(groupNameProblem)
+                      .filter((problem): problem is string => problem !== undefined)
+                : ["must be a map of group name to { description, precedence, policyArns, roleArn }"],
+        fields: groupSpecFields,
+    },
     mfa: {
         read: "string",
         check: oneOf("an MFA mode", mfaModes),
+        ownedPoolOnly: true,
+    },
+    featurePlan: {
+        read: "string",
+        check: oneOf("a feature plan", featurePlans),
+        ownedPoolOnly: true,
+    },
+    threatProtection: {
+        read: "string",
+        check: oneOf("a threat protection mode", threatProtectionModes),
+        ownedPoolOnly: true,
+    },
+    signInFactors: {
+        read: "json",
+        check: (value) => {
+            const shape = listOf("sign-in factors", (factor) =>
+                signInFactors.includes(factor as SignInFactor)
+                    ? undefined
+                    : `${JSON.stringify(factor)} is not a sign-in factor; use one of ${signInFactors.join(", ")}`,
+            )(value);
+            if (shape.length > 0) return shape;
+            const factors = value as string[];
+            // AWS refuses a sign-in policy without it, and the stack's own users sign in with their passwords.
+            if (!factors.includes("PASSWORD")) return ['must include "PASSWORD"'];
+            if (new Set(factors).size !== factors.length) return ["must not name a factor twice"];
+            return [];
+        },
+        ownedPoolOnly: true,
+    },
+    webAuthn: {
+        read: "json",
+        check: mapOf('passkey settings, such as { "relyingPartyId": "auth.example.com" }'),
+        fields: webAuthnFields,
+        ownedPoolOnly: true,
+    },
+    emailSender: {
+        read: "json",
+        check: mapOf('SES sender settings, such as { "sourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com" }'),
+        fields: emailSenderFields,
         ownedPoolOnly: true,
     },
     passwordPolicy: {

@@ -9,6 +9,45 @@ import type { PasswordRules } from "../providers/rules";
 /** MFA modes of a user pool. */
 export type MfaMode = "OFF" | "OPTIONAL" | "ON";
 
+/** User pool feature plans (AWS's `UserPoolTier`). */
+export type FeaturePlan = "LITE" | "ESSENTIALS" | "PLUS";
+
+/** Threat protection modes (AWS's `AdvancedSecurityMode`). */
+export type ThreatProtectionMode = "OFF" | "AUDIT" | "ENFORCED";
+
+/** First factors a user may sign in with (AWS's `AllowedFirstAuthFactors`). */
+export type SignInFactor = "PASSWORD" | "EMAIL_OTP" | "WEB_AUTHN";
+
+/** A group as described in stack config (`cognito-auth:groups.<group>`). */
+export interface GroupSpec {
+    /** What the group is for (at most 2048 characters). */
+    description?: string;
+    /** Which group's role a user in several gets: the lowest number wins (0 is the highest priority). Needed by a group with a role. */
+    precedence?: number;
+    /** Managed policies of the IAM role this stack makes for the group (*created pool only*). */
+    policyArns?: pulumi.Input<string>[];
+    /** The IAM role of the group, made elsewhere (*existing pool only*: this stack has no identity pool to make one for). */
+    roleArn?: pulumi.Input<string>;
+}
+
+/** The Amazon SES identity the pool sends email from. */
+export interface EmailSender {
+    /** ARN of a verified SES identity, `arn:aws:ses:<region>:<account>:identity/<email or domain>`. */
+    sourceArn: string;
+    /** The From address, `name@example.com` or `Name <name@example.com>`, of the identity. @default the identity's address */
+    from?: string;
+    /** The Reply-To address. @default none */
+    replyTo?: string;
+}
+
+/** Passkey (WebAuthn) sign-in. */
+export interface WebAuthnSettings {
+    /** The domain passkeys are bound to: the app's domain or the pool's custom domain, e.g. `auth.example.com`. */
+    relyingPartyId: string;
+    /** Whether the authenticator must verify the user (biometrics, PIN). @default "preferred" */
+    userVerification?: "required" | "preferred";
+}
+
 /** A user as described in stack config (`cognito-auth:users.<username>`). */
 export interface UserSpec {
     /** The user's email; also marked verified so account recovery by email works. */
@@ -25,6 +64,8 @@ export interface UserSpec {
 export interface PasswordPolicy extends PasswordRules {
     /** Days a temporary password stays valid (only for a pool this stack creates). */
     temporaryPasswordValidityDays: number;
+    /** How many of a user's previous passwords cannot be set again (0-24; 0 is off). Only for a pool this stack creates. */
+    passwordHistorySize?: number;
 }
 
 /** Token lifetimes of the app client. */
@@ -73,10 +114,48 @@ export interface UserPoolSettings extends ProtectionSettings {
      */
     mfa?: MfaMode;
     /**
+     * The pool's feature plan (AWS's user pool tier), always set, so a preview shows it; what each costs and
+     * unlocks: [Feature plans](#feature-plans). Settings that need a plan are refused at preview on a lower one.
+     * @configType `LITE` \| `ESSENTIALS` \| `PLUS`
+     * @default "ESSENTIALS"
+     */
+    featurePlan?: FeaturePlan;
+    /**
+     * Threat protection (AWS's advanced security mode): `AUDIT` logs risky sign-ins, `ENFORCED` also blocks
+     * them or asks for MFA. Needs `featurePlan` `PLUS`.
+     * @configType `OFF` \| `AUDIT` \| `ENFORCED`
+     * @default "OFF"
+     */
+    threatProtection?: ThreatProtectionMode;
+    /**
+     * The first factors users may sign in with (choice-based sign-in); `PASSWORD` is always one. Other factors
+     * need `featurePlan` `ESSENTIALS` or `PLUS`; `EMAIL_OTP` needs `emailSender`, `WEB_AUTHN` needs `webAuthn`.
+     * Password sign-in (`USER_PASSWORD_AUTH`, SRP, refresh) works as before.
+     * @configType list of `PASSWORD` \| `EMAIL_OTP` \| `WEB_AUTHN`
+     * @default ["PASSWORD"]
+     */
+    signInFactors?: SignInFactor[];
+    /**
+     * Passkey sign-in: `relyingPartyId` (the app's or the pool's custom domain) and `userVerification`
+     * (`required` or `preferred`, default `preferred`). Only with `WEB_AUTHN` in `signInFactors`.
+     * @configType object: `relyingPartyId`, `userVerification`
+     * @default unset
+     */
+    webAuthn?: WebAuthnSettings;
+    /**
+     * Send the pool's email (verification codes, email OTP) through Amazon SES from a verified identity:
+     * `sourceArn` (required), `from`, `replyTo`. Unset, Cognito's own sender is used, which sends at most 50
+     * emails a day for the account in each region: enough for development only.
+     * @configType object: `sourceArn`, `from`, `replyTo`
+     * @default unset: Cognito's default sender
+     */
+    emailSender?: EmailSender;
+    /**
      * unset fields keep their default; `minimumLength` 6-99, `temporaryPasswordValidityDays` 0-365
-     * (*created pool only*). For a created pool it is the pool's policy; with `userPoolId` it describes the
+     * (*created pool only*), `passwordHistorySize` 0-24 (*created pool only*; above 0 needs `featurePlan`
+     * `ESSENTIALS` or `PLUS`). For a created pool it is the pool's policy; with `userPoolId` it describes the
      * existing pool's policy, so previews check passwords against it.
-     * @configType object: `minimumLength`, `requireLowercase`, `requireUppercase`, `requireNumbers`, `requireSymbols`, `temporaryPasswordValidityDays`
+     * @configType object: `minimumLength`, `requireLowercase`, `requireUppercase`, `requireNumbers`, `requireSymbols`, `temporaryPasswordValidityDays`, `passwordHistorySize`
      * @default created pool: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 7 }; existing pool: Cognito's default, { minimumLength: 8, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true }
      */
     passwordPolicy?: Partial<PasswordPolicy>;
@@ -145,6 +224,16 @@ export interface UsersSettings {
      * @default {}
      */
     users?: Record<string, UserSpec>;
+    /**
+     * groups of the pool, each also created when no user names it: `description`, `precedence` (0 is the
+     * highest priority), and the group's IAM role: `policyArns` (*created pool*: this stack makes the role,
+     * trusted only by its identity pool, and users of the group get its credentials) or `roleArn` (*existing
+     * pool*). A group with a role needs a `precedence`, and no two such groups may share one: a user in
+     * several gets the role of the lowest. Groups a user names but not listed here are created as before.
+     * @configType map group -> `{ description?, precedence?, policyArns?, roleArn? }`
+     * @default {}
+     */
+    groups?: Record<string, GroupSpec>;
     /**
      * permanent passwords; every user needs one, and each must meet the password policy, differ from its
      * username (ignoring case), and hold no line break, tab or other whitespace than an inner plain space

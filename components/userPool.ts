@@ -6,7 +6,7 @@ import type { PasswordRules } from "../providers/rules";
 import { ownedPasswordPolicy, passwordRulesOf, tokenValidityOf } from "./resolved";
 import { defaults } from "./settings";
 import { transformed } from "./transform";
-import type { Transform, UserPoolSettings } from "./types";
+import type { FeaturePlan, Transform, UserPoolSettings } from "./types";
 import { validateArgs } from "./validation";
 
 // A user pool with secure defaults and an app client for password sign-in. `declareUserPool`
@@ -15,6 +15,13 @@ import { validateArgs } from "./validation";
 
 /** The auth flows the app client allows: password sign-in (as the AWS CLI setup does), SRP and refresh. */
 export const clientAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+
+/**
+ * The client's flows for a plan: choice-based sign-in (`ALLOW_USER_AUTH`, the sign-in factors) beside
+ * password sign-in where the plan has it (ESSENTIALS and PLUS; a LITE pool has no sign-in policy).
+ */
+export const clientAuthFlowsFor = (plan: FeaturePlan): string[] =>
+    plan === "LITE" ? clientAuthFlows : [...clientAuthFlows, "ALLOW_USER_AUTH"];
 
 /** Changes to the children's arguments and options that the settings do not name. */
 export interface UserPoolTransforms {
@@ -40,6 +47,11 @@ const takes: { readonly [K in keyof UserPoolSettings]-?: true } = {
     tokenValidity: true,
     customAttributes: true,
     deletionProtection: true,
+    featurePlan: true,
+    threatProtection: true,
+    signInFactors: true,
+    webAuthn: true,
+    emailSender: true,
 };
 
 /** What `declareUserPool` declared. */
@@ -76,6 +88,8 @@ export function declareUserPool(
     const guard = new PoolGuard(`${name}-pool-guard`, { userPoolName: poolName, identityPoolName, deletionProtection }, { parent });
     const protect = { ...(deletionProtection ? { protect: true } : {}), dependsOn: [guard] };
     const mfa = args.mfa ?? defaults.mfa;
+    const plan = args.featurePlan ?? defaults.featurePlan;
+    const sender = args.emailSender;
     const userPool = new awsCognito.UserPool(
         ...transformed(
             args.transform?.userPool,
@@ -93,6 +107,30 @@ export function declareUserPool(
                 // Only administrators (this stack) create users; nobody signs up on their own.
                 adminCreateUserConfig: { allowAdminCreateUserOnly: true },
                 deletionProtection: deletionProtection ? "ACTIVE" : "INACTIVE",
+                // Each of these is always given, so a preview shows it and unsetting a setting restores its
+                // default in AWS (the provider would otherwise keep what AWS last had).
+                userPoolTier: plan,
+                userPoolAddOns: { advancedSecurityMode: args.threatProtection ?? defaults.threatProtection },
+                emailConfiguration: sender
+                    ? {
+                          emailSendingAccount: "DEVELOPER",
+                          sourceArn: sender.sourceArn,
+                          ...(sender.from !== undefined ? { fromEmailAddress: sender.from } : {}),
+                          ...(sender.replyTo !== undefined ? { replyToEmailAddress: sender.replyTo } : {}),
+                      }
+                    : { emailSendingAccount: "COGNITO_DEFAULT" },
+                // A LITE pool has no sign-in policy (AWS: "Essentials tier or higher").
+                ...(plan === "LITE"
+                    ? {}
+                    : { signInPolicy: { allowedFirstAuthFactors: [...(args.signInFactors ?? defaults.signInFactors)] } }),
+                ...(args.webAuthn
+                    ? {
+                          webAuthnConfiguration: {
+                              relyingPartyId: args.webAuthn.relyingPartyId,
+                              userVerification: args.webAuthn.userVerification ?? "preferred",
+                          },
+                      }
+                    : {}),
                 schemas: (args.customAttributes ?? defaults.customAttributes).map((attribute) => ({
                     name: attribute,
                     attributeDataType: "String",
@@ -110,6 +148,11 @@ export function declareUserPool(
                 mfaConfiguration: "the setting mfa",
                 softwareTokenMfaConfiguration: "the setting mfa",
                 deletionProtection: "the setting deletionProtection",
+                userPoolTier: "the setting featurePlan",
+                userPoolAddOns: "the setting threatProtection",
+                emailConfiguration: "the setting emailSender",
+                signInPolicy: "the setting signInFactors",
+                webAuthnConfiguration: "the setting webAuthn",
                 schemas: "the setting customAttributes",
             },
         ),
@@ -123,7 +166,7 @@ export function declareUserPool(
                 name: args.clientName ?? `${poolName}-client`,
                 userPoolId: userPool.id,
                 generateSecret: args.generateClientSecret ?? defaults.generateClientSecret,
-                explicitAuthFlows: clientAuthFlows,
+                explicitAuthFlows: clientAuthFlowsFor(plan),
                 preventUserExistenceErrors: "ENABLED",
                 enableTokenRevocation: true,
                 accessTokenValidity: tokens.accessTokenMinutes,
@@ -136,6 +179,7 @@ export function declareUserPool(
                 name: "the setting clientName",
                 userPoolId: "CognitoUserPool",
                 generateSecret: "the setting generateClientSecret",
+                explicitAuthFlows: "CognitoUserPool (password sign-in, which the stack's users rely on, and the setting featurePlan)",
                 accessTokenValidity: "the setting tokenValidity",
                 idTokenValidity: "the setting tokenValidity",
                 refreshTokenValidity: "the setting tokenValidity",

@@ -2,12 +2,12 @@ import type * as awsCognito from "@pulumi/aws/cognito";
 import type * as pulumi from "@pulumi/pulumi";
 import { CognitoUser, CognitoUserArgs } from "../providers/cognitoUser";
 import { PasswordRules, caseFolded, userPoolRegion } from "../providers/rules";
-import { keyedMap } from "../lib/maps";
+import { hasKey, keyedMap } from "../lib/maps";
 import { ComponentResource, log, output } from "../lib/sdk";
 import { passwordRulesOf, userAttributes } from "./resolved";
 import { defaults, userDefaults } from "./settings";
 import { transformed } from "./transform";
-import type { Transform, UserSpec, UsersSettings } from "./types";
+import type { GroupSpec, Transform, UserSpec, UsersSettings } from "./types";
 import { validateArgs } from "./validation";
 
 // The users of a pool and the groups they name. `declareUsers` declares them under any parent:
@@ -49,6 +49,7 @@ export interface CognitoUsersArgs extends UsersSettings {
 const takes: { readonly [K in Exclude<keyof CognitoUsersArgs, "transform" | "customAttributes">]-?: true } = {
     userPoolId: true,
     users: true,
+    groups: true,
     passwords: true,
     passwordPolicy: true,
     adoptExistingUsers: true,
@@ -94,7 +95,10 @@ export function declareUsers(
     parent: pulumi.Resource,
 ): UsersParts {
     const specs: Record<string, UserSpec> = args.users ?? defaults.users;
-    const groupNames = [...new Set(Object.values(specs).flatMap((spec) => spec.groups ?? userDefaults.groups))].sort();
+    const described = args.groups ?? defaults.groups;
+    const groupNames = [
+        ...new Set([...Object.keys(described), ...Object.values(specs).flatMap((spec) => spec.groups ?? userDefaults.groups)]),
+    ].sort();
     // @pulumi/aws only where a group is declared: users alone need nothing of it.
     const aws = groupNames.length > 0 ? (require("@pulumi/aws/cognito") as typeof awsCognito) : undefined;
     const groups = keyedMap(
@@ -106,9 +110,15 @@ export function declareUsers(
                         ...transformed(
                             args.transform?.group,
                             `${name}-group-${group}`,
-                            { name: group, userPoolId: args.userPoolId },
+                            { name: group, userPoolId: args.userPoolId, ...groupArgs(hasKey(described, group) ? described[group] : {}) },
                             { parent },
-                            { name: "the setting users (each user's groups)", userPoolId: "CognitoUsers' userPoolId" },
+                            {
+                                name: "the setting users (each user's groups)",
+                                userPoolId: "CognitoUsers' userPoolId",
+                                description: "the setting groups",
+                                precedence: "the setting groups",
+                                roleArn: "the setting groups",
+                            },
                         ),
                     ),
                 ] as const,
@@ -149,6 +159,15 @@ export function declareUsers(
         }),
     );
     return { groups, users };
+}
+
+/** A group's arguments from its description; only what is set, so a group made by an earlier version shows no change. */
+function groupArgs(spec: GroupSpec): Partial<awsCognito.UserGroupArgs> {
+    return {
+        ...(spec.description !== undefined ? { description: spec.description } : {}),
+        ...(spec.precedence !== undefined ? { precedence: spec.precedence } : {}),
+        ...(spec.roleArn !== undefined ? { roleArn: spec.roleArn } : {}),
+    };
 }
 
 /**

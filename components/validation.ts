@@ -1,7 +1,8 @@
 import { PasswordRules, caseFolded, passwordProblems, userProblems } from "../providers/rules";
 import { setSecretAdvice } from "../lib/shell";
 import { hasKey, isMap, keyedMap } from "../lib/maps";
-import { Field, Fields, Setting, isDeferred, settings, userSpecFields } from "./settings";
+import { Field, Fields, Setting, groupSpecFields, isDeferred, settings, userSpecFields } from "./settings";
+import { groupRoleProblems, poolRequirementProblems } from "./requirements";
 import { passwordRulesOf, userAttributes } from "./resolved";
 import type { StackSettings, UserSpec } from "./types";
 
@@ -61,7 +62,13 @@ export function validateArgs(args: StackSettings, options: ValidationOptions = {
                 : `applies only to a pool this stack creates; remove it, or unset ${prefix}userPoolId`,
         component: options.component,
     };
+    const count = problems.length;
     settingProblems(args as Record<string, unknown>, report);
+    // How settings go together, once each is well-formed on its own (one problem per mistake).
+    if (problems.length === count) {
+        if (!report.existingPool) poolRequirementProblems(args, prefix, report.say);
+        if (isMap(args.groups)) groupRoleProblems(args.groups, prefix, report.say);
+    }
     if (!report.existingPool && args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
         report.say(
             "unauthenticatedPolicyArns",
@@ -106,8 +113,27 @@ function settingProblems(values: Record<string, unknown>, report: Reporter): voi
         if (key === "userPoolId" && isDeferred(value)) continue;
         const shape = setting.check?.(value) ?? [];
         shape.forEach((problem) => report.say(key, problem));
-        if (shape.length === 0 && setting.fields && key !== "users")
-            fieldProblems(key, value as Record<string, unknown>, setting.fields, report);
+        if (shape.length > 0 || !setting.fields) continue;
+        if (key === "groups") {
+            // A map of groups: each group's keys are the table's.
+            for (const [group, spec] of Object.entries(value as Record<string, unknown>)) {
+                if (isMap(spec)) fieldProblems(`groups.${group}`, spec, groupSpecFields, report);
+                else report.say(`groups.${group}`, `must be an object with optional ${Object.keys(groupSpecFields).join(", ")}`);
+            }
+            if (!report.existingPool) createdPoolGroupProblems(value as Record<string, unknown>, report);
+        } else if (key !== "users") fieldProblems(key, value as Record<string, unknown>, setting.fields, report);
+    }
+}
+
+/** A created pool's groups get their roles from this stack (`policyArns`), trusted by its identity pool. */
+function createdPoolGroupProblems(groups: Record<string, unknown>, report: Reporter): void {
+    for (const [group, spec] of Object.entries(groups)) {
+        if (isMap(spec) && spec.roleArn !== undefined) {
+            report.say(
+                `groups.${group}.roleArn`,
+                `applies only to an existing pool (${report.prefix}userPoolId); for a pool this stack creates, give the role's policies in ${report.prefix}groups.${group}.policyArns and the stack makes the role, trusted by its identity pool`,
+            );
+        }
     }
 }
 

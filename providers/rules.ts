@@ -105,6 +105,11 @@ function nameProblem(kind: string, value: unknown, maxLength = 128): string | un
     return undefined;
 }
 
+/** What is wrong with a group name (Cognito's rule, as for the groups a user names), or undefined. */
+export function groupNameProblem(name: string): string | undefined {
+    return nameProblem(`group ${JSON.stringify(name)}`, name);
+}
+
 /**
  * Problems with a user as `[property, problem]` pairs, per Cognito's rules: usernames and group
  * names are 1-128 printable characters; attributes are a map of standard OIDC attributes (`sub`

@@ -260,7 +260,8 @@ describe("program (mocked runtime)", function () {
                 name: `${projectName}-dev-client`,
                 userPoolId: run.one(types.pool).id,
                 generateSecret: false,
-                explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                // Choice-based sign-in (USER_AUTH) too: the default plan, ESSENTIALS, has it.
+                explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"],
                 preventUserExistenceErrors: "ENABLED",
                 enableTokenRevocation: true,
                 accessTokenValidity: 60,
@@ -446,6 +447,10 @@ describe("program (mocked runtime)", function () {
                 accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
                 adminCreateUserConfig: { allowAdminCreateUserOnly: true },
                 deletionProtection: "ACTIVE",
+                userPoolTier: "ESSENTIALS",
+                userPoolAddOns: { advancedSecurityMode: "OFF" },
+                emailConfiguration: { emailSendingAccount: "COGNITO_DEFAULT" },
+                signInPolicy: { allowedFirstAuthFactors: ["PASSWORD"] },
                 schemas: [],
             });
         });
@@ -764,7 +769,8 @@ describe("program (mocked runtime)", function () {
             expect(error.message.split("\n")).to.deep.equal([
                 "Invalid stack configuration for cognito-auth/prod:",
                 "  - cognito-auth:userPoolNme: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, " +
-                    "allowUnauthenticatedIdentities, users, passwords, mfa, passwordPolicy, deletionProtection, generateClientSecret, " +
+                    "allowUnauthenticatedIdentities, users, passwords, groups, mfa, featurePlan, threatProtection, signInFactors, webAuthn, " +
+                    "emailSender, passwordPolicy, deletionProtection, generateClientSecret, " +
                     "tokenValidity, customAttributes, authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
                 "  - cognito-auth:passwords.alice: is stored in plain text; set it again as a secret: pulumi config set --secret --path 'passwords.alice' -- '<password>'",
                 "  - cognito-auth:users.bob: has no password; set one with: pulumi config set --secret --path 'passwords.bob' -- '<password>'",
@@ -1086,7 +1092,7 @@ describe("program (mocked runtime)", function () {
         it("validateArgs names the argument without the config namespace when the component is used directly", function () {
             expect(validateArgs({ userPoolId: "us-east-1_AbC123xyz", mfa: "ON", passwordPolicy: { minLength: 9 } as any })).to.deep.equal([
                 "mfa: applies only to a pool this stack creates; remove it, or unset userPoolId",
-                "passwordPolicy.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays",
+                "passwordPolicy.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays, passwordHistorySize",
             ]);
         });
     });

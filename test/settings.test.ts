@@ -107,7 +107,7 @@ describe("settings table checks", function () {
     it("validateArgs called directly: an unknown argument, a malformed pool id, a user that is not an object", function () {
         expect(validateArgs({ bogus: 1 } as never)).to.deep.equal([
             "bogus: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, allowUnauthenticatedIdentities, users, " +
-                "passwords, mfa, passwordPolicy, deletionProtection, generateClientSecret, tokenValidity, customAttributes, " +
+                "passwords, groups, mfa, featurePlan, threatProtection, signInFactors, webAuthn, emailSender, passwordPolicy, deletionProtection, generateClientSecret, tokenValidity, customAttributes, " +
                 "authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
         ]);
         expect(validateArgs({ userPoolId: "AbC123xyz" })).to.deep.equal([

@@ -13,7 +13,8 @@ const passwordsKey = `${project}:passwords`;
 const passwords = { alice: "Alice#Secret-4217xq", bob: "Bob!Hidden-9930zk" };
 const alice = { alice: { email: "alice@example.com" } };
 const knownKeys =
-    "userPoolId, userPoolName, clientName, identityPoolName, allowUnauthenticatedIdentities, users, passwords, mfa, " +
+    "userPoolId, userPoolName, clientName, identityPoolName, allowUnauthenticatedIdentities, users, passwords, groups, mfa, " +
+    "featurePlan, threatProtection, signInFactors, webAuthn, emailSender, " +
     "passwordPolicy, deletionProtection, generateClientSecret, tokenValidity, customAttributes, authenticatedPolicyArns, " +
     "unauthenticatedPolicyArns, adoptExistingUsers";
 const noPassword = (name: string) =>
@@ -620,7 +621,7 @@ describe("stack-config reader (components/stackConfig.ts)", function () {
                 title: "a typo inside passwordPolicy",
                 config: { users: alice, passwords: { alice: passwords.alice }, passwordPolicy: { minLength: 16 } },
                 expect: [
-                    /^cognito-auth:passwordPolicy\.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays$/,
+                    /^cognito-auth:passwordPolicy\.minLength: unknown setting; known: minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols, temporaryPasswordValidityDays, passwordHistorySize$/,
                 ],
             },
             {

@@ -1,0 +1,96 @@
+import { hasKey, isMap } from "../lib/maps";
+import { defaults, featurePlans, isDeferred } from "./settings";
+import type { FeaturePlan, StackSettings } from "./types";
+
+// What a setting needs of the others: the feature plan it is part of, the email sender or passkey
+// settings a sign-in factor uses, a precedence for every group with a role. Checked at preview,
+// as AWS would refuse them only at `pulumi up`, after other resources were changed. Called by
+// ./validation.ts on values its table already accepted: a malformed value is reported there.
+
+/** Reports one problem at a key path; `prefix` is what names keys in messages (`cognito-auth:`). */
+export interface Say {
+    (path: string, problem: string): void;
+}
+
+/** Whether `plan` has every feature of `needed` (plans are ordered: each has all of the one before). */
+const reaches = (plan: FeaturePlan, needed: FeaturePlan) => featurePlans.indexOf(plan) >= featurePlans.indexOf(needed);
+
+/** The lowest plan of `needed` or above, as the message says it: "PLUS", or "ESSENTIALS or PLUS". */
+const plansFrom = (needed: FeaturePlan) => featurePlans.slice(featurePlans.indexOf(needed)).join(" or ");
+
+/** Problems of a created pool's settings with one another (an existing pool's are refused before). */
+export function poolRequirementProblems(args: StackSettings, prefix: string, say: Say): void {
+    const plan = featurePlans.includes(args.featurePlan as FeaturePlan) ? (args.featurePlan as FeaturePlan) : defaults.featurePlan;
+    const planIs = `featurePlan is ${plan}${args.featurePlan === undefined ? " by default" : ""}`;
+    const needsPlan = (path: string, what: string, needed: FeaturePlan, otherwise: string) => {
+        if (!reaches(plan, needed))
+            say(
+                path,
+                `${what} needs ${prefix}featurePlan ${plansFrom(needed)} (${planIs}); set ${prefix}featurePlan to ${needed}, or ${otherwise}`,
+            );
+    };
+    if (args.threatProtection !== undefined && args.threatProtection !== "OFF") {
+        needsPlan("threatProtection", `${args.threatProtection}`, "PLUS", "set it to OFF");
+    }
+    const history =
+        isMap(args.passwordPolicy) && hasKey(args.passwordPolicy, "passwordHistorySize") ? args.passwordPolicy.passwordHistorySize : 0;
+    if (typeof history === "number" && history > 0) {
+        needsPlan("passwordPolicy.passwordHistorySize", "password history", "ESSENTIALS", "set it to 0");
+    }
+    const factors = Array.isArray(args.signInFactors) ? args.signInFactors : defaults.signInFactors;
+    for (const factor of factors.filter((item) => item !== "PASSWORD")) {
+        needsPlan("signInFactors", `the sign-in factor ${factor}`, "ESSENTIALS", `remove ${factor}`);
+    }
+    if (factors.includes("EMAIL_OTP") && args.emailSender === undefined) {
+        say(
+            "signInFactors",
+            `EMAIL_OTP needs ${prefix}emailSender (an SES identity): Cognito sends one-time codes only through Amazon SES; set ${prefix}emailSender, or remove EMAIL_OTP`,
+        );
+    }
+    if (factors.includes("WEB_AUTHN") && args.webAuthn === undefined) {
+        say("signInFactors", `WEB_AUTHN needs ${prefix}webAuthn ({ "relyingPartyId": "<your domain>" }); set it, or remove WEB_AUTHN`);
+    }
+    // AWS: "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is
+    // enabled", and WEB_AUTHN then only as a second factor, which @pulumi/aws cannot configure.
+    if (args.mfa === "ON") {
+        for (const factor of factors.filter((item) => item !== "PASSWORD")) {
+            say(
+                "signInFactors",
+                `${factor} cannot be a first factor while ${prefix}mfa is ON (AWS allows only PASSWORD then); set ${prefix}mfa to OPTIONAL, or remove ${factor}`,
+            );
+        }
+    }
+    if (args.webAuthn !== undefined && !factors.includes("WEB_AUTHN")) {
+        say("webAuthn", `applies only with WEB_AUTHN in ${prefix}signInFactors; add WEB_AUTHN there, or remove ${prefix}webAuthn`);
+    }
+}
+
+/**
+ * Groups with a role: each needs a precedence, and no two may share one. A user in two groups of the
+ * same precedence with different roles gets neither (Cognito sets no preferred role), which is
+ * never what a stack means.
+ */
+export function groupRoleProblems(groups: Record<string, unknown>, prefix: string, say: Say): void {
+    const byPrecedence = new Map<number, string>();
+    for (const [name, spec] of Object.entries(groups)) {
+        if (!isMap(spec)) continue;
+        const hasRole =
+            (Array.isArray(spec.policyArns) && spec.policyArns.length > 0) || (spec.roleArn !== undefined && spec.roleArn !== null);
+        if (!hasRole) continue;
+        const precedence = spec.precedence;
+        if (precedence === undefined) {
+            say(
+                `groups.${name}`,
+                `has a role but no precedence; set ${prefix}groups.${name}.precedence (0 is the highest priority), so a user in several groups gets a known role`,
+            );
+        } else if (typeof precedence === "number" && !isDeferred(precedence)) {
+            const other = byPrecedence.get(precedence);
+            if (other !== undefined) {
+                say(
+                    `groups.${name}.precedence`,
+                    `${precedence} is also the precedence of ${prefix}groups.${other}, which has a role too: a user in both would get neither role; give them different precedences`,
+                );
+            } else byPrecedence.set(precedence, name);
+        }
+    }
+}
