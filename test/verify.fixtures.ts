@@ -115,8 +115,16 @@ export function stackOutputs(over: Record<string, unknown> = {}) {
     };
 }
 
-/** Stack config as `pulumi config --json --show-secrets` prints it (`value` is JSON text for objects). */
-export function stackConfig(users: Record<string, unknown>, pws: Record<string, string>, withObjectValue: boolean) {
+/**
+ * Stack config as `pulumi config --json --show-secrets` prints it (`value` is JSON text for objects);
+ * `objects` adds other object settings by key (e.g. `cognito-auth:groups`), printed the same way.
+ */
+export function stackConfig(
+    users: Record<string, unknown>,
+    pws: Record<string, string>,
+    withObjectValue: boolean,
+    objects: Record<string, unknown> = {},
+) {
     const entry = (value: unknown, secret: boolean) => ({
         value: JSON.stringify(value),
         secret,
@@ -127,6 +135,7 @@ export function stackConfig(users: Record<string, unknown>, pws: Record<string, 
         "cognito-auth:allowUnauthenticatedIdentities": { value: "true", secret: false },
         "cognito-auth:users": entry(users, false),
         "cognito-auth:passwords": entry(pws, true),
+        ...Object.fromEntries(Object.entries(objects).map(([key, value]) => [key, entry(value, false)])),
     };
 }
 

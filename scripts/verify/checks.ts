@@ -5,6 +5,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { explainChallenge, explainIdentityError, explainSignInError, explainStsError, Explanation, isDisabledRefusal } from "./errors";
 import { Outcome, Step } from "./outcome";
 import { UserToVerify, VerifyInputs } from "./inputs";
+import { ExpectedRole, expectedRole } from "./roles";
 import { setSecretAdvice } from "../../lib/shell";
 
 // The checks: sign-in (USER_PASSWORD_AUTH, SECRET_HASH when the client has a secret), identity pool
@@ -60,6 +61,7 @@ async function identityAndCredentials(
     inputs: VerifyInputs,
     outcome: Outcome,
     logins: Record<string, string> | undefined,
+    expected?: ExpectedRole,
 ): Promise<Outcome> {
     const guest = logins === undefined;
     const kind = guest ? "unauthenticated" : "authenticated";
@@ -76,7 +78,10 @@ async function identityAndCredentials(
     try {
         got = await clients.identity.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }));
     } catch (err) {
-        return fail(outcome, "credentials", explainIdentityError(err, "credentials", guest));
+        const why = explainIdentityError(err, "credentials", guest);
+        // A group's role has a trust policy of its own: say which role the identity pool had to assume.
+        if (expected?.kind === "group") why.reason += `; the role expected is ${roleName(expected.roleArn)}, from ${expected.reason}`;
+        return fail(outcome, "credentials", why);
     }
     const c = got.Credentials;
     if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken) {
@@ -89,7 +94,7 @@ async function identityAndCredentials(
     if (got.IdentityId && got.IdentityId !== identityId) {
         return fail(outcome, "credentials", `credentials were issued for another identity (${got.IdentityId}) than the one requested`);
     }
-    const role = guest ? inputs.unauthenticatedRoleArn : inputs.authenticatedRoleArn;
+    const role = expected?.roleArn ?? (guest ? inputs.unauthenticatedRoleArn : inputs.authenticatedRoleArn);
     if (!role) {
         return fail(
             outcome,
@@ -106,15 +111,28 @@ async function identityAndCredentials(
         return fail(outcome, "credentials", explainStsError(err));
     }
     const actual = assumedRoleName(callerArn ?? "");
+    const came = actual ? `role ${actual}` : (callerArn ?? "an unknown principal");
+    if (expected && actual !== roleName(role)) {
+        return fail(
+            outcome,
+            "credentials",
+            expected.kind === "group"
+                ? `expected role ${roleName(role)} from ${expected.reason}, but the credentials are for ${came}: ` +
+                      "check the group's role in the user pool and the identity pool's role mapping (type Token); pulumi refresh and pulumi up put them back"
+                : `expected the authenticated role ${roleName(role)} (${expected.reason}), but the credentials are for ${came}: ` +
+                      "check the user's groups in the pool, their roles and precedence, and the identity pool's role mapping; pulumi refresh and pulumi up put them back",
+        );
+    }
     if (actual !== roleName(role)) {
         return fail(
             outcome,
             "credentials",
-            `the credentials are for ${actual ? `role ${actual}` : (callerArn ?? "an unknown principal")}, ` +
-                `not for the ${kind} role ${roleName(role)}: check the identity pool's role attachment`,
+            `the credentials are for ${came}, ` + `not for the ${kind} role ${roleName(role)}: check the identity pool's role attachment`,
         );
     }
-    outcome.credentials = { role: kind, expiration: c.Expiration };
+    outcome.credentials = expected
+        ? { role: expected.kind, expiration: c.Expiration, roleName: roleName(role), reason: expected.reason }
+        : { role: kind, expiration: c.Expiration };
     return outcome;
 }
 
@@ -159,7 +177,11 @@ export async function verifyUser(clients: Clients, inputs: VerifyInputs, user: U
     if (!idToken) return fail(outcome, "sign-in", "sign-in returned no ID token");
     outcome.signIn = "ok";
     const provider = `cognito-idp.${inputs.region}.amazonaws.com/${inputs.userPoolId}`;
-    return identityAndCredentials(clients, inputs, outcome, { [provider]: idToken });
+    // With group roles, the role the user's groups give it (Cognito's preferred role); else the authenticated role.
+    const expected = inputs.groupRoleArns
+        ? expectedRole(user.groups ?? [], inputs.groups ?? {}, inputs.groupRoleArns, inputs.authenticatedRoleArn)
+        : undefined;
+    return identityAndCredentials(clients, inputs, outcome, { [provider]: idToken }, expected);
 }
 
 /** A guest identity and its credentials (only meaningful when guests are allowed). */

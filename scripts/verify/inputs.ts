@@ -1,5 +1,6 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
+import { GroupSetting } from "./roles";
 
 // Input loading: the stack's outputs and config, through the Pulumi CLI or from JSON files, checked
 // and reduced to what the checks need. Nothing here logs a value: outputs and config hold secrets.
@@ -12,6 +13,8 @@ export interface UserToVerify {
     password?: string;
     /** `enabled` from config; a disabled user is expected to be refused at sign-in. */
     enabled: boolean;
+    /** `groups` from config, read only when the stack has group roles (`groupRoleArns`). */
+    groups?: string[];
 }
 
 /** Everything the checks need, from the stack's outputs and config. */
@@ -23,6 +26,13 @@ export interface VerifyInputs {
     identityPoolId: string;
     authenticatedRoleArn: string;
     unauthenticatedRoleArn?: string;
+    /**
+     * The `groupRoleArns` output: group -> IAM role ARN, for the groups that have a role. Undefined
+     * when the stack has none; then every user is expected to get the authenticated role.
+     */
+    groupRoleArns?: Record<string, string>;
+    /** `cognito-auth:groups` from config (the precedences), read only with `groupRoleArns`. */
+    groups?: Record<string, GroupSetting>;
     users: UserToVerify[];
 }
 
@@ -123,6 +133,68 @@ function enabledSetting(username: string, spec: unknown): boolean {
     throw new InputError(`config ${project}:users.${username}.enabled must be true or false, not ${JSON.stringify(enabled)}`);
 }
 
+/** An IAM role ARN: `arn:<partition>:iam::<account>:role/<path/>name`. */
+const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[^/\s]+\/)*[^/\s]+$/;
+
+/** The `groupRoleArns` output, or undefined when the stack has no group with a role. */
+function groupRoleArnsOutput(outputs: Record<string, unknown>): Record<string, string> | undefined {
+    const value = outputs.groupRoleArns;
+    if (value === undefined || value === null) return undefined;
+    if (value === "[secret]") {
+        throw new InputError(`stack output groupRoleArns shows "[secret]": read outputs with 'pulumi stack output --json --show-secrets'`);
+    }
+    if (!isObject(value)) throw new InputError("stack output groupRoleArns must be a map of group name to IAM role ARN");
+    for (const [group, arn] of Object.entries(value)) {
+        if (typeof arn !== "string" || !roleArnPattern.test(arn)) {
+            throw new InputError(
+                `stack output groupRoleArns.${group} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not ${JSON.stringify(arn)}`,
+            );
+        }
+    }
+    return Object.keys(value).length > 0 ? (value as Record<string, string>) : undefined;
+}
+
+const maxPrecedence = 2 ** 31 - 1;
+
+/**
+ * `cognito-auth:groups`: the precedence of each group (a whole number 0..2^31-1, or its decimal
+ * text as `pulumi config get --path` prints it; unset is Cognito's null). Other settings of a group
+ * do not change which role a user gets, so they are not read.
+ */
+function groupSettings(config: Record<string, unknown>): Record<string, GroupSetting> {
+    const key = `${project}:groups`;
+    const groups = configValue(config, key) ?? {};
+    if (!isObject(groups)) throw new InputError(`config ${key} must be a map of group name to settings`);
+    // fromEntries, not assignment: a group may be named "__proto__".
+    return Object.fromEntries(
+        Object.entries(groups).map(([group, spec]): [string, GroupSetting] => {
+            if (spec === null || spec === undefined) return [group, {}];
+            if (!isObject(spec)) {
+                throw new InputError(`config ${key}.${group} must be a map of settings (description, precedence, policyArns, roleArn)`);
+            }
+            const raw = spec.precedence;
+            if (raw === undefined || raw === null) return [group, {}];
+            const precedence = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+            if (typeof precedence !== "number" || !Number.isInteger(precedence) || precedence < 0 || precedence > maxPrecedence) {
+                throw new InputError(
+                    `config ${key}.${group}.precedence must be a whole number from 0 to ${maxPrecedence}, not ${JSON.stringify(raw)}`,
+                );
+            }
+            return [group, { precedence }];
+        }),
+    );
+}
+
+/** `users.<name>.groups`: a list of group names; unset is none. */
+function userGroups(username: string, spec: unknown): string[] {
+    if (!isObject(spec) || spec.groups === undefined || spec.groups === null) return [];
+    const groups = spec.groups;
+    if (!Array.isArray(groups) || !groups.every((g) => typeof g === "string")) {
+        throw new InputError(`config ${project}:users.${username}.groups must be a list of group names, not ${JSON.stringify(groups)}`);
+    }
+    return groups;
+}
+
 /** Reads and checks the stack's outputs and config, from files or through the Pulumi CLI. */
 export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPulumi): Promise<VerifyInputs> {
     const stackArgs = options.stack ? ["-s", options.stack] : [];
@@ -145,6 +217,8 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
     const passwords = configValue(config, `${project}:passwords`) ?? {};
     if (!isObject(users)) throw new InputError(`config ${project}:users must be a map of username to settings`);
     if (!isObject(passwords)) throw new InputError(`config ${project}:passwords must be a map of username to password`);
+    // Groups matter only when some group has a role: without one, every user gets the authenticated role.
+    const groupRoleArns = groupRoleArnsOutput(outputs);
     return {
         region,
         userPoolId,
@@ -153,10 +227,12 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
         identityPoolId: requiredString(outputs, "identityPoolId")!,
         authenticatedRoleArn: requiredString(outputs, "authenticatedRoleArn")!,
         unauthenticatedRoleArn: requiredString(outputs, "unauthenticatedRoleArn", true),
+        ...(groupRoleArns ? { groupRoleArns, groups: groupSettings(config) } : {}),
         users: Object.entries(users).map(([username, spec]) => ({
             username,
             password: typeof passwords[username] === "string" ? (passwords[username] as string) : undefined,
             enabled: enabledSetting(username, spec),
+            ...(groupRoleArns ? { groups: userGroups(username, spec) } : {}),
         })),
     };
 }

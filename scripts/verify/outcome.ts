@@ -26,8 +26,17 @@ export interface Outcome {
     signIn?: "ok" | "refused-as-expected" | "not-applicable";
     /** The identity id GetId returned. */
     identityId?: string;
-    /** The credentials, once STS said they are for the expected role. */
-    credentials?: { role: "authenticated" | "unauthenticated"; expiration?: Date };
+    /**
+     * The credentials, once STS said they are for the expected role. When the stack has group
+     * roles, a user's also say which role (`roleName`) and why it is the one expected (`reason`,
+     * from roles.ts: "group admins (precedence 1)", "no group with a role"...).
+     */
+    credentials?: {
+        role: "authenticated" | "unauthenticated" | "group";
+        expiration?: Date;
+        roleName?: string;
+        reason?: string;
+    };
     failure?: Failure;
 }
 

@@ -9,6 +9,12 @@ const columns = ["user", "sign-in", "identity", "credentials", "expiry"];
 
 const signInText = { ok: "OK", "refused-as-expected": "refused (disabled in config, as expected)", "not-applicable": "n/a (guest)" };
 
+/** "authenticated role", or with group roles "role admins-role: group admins (precedence 1)". */
+function credentialsText(c: NonNullable<Outcome["credentials"]>): string {
+    if (!c.roleName) return `${c.role} role`;
+    return `${c.role === "group" ? "role" : `${c.role} role`} ${c.roleName}: ${c.reason}`;
+}
+
 /** The table's cells for one outcome. */
 export function row(o: Outcome): string[] {
     const failedAt = o.failure?.step;
@@ -16,7 +22,7 @@ export function row(o: Outcome): string[] {
         o.user ?? "(guest)",
         o.signIn ? signInText[o.signIn] : failedAt === "sign-in" ? "FAILED" : "-",
         o.identityId ?? (failedAt === "identity" ? "FAILED" : "-"),
-        o.credentials ? `OK (${o.credentials.role} role)` : failedAt === "credentials" ? "FAILED" : "-",
+        o.credentials ? `OK (${credentialsText(o.credentials)})` : failedAt === "credentials" ? "FAILED" : "-",
         o.credentials?.expiration ? o.credentials.expiration.toISOString() : "-",
     ];
 }
@@ -43,12 +49,24 @@ export function formatTable(outcomes: Outcome[]): string {
     return lines.join("\n");
 }
 
+/** "admins arn:...:role/admins-role (precedence 1); readers arn:...:role/readers-role (no precedence)". */
+function groupRolesText(inputs: VerifyInputs): string {
+    return Object.entries(inputs.groupRoleArns ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([group, arn]) => {
+            const p = inputs.groups && Object.hasOwn(inputs.groups, group) ? inputs.groups[group].precedence : undefined;
+            return `${group} ${arn} (${p === undefined ? "no precedence" : `precedence ${p}`})`;
+        })
+        .join("; ");
+}
+
 /** The whole report printed on stdout: the stack, then the table. Secrets redacted. */
 export function formatReport(inputs: VerifyInputs, outcomes: Outcome[]): string {
     return redact(
         [
             `Stack: user pool ${inputs.userPoolId}, app client ${inputs.clientId}${inputs.clientSecret ? " (with secret)" : ""}, identity pool ${inputs.identityPoolId}, region ${inputs.region}`,
             `Roles: authenticated ${inputs.authenticatedRoleArn}; unauthenticated ${inputs.unauthenticatedRoleArn ?? "(guests not allowed)"}`,
+            ...(inputs.groupRoleArns ? [`Group roles: ${groupRolesText(inputs)}`] : []),
             "",
             outcomes.length > 0
                 ? formatTable(outcomes)
