@@ -41,7 +41,18 @@ export interface FaultProxyOptions {
      * @default none
      */
     hold?: { operations: string[]; after?: number };
+    /**
+     * Called for each request (its operation and parsed body); a request it returns an error for
+     * is answered with HTTP 400 and that error (`__type` and `x-amzn-ErrorType` as Cognito sends
+     * them) without reaching the upstream: an answer the emulator cannot give, e.g. a
+     * PasswordHistoryPolicyViolationException (cognito-local keeps no password history).
+     * @default none
+     */
+    refuse?: Refuser;
 }
+
+/** See `FaultProxyOptions.refuse`. */
+export type Refuser = (operation: string, body: any) => { type: string; message: string } | undefined;
 
 /** A request parked by `hold`. */
 export interface HeldRequest {
@@ -69,6 +80,8 @@ export interface FaultProxy {
     setFaultRate(rate: number): void;
     /** Changes which operations are answered with an echo of the request from now on (`echoOperations`; [] to stop). */
     setEchoOperations(operations: string[]): void;
+    /** Changes `refuse` from now on (undefined to stop). */
+    setRefuse(refuse: Refuser | undefined): void;
     /** The requests parked by `hold` right now, in arrival order. */
     held(): HeldRequest[];
     /** Forwards the parked requests (and stops holding). */
@@ -111,6 +124,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         echoed: 0,
     };
     let echoOperations = options.echoOperations ?? [];
+    let refuse = options.refuse;
     const holdOperations = options.hold?.operations ?? [];
     const holdAfter = options.hold?.after ?? 0;
     let holding = holdOperations.length > 0;
@@ -256,6 +270,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             const fault = pickFault(operation);
             if (fault) record(fault, operation);
             if (echoOperations.includes(operation)) return echo(res, Buffer.concat(chunks));
+            if (refuse) {
+                let parsed: any;
+                try {
+                    parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+                } catch {
+                    parsed = undefined;
+                }
+                const refusal = refuse(operation, parsed);
+                if (refusal) return sendError(res, 400, refusal.type, refusal.message);
+            }
             const parking = fault ? undefined : parkIfHeld(operation, Buffer.concat(chunks), req);
             if (parking) {
                 // Parked requests are not in flight: nothing happens to them until the test says so.
@@ -313,6 +337,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         },
         setEchoOperations(operations: string[]) {
             echoOperations = operations;
+        },
+        setRefuse(next) {
+            refuse = next;
         },
         held: () => parked.map((p) => p.request),
         releaseHeld() {

@@ -297,8 +297,9 @@ async function updateUser(
 /**
  * An update that failed after some of its calls went through: the engine stores `properties` as
  * the resource's outputs (the dynamic-provider host's partial-failure answer), so the state says
- * exactly what Cognito holds and the next `pulumi up` sends only the rest. They keep the
- * `__provider` the inputs carry, which the host needs to read and delete the resource later.
+ * exactly what Cognito holds and the next `pulumi up` sends only the rest (the CLI prints the
+ * `reasons`, not the message). They keep the `__provider` the inputs carry, which the host needs
+ * to read and delete the resource later.
  */
 function partialUpdateError(
     error: Error,
@@ -310,7 +311,7 @@ function partialUpdateError(
     const properties = { ...outputs, ...(providerText === undefined ? {} : { [providerKey]: providerText }) };
     const done = applied.map((call) => call.action).join(", ");
     error.message += ` (sent before it failed: ${done}; the stack's state records exactly that, so the next \`pulumi up\` sends the rest)`;
-    return Object.assign(error, { id: idOf(user), properties, reasons: [] as string[] });
+    return Object.assign(error, { id: idOf(user), properties, reasons: [error.message] });
 }
 
 /**

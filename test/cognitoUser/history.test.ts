@@ -86,7 +86,8 @@ describe("password history (PasswordHistoryPolicyViolationException)", function 
                 );
             const partial = err as Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] };
             expect(partial.id).to.equal(`${POOL}/alice`);
-            expect(partial.reasons).to.deep.equal([]);
+            // The CLI prints the reasons of a partial failure, not its message.
+            expect(partial.reasons).to.deep.equal([err.message]);
             expect(partial.properties).to.deep.equal({
                 ...stored(),
                 password: NEW_PASSWORD,
