@@ -21,7 +21,7 @@ const plansFrom = (needed: FeaturePlan) => featurePlans.slice(featurePlans.index
 /** Problems of a created pool's settings with one another (an existing pool's are refused before). */
 export function poolRequirementProblems(args: StackSettings, prefix: string, say: Say): void {
     const plan = featurePlans.includes(args.featurePlan as FeaturePlan) ? (args.featurePlan as FeaturePlan) : defaults.featurePlan;
-    const planIs = `featurePlan is ${plan}${args.featurePlan === undefined ? " by default" : ""}`;
+    const planIs = `${prefix}featurePlan is ${plan}${args.featurePlan === undefined ? " by default" : ""}`;
     const needsPlan = (path: string, what: string, needed: FeaturePlan, otherwise: string) => {
         if (!reaches(plan, needed))
             say(
@@ -30,25 +30,33 @@ export function poolRequirementProblems(args: StackSettings, prefix: string, say
             );
     };
     if (args.threatProtection !== undefined && args.threatProtection !== "OFF") {
-        needsPlan("threatProtection", `${args.threatProtection}`, "PLUS", "set it to OFF");
+        needsPlan("threatProtection", `${args.threatProtection}`, "PLUS", `set ${prefix}threatProtection to OFF`);
     }
     const history =
         isMap(args.passwordPolicy) && hasKey(args.passwordPolicy, "passwordHistorySize") ? args.passwordPolicy.passwordHistorySize : 0;
     if (typeof history === "number" && history > 0) {
-        needsPlan("passwordPolicy.passwordHistorySize", "password history", "ESSENTIALS", "set it to 0");
+        needsPlan(
+            "passwordPolicy.passwordHistorySize",
+            "password history",
+            "ESSENTIALS",
+            `set ${prefix}passwordPolicy.passwordHistorySize to 0`,
+        );
     }
     const factors = Array.isArray(args.signInFactors) ? args.signInFactors : defaults.signInFactors;
     for (const factor of factors.filter((item) => item !== "PASSWORD")) {
-        needsPlan("signInFactors", `the sign-in factor ${factor}`, "ESSENTIALS", `remove ${factor}`);
+        needsPlan("signInFactors", `the sign-in factor ${factor}`, "ESSENTIALS", `remove ${factor} from ${prefix}signInFactors`);
     }
     if (factors.includes("EMAIL_OTP") && args.emailSender === undefined) {
         say(
             "signInFactors",
-            `EMAIL_OTP needs ${prefix}emailSender (an SES identity): Cognito sends one-time codes only through Amazon SES; set ${prefix}emailSender, or remove EMAIL_OTP`,
+            `EMAIL_OTP needs ${prefix}emailSender (an SES identity): Cognito sends one-time codes only through Amazon SES; set ${prefix}emailSender, or remove EMAIL_OTP from ${prefix}signInFactors`,
         );
     }
     if (factors.includes("WEB_AUTHN") && args.webAuthn === undefined) {
-        say("signInFactors", `WEB_AUTHN needs ${prefix}webAuthn ({ "relyingPartyId": "<your domain>" }); set it, or remove WEB_AUTHN`);
+        say(
+            "signInFactors",
+            `WEB_AUTHN needs ${prefix}webAuthn ({ "relyingPartyId": "<your domain>" }); set it, or remove WEB_AUTHN from ${prefix}signInFactors`,
+        );
     }
     // AWS: "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is
     // enabled", and WEB_AUTHN then only as a second factor, which @pulumi/aws cannot configure.
@@ -56,7 +64,7 @@ export function poolRequirementProblems(args: StackSettings, prefix: string, say
         for (const factor of factors.filter((item) => item !== "PASSWORD")) {
             say(
                 "signInFactors",
-                `${factor} cannot be a first factor while ${prefix}mfa is ON (AWS allows only PASSWORD then); set ${prefix}mfa to OPTIONAL, or remove ${factor}`,
+                `${factor} cannot be a first factor while ${prefix}mfa is ON (AWS allows only PASSWORD then); set ${prefix}mfa to OPTIONAL, or remove ${factor} from ${prefix}signInFactors`,
             );
         }
     }
@@ -66,16 +74,18 @@ export function poolRequirementProblems(args: StackSettings, prefix: string, say
 }
 
 /**
- * Groups with a role: each needs a precedence, and no two may share one. A user in two groups of the
+ * Groups with a role (the one `roleFrom` gives them: this stack's, or one made elsewhere): each needs a precedence, and no two may share one. A user in two groups of the
  * same precedence with different roles gets neither (Cognito sets no preferred role), which is
  * never what a stack means.
  */
-export function groupRoleProblems(groups: Record<string, unknown>, prefix: string, say: Say): void {
+export function groupRoleProblems(groups: Record<string, unknown>, roleFrom: "policyArns" | "roleArn", prefix: string, say: Say): void {
     const byPrecedence = new Map<number, string>();
     for (const [name, spec] of Object.entries(groups)) {
         if (!isMap(spec)) continue;
         const hasRole =
-            (Array.isArray(spec.policyArns) && spec.policyArns.length > 0) || (spec.roleArn !== undefined && spec.roleArn !== null);
+            roleFrom === "policyArns"
+                ? Array.isArray(spec.policyArns) && spec.policyArns.length > 0
+                : spec.roleArn !== undefined && spec.roleArn !== null;
         if (!hasRole) continue;
         const precedence = spec.precedence;
         if (precedence === undefined) {

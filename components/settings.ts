@@ -29,6 +29,10 @@ export interface Field {
     check?: Check;
     /** Applies only to a user pool this stack creates (not with `userPoolId`). */
     ownedPoolOnly?: boolean;
+    /** For a component: which one takes it instead, when it is refused as a created pool's. @default "CognitoUserPool, CognitoAuth" */
+    takenBy?: string;
+    /** A key of an object-valued setting that must be given: what it is, for the message. */
+    required?: string;
 }
 
 /** The keys of an object: exactly those of `T`, so the table cannot drift from the type. */
@@ -205,7 +209,11 @@ const orDeferred =
 export const groupSpecFields: Fields<GroupSpec> = {
     description: { check: textUpTo(2048) },
     precedence: { check: wholeNumber(0, 2147483647) },
-    policyArns: { check: policyArns, ownedPoolOnly: true },
+    policyArns: {
+        check: policyArns,
+        ownedPoolOnly: true,
+        takenBy: "CognitoIdentity makes a group's role: give its groupRoles.<group>.arn as roleArn",
+    },
     roleArn: {
         check: orDeferred((value) =>
             typeof value === "string" && /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(value)
@@ -218,6 +226,7 @@ export const groupSpecFields: Fields<GroupSpec> = {
 /** The pool's SES sender (`emailSender`). */
 export const emailSenderFields: Fields<EmailSender> = {
     sourceArn: {
+        required: "the ARN of a verified SES identity",
         check: (value) =>
             typeof value === "string" && /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^/\s]+$/.test(value)
                 ? []
@@ -230,6 +239,7 @@ export const emailSenderFields: Fields<EmailSender> = {
 /** Passkey sign-in (`webAuthn`). */
 export const webAuthnFields: Fields<WebAuthnSettings> = {
     relyingPartyId: {
+        required: "the domain passkeys are bound to",
         check: (value) =>
             typeof value === "string" &&
             value.length <= 127 &&

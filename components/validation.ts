@@ -38,7 +38,7 @@ interface Reporter {
     prefix: string;
     existingPool: boolean;
     say(path: string, problem: string): void;
-    ownedOnly(): string;
+    ownedOnly(takenBy?: string): string;
     component?: ValidationOptions["component"];
 }
 
@@ -56,19 +56,18 @@ export function validateArgs(args: StackSettings, options: ValidationOptions = {
         prefix,
         existingPool: args.userPoolId !== undefined,
         say: (path, problem) => problems.push(`${prefix}${path}: ${problem}`),
-        ownedOnly: () =>
+        ownedOnly: (takenBy = "CognitoUserPool, CognitoAuth") =>
             options.component
-                ? `applies only to a pool this stack creates (CognitoUserPool, CognitoAuth); remove it`
+                ? `applies only to a pool this stack creates (${takenBy}); remove it`
                 : `applies only to a pool this stack creates; remove it, or unset ${prefix}userPoolId`,
         component: options.component,
     };
     const count = problems.length;
     settingProblems(args as Record<string, unknown>, report);
     // How settings go together, once each is well-formed on its own (one problem per mistake).
-    if (problems.length === count) {
-        if (!report.existingPool) poolRequirementProblems(args, prefix, report.say);
-        if (isMap(args.groups)) groupRoleProblems(args.groups, prefix, report.say);
-    }
+    if (problems.length === count && !report.existingPool) poolRequirementProblems(args, prefix, report.say);
+    // A group's role is its roleArn for an existing pool, the one made from its policyArns for a created pool.
+    if (isMap(args.groups)) groupRoleProblems(args.groups, report.existingPool ? "roleArn" : "policyArns", prefix, report.say);
     if (!report.existingPool && args.unauthenticatedPolicyArns?.length && !args.allowUnauthenticatedIdentities) {
         report.say(
             "unauthenticatedPolicyArns",
@@ -151,8 +150,12 @@ function fieldProblems(path: string, value: Record<string, unknown>, fields: Fie
         }
         const field: Field = fields[key];
         if (item === undefined) continue;
-        if (report.existingPool && field.ownedPoolOnly) report.say(where, report.ownedOnly());
+        if (report.existingPool && field.ownedPoolOnly) report.say(where, report.ownedOnly(field.takenBy));
         else field.check?.(item).forEach((problem) => report.say(where, problem));
+    }
+    for (const [key, field] of Object.entries(fields as Record<string, Field>)) {
+        if (field.required && (!hasKey(value, key) || value[key] === undefined))
+            report.say(`${path}.${key}`, `is required (${field.required})`);
     }
 }
 

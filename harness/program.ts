@@ -187,7 +187,16 @@ export async function runProgram(
 
     const evaluated = options.programPath ?? programPath;
     if (!options.program) delete require.cache[require.resolve(evaluated)];
-    const program = options.program ? options.program() : require(evaluated);
+    let program: Record<string, unknown>;
+    try {
+        program = options.program ? options.program() : require(evaluated);
+    } catch (error) {
+        // What the program declared before it failed (registration is asynchronous: let it land), so
+        // a test can assert that a refused configuration created nothing.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (error instanceof Error) Object.assign(error, { declared: resources.length + registered.length });
+        throw error;
+    }
     const outputs: Record<string, any> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(program)) {
