@@ -477,12 +477,13 @@ describe("CognitoUser provider against cognito-local", function () {
         const noPoolErr = await failure(() => create(inputs("us-east-1_doesnotexist", "nobody", { password: "Nobody-Secret-9!" })));
         expect(noPoolErr.message).to.contain("nobody");
 
-        // Update that fails (unknown group) after a password change was requested.
+        // Update that fails (unknown group) after its password went through: partial state, recorded.
         const { id, outs } = await create(inputs(userPoolId, "oscar", { password: "Oscar-Secret-9!", groups: ["real"] }));
         const updateErr = await failure(() =>
             update(id, outs, inputs(userPoolId, "oscar", { password: "Oscar-Rotated-9!", groups: ["real", "missing"] })),
         );
-        expect(updateErr.message).to.contain("oscar").and.contain("could not be updated");
+        expect(updateErr.message).to.contain("oscar").and.contain("was updated only in part");
+        expect((updateErr as Error & { properties?: { groups: string[] } }).properties?.groups).to.deep.equal(["real"]);
 
         // Refused adoption.
         await emulator().client.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "peggy", MessageAction: "SUPPRESS" }));
