@@ -224,7 +224,12 @@ export function declareIdentity(
             // an attachment sets the identity pool's roles to none: deleted after the new one was created,
             // it would leave the pool without roles.
             { parent, deleteBeforeReplace: true },
-            { identityPoolId: "CognitoIdentity", roles: "CognitoIdentity", roleMappings: "the setting groups (roles by group)" },
+            {
+                identityPoolId: "CognitoIdentity",
+                roles: "CognitoIdentity",
+                // A transform may add its own mappings (rules) where no group has a role.
+                ...(tokenRoles ? { roleMappings: "the setting groups (roles by group)" } : {}),
+            },
         ),
     );
     return { identityPool, authenticatedRole, unauthenticatedRole, roleAttachment, groupRoles };

@@ -145,7 +145,7 @@ export interface UserPoolSettings extends ProtectionSettings {
     /**
      * Send the pool's email (verification codes, email OTP) through Amazon SES from a verified identity:
      * `sourceArn` (required), `from`, `replyTo`. Unset, Cognito's own sender is used, which sends at most 50
-     * emails a day for the account in each region: enough for development only.
+     * emails a day (AWS's quota): enough for development only.
      * @configType object: `sourceArn`, `from`, `replyTo`
      * @default unset: Cognito's default sender
      */
