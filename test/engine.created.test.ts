@@ -3,8 +3,8 @@
 // docs/testing.md) and cognito-local. The stand-in returns, as the created pool's id, a pool made
 // in cognito-local first, so the users are made for real there. Checked: the preview a new stack
 // prints, secrets and dependencies in state, a second preview without changes, a rename refused by
-// the guard with nothing touched, and the upgrade from the released version with no create, delete
-// or replace. Skipped, with one line saying why, when no CLI is found.
+// the guard with nothing touched, and the upgrade from the released version: the settings it left
+// to AWS, now given, update the pool and client in place, with no create, delete or replace. Skipped, with one line saying why, when no CLI is found.
 
 import { expect } from "chai";
 import * as crypto from "crypto";
@@ -204,7 +204,7 @@ describe("the real Pulumi engine, created-pool mode, with the stand-in aws plugi
         }
     });
 
-    it(`a created-pool stack made by ${baselineCommit.slice(0, 7)} (the released version): the work tree's preview and up create, delete and replace nothing`, async () => {
+    it(`a created-pool stack made by ${baselineCommit.slice(0, 7)} (the released version): the work tree's preview and up update the pool's four new settings and the client's flows in place, and create, delete and replace nothing`, async () => {
         const { project, userPoolId, clientId, passwords } = await newStack();
         const baseline = await createBaselineProject(cli!, project);
         projects.push(baseline);
@@ -212,18 +212,45 @@ describe("the real Pulumi engine, created-pool mode, with the stand-in aws plugi
         const before = await exported(baseline);
         expect(ofType(before.resources, userType), "the baseline made both users").to.have.length(2);
 
+        // The settings the released version left to AWS, now always given (README: Configuration):
+        // AWS already gives a new pool ESSENTIALS, and choice-based sign-in comes with it.
+        const pool = one(before.resources, types.pool);
+        const client = one(before.resources, types.client);
         const preview = await project.run(["preview", "--json"]);
         expectNoLeak(preview.output, Object.values(passwords), "pulumi preview --json");
         expect(preview.code, preview.output.slice(-4000)).to.equal(0);
-        expect(changes(preview), "steps of the work tree's preview").to.deep.equal([]);
-        const noChanges = await project.run(["preview", "--expect-no-changes", "--diff"]);
-        expect(noChanges.code, `preview --expect-no-changes:\n${noChanges.output.slice(-4000)}`).to.equal(0);
+        expect(changes(preview), "steps of the work tree's preview").to.deep.equal([
+            `update ${pool.urn} [emailConfiguration, signInPolicy, userPoolAddOns, userPoolTier]`,
+            `update ${client.urn} [explicitAuthFlows]`,
+        ]);
+        const inputs = (urn: string) => JSON.parse(preview.stdout).steps.find((step: any) => step.urn === urn).newState.inputs;
+        const newPool = inputs(pool.urn);
+        expect(
+            {
+                userPoolTier: newPool.userPoolTier,
+                userPoolAddOns: newPool.userPoolAddOns,
+                emailConfiguration: newPool.emailConfiguration,
+                signInPolicy: newPool.signInPolicy,
+            },
+            "the pool's new inputs",
+        ).to.deep.equal({
+            userPoolTier: "ESSENTIALS",
+            userPoolAddOns: { advancedSecurityMode: "OFF" },
+            emailConfiguration: { emailSendingAccount: "COGNITO_DEFAULT" },
+            signInPolicy: { allowedFirstAuthFactors: ["PASSWORD"] },
+        });
+        expect(inputs(client.urn).explicitAuthFlows, "the client's new flows").to.deep.equal([
+            ...client.inputs.explicitAuthFlows,
+            "ALLOW_USER_AUTH",
+        ]);
 
-        const up = await project.run(["up", "--yes", "--expect-no-changes", "--parallel", "1"]);
+        const up = await project.run(["up", "--yes", "--parallel", "1"]);
         expectNoLeak(up.output, Object.values(passwords), "pulumi up");
         expect(up.code, `up after the upgrade:\n${up.output.slice(-4000)}`).to.equal(0);
+        expect(up.output).to.match(/\b2 updated\b/);
         expect(up.output).to.not.match(/\b\d+ (to )?(create|created|delete|deleted|replace|replaced)\b/);
         const after = await exported(project);
+        expect(identities(after.resources), "every URN and id is the same (users their sub)").to.deep.equal(identities(before.resources));
         expect(cloudObjects(after.resources), "every resource keeps its id (users their sub)").to.deep.equal(
             cloudObjects(before.resources),
         );
@@ -231,5 +258,7 @@ describe("the real Pulumi engine, created-pool mode, with the stand-in aws plugi
             expect(await signIn(local, clientId, name, password), `${name} still signs in`).to.equal(true);
         }
         expect((await listUsers(local, userPoolId)).map((u) => u.Username).sort()).to.deep.equal(["alice", "bob"]);
+        const noChanges = await project.run(["preview", "--expect-no-changes", "--diff"]);
+        expect(noChanges.code, `preview --expect-no-changes after the up:\n${noChanges.output.slice(-4000)}`).to.equal(0);
     });
 });

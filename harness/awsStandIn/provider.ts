@@ -15,6 +15,12 @@ const version: string = require(path.join(path.dirname(require.resolve("@pulumi/
 /** A user pool id to return for a pool of that name (JSON, name -> id): a pool made in cognito-local first, so users can be made in it. */
 export const poolIdsVariable = "AWS_STANDIN_POOL_IDS";
 
+/**
+ * A Cognito endpoint (cognito-local's) where the UserGroup makes, updates and deletes its group,
+ * so a test can ask Cognito for it; unset, the UserGroup makes nothing.
+ */
+export const cognitoEndpointVariable = "AWS_STANDIN_COGNITO_ENDPOINT";
+
 const account = "123456789012";
 const secretSig = "4dabf18193072939515e22adb298388d";
 
@@ -26,6 +32,12 @@ interface TypeRules {
     create(name: string, inputs: Record<string, any>, region: string): { id: string; outs: Record<string, unknown> };
     /** Refuses an update as the real provider does, or undefined. */
     updateProblem?(olds: Record<string, any>, news: Record<string, any>): string | undefined;
+    /** What the type does beyond the stand-in's state, with inputs without secret wrappers (never in a preview). */
+    effects?: {
+        create(inputs: Record<string, any>): Promise<void>;
+        update(olds: Record<string, any>, news: Record<string, any>): Promise<void>;
+        delete(props: Record<string, any>): Promise<void>;
+    };
     /** Fills inputs the real provider's check fills (auto-names). */
     check?(name: string, olds: Record<string, any>, news: Record<string, any>): Record<string, any>;
 }
@@ -33,6 +45,29 @@ interface TypeRules {
 const random = (length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789") =>
     Array.from(crypto.randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join("");
 const now = () => new Date().toISOString();
+
+let uniqueIdCounter = 0;
+/** terraform-plugin-sdk's id.PrefixedUniqueId: `prefix` + yyyymmddhhmmss + 4 digits of the second + an 8-digit hex counter. */
+function prefixedUniqueId(prefix: string): string {
+    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 17) + random(1, "0123456789");
+    uniqueIdCounter += 1;
+    return `${prefix}${stamp}${uniqueIdCounter.toString(16).padStart(8, "0")}`;
+}
+
+type CognitoSdk = typeof import("@aws-sdk/client-cognito-identity-provider");
+const cognitoSdk = (): CognitoSdk => require("@aws-sdk/client-cognito-identity-provider");
+let cognitoClient: InstanceType<CognitoSdk["CognitoIdentityProviderClient"]> | undefined;
+/** A client of the Cognito at `cognitoEndpointVariable`, or undefined when it is unset. */
+function cognito() {
+    const endpoint = process.env[cognitoEndpointVariable];
+    if (!endpoint) return undefined;
+    cognitoClient ??= new (cognitoSdk().CognitoIdentityProviderClient)({
+        endpoint,
+        region: process.env.AWS_REGION ?? "us-east-1",
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    return cognitoClient;
+}
 
 const types: Record<string, TypeRules> = {
     // internal/service/cognitoidp/user_pool.go: name, alias_attributes, username_attributes and
@@ -82,21 +117,60 @@ const types: Record<string, TypeRules> = {
             return { id: inputs.identityPoolId, outs: { region } };
         },
     },
-    // internal/service/cognitoidp/user_group.go: name and user_pool_id ForceNew.
+    // internal/service/cognitoidp/user_group.go: name and user_pool_id ForceNew; its update sends
+    // only the fields that changed (a removed one as "" or 0).
     "aws:cognito/userGroup:UserGroup": {
         replaces: ["name", "userPoolId"],
         computed: ["region"],
         create(_name, inputs, region) {
             return { id: `${inputs.userPoolId}/${inputs.name}`, outs: { region } };
         },
+        effects: {
+            async create(inputs) {
+                const { CreateGroupCommand } = cognitoSdk();
+                await cognito()?.send(
+                    new CreateGroupCommand({
+                        UserPoolId: inputs.userPoolId,
+                        GroupName: inputs.name,
+                        Description: inputs.description,
+                        Precedence: inputs.precedence,
+                        RoleArn: inputs.roleArn,
+                    }),
+                );
+            },
+            async update(olds, news) {
+                const { UpdateGroupCommand } = cognitoSdk();
+                const changed = (key: string) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
+                await cognito()?.send(
+                    new UpdateGroupCommand({
+                        UserPoolId: news.userPoolId,
+                        GroupName: news.name,
+                        ...(changed("description") ? { Description: news.description ?? "" } : {}),
+                        ...(changed("precedence") ? { Precedence: news.precedence ?? 0 } : {}),
+                        ...(changed("roleArn") ? { RoleArn: news.roleArn ?? "" } : {}),
+                    }),
+                );
+            },
+            async delete(props) {
+                const { DeleteGroupCommand } = cognitoSdk();
+                await cognito()?.send(new DeleteGroupCommand({ UserPoolId: props.userPoolId, GroupName: props.name }));
+            },
+        },
     },
     // internal/service/iam/role.go: name, name_prefix and path ForceNew. Pulumi names the role
-    // `<resource name>-<7 random characters>` when no name is given, and keeps the name it gave.
+    // `<resource name>-<7 random characters>` when neither is given, and keeps the name it gave; with
+    // a name_prefix the name is the prefix and 26 characters (terraform's id.PrefixedUniqueId: a
+    // UTC timestamp to the 1/10000 s and an 8-digit hex counter), kept while the prefix is the same.
     "aws:iam/role:Role": {
         replaces: ["name", "namePrefix", "path"],
         computed: ["arn", "uniqueId", "createDate", "tagsAll"],
         check(name, olds, news) {
-            return { ...news, name: news.name ?? olds.name ?? `${name}-${random(7, "0123456789abcdef")}` };
+            if (news.name !== undefined) return news;
+            if (news.namePrefix !== undefined) {
+                const kept = olds.namePrefix === news.namePrefix && olds.name !== undefined;
+                return { ...news, name: kept ? olds.name : prefixedUniqueId(news.namePrefix) };
+            }
+            return { ...news, name: olds.name ?? `${name}-${random(7, "0123456789abcdef")}` };
         },
         create(_name, inputs) {
             const outs = {
@@ -139,6 +213,19 @@ function plain(value: unknown): unknown {
 /** The region of the provider's configuration (`aws:region`), set by Configure. */
 let region = "us-east-1";
 
+/** The properties whose change the diff reports: every input, and what create added when it is no longer computed. */
+function changedKeys(rules: TypeRules, olds: Record<string, any>, news: Record<string, any>): string[] {
+    // Old outputs are the old inputs plus what create added.
+    const keys = new Set([...Object.keys(news), ...Object.keys(olds).filter((key) => !rules.computed.includes(key))]);
+    return [...keys].filter((key) => JSON.stringify(plain(olds[key])) !== JSON.stringify(plain(news[key])));
+}
+
+/** An update's outputs: what create computed, kept, and the new inputs (what the real provider plans, too). */
+function updatedOutputs(rules: TypeRules, olds: Record<string, any>, news: Record<string, any>): Record<string, unknown> {
+    const computed = Object.fromEntries(rules.computed.filter((key) => key in olds).map((key) => [key, olds[key]]));
+    return { ...computed, ...news, ...("lastModifiedDate" in olds ? { lastModifiedDate: now() } : {}) };
+}
+
 export const standInProvider: provider.Provider = {
     version,
     async check(urn, olds, news) {
@@ -147,13 +234,13 @@ export const standInProvider: provider.Provider = {
     },
     async diff(_id, urn, olds, news) {
         const rules = rulesOf(urn);
-        // Old outputs are the old inputs plus what create added.
-        const keys = new Set([...Object.keys(news), ...Object.keys(olds).filter((key) => !rules.computed.includes(key))]);
-        const changed = [...keys].filter((key) => JSON.stringify(plain(olds[key])) !== JSON.stringify(plain(news[key])));
+        const changed = changedKeys(rules, olds, news);
         return { changes: changed.length > 0, replaces: changed.filter((key) => rules.replaces.includes(key)) };
     },
     async create(urn, inputs) {
-        const { id, outs } = rulesOf(urn).create(nameOf(urn), inputs, region);
+        const rules = rulesOf(urn);
+        const { id, outs } = rules.create(nameOf(urn), inputs, region);
+        await rules.effects?.create(plain(inputs) as Record<string, any>);
         return { id, outs: { ...inputs, ...outs } };
     },
     async read(id, _urn, props) {
@@ -163,28 +250,36 @@ export const standInProvider: provider.Provider = {
         const rules = rulesOf(urn);
         const problem = rules.updateProblem?.(plain(olds) as Record<string, any>, plain(news) as Record<string, any>);
         if (problem) throw new Error(problem);
-        const computed = Object.fromEntries(rules.computed.filter((key) => key in olds).map((key) => [key, olds[key]]));
-        return { outs: { ...computed, ...news, ...("lastModifiedDate" in olds ? { lastModifiedDate: now() } : {}) } };
+        await rules.effects?.update(plain(olds) as Record<string, any>, plain(news) as Record<string, any>);
+        return { outs: updatedOutputs(rules, olds, news) };
     },
-    async delete(_id, _urn, props) {
+    async delete(_id, urn, props) {
         // AWS refuses to delete a user pool with deletion protection on (InvalidParameterException).
         if (props.deletionProtection === "ACTIVE") throw new Error("deleting Cognito User Pool: deletion protection is active");
+        await rulesOf(urn).effects?.delete(plain(props) as Record<string, any>);
     },
 };
 
 /**
  * The SDK's provider server leaves the provider's own configuration to the engine (CheckConfig and
  * DiffConfig unimplemented, Configure ignored); the stand-in answers them itself, and keeps the
- * region that computed ids, ARNs and endpoints name.
+ * region that computed ids, ARNs and endpoints name. It also answers as the real (bridged) plugin
+ * does where the SDK's server cannot: it supports previews, so a previewed update keeps what
+ * create computed (an updated pool's endpoint stays known, and what names it shows no change),
+ * and a previewed create or update does nothing; its diff names the changed properties (a
+ * preview's diffReasons).
  */
-function answerConfig(grpc: any, provproto: any): void {
+function answerEngine(grpc: any, provproto: any, structproto: any): void {
     const addService = grpc.Server.prototype.addService;
     grpc.Server.prototype.addService = function (service: unknown, implementation: any) {
         const wrapped = Object.create(implementation);
         wrapped.configure = (call: any, callback: any) => {
             const args = call.request.getArgs()?.toJavaScript() ?? {};
             region = args.region ?? call.request.getVariablesMap().get("aws:config:region") ?? region;
-            implementation.configure(call, callback);
+            implementation.configure(call, (err: unknown, response: any) => {
+                response?.setSupportspreview(true);
+                callback(err, response);
+            });
         };
         wrapped.checkConfig = (call: any, callback: any) => {
             const response = new provproto.CheckResponse();
@@ -200,6 +295,39 @@ function answerConfig(grpc: any, provproto: any): void {
             response.setChanges(same ? provproto.DiffResponse.DiffChanges.DIFF_NONE : provproto.DiffResponse.DiffChanges.DIFF_SOME);
             callback(undefined, response);
         };
+        wrapped.diff = (call: any, callback: any) => {
+            try {
+                const rules = rulesOf(call.request.getUrn());
+                const changed = changedKeys(rules, call.request.getOlds().toJavaScript(), call.request.getNews().toJavaScript());
+                const response = new provproto.DiffResponse();
+                response.setChanges(
+                    changed.length > 0 ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+                );
+                response.setDiffsList(changed);
+                response.setReplacesList(changed.filter((key) => rules.replaces.includes(key)));
+                callback(undefined, response);
+            } catch (err) {
+                callback(err, undefined);
+            }
+        };
+        wrapped.create = (call: any, callback: any) => {
+            if (!call.request.getPreview()) return implementation.create(call, callback);
+            const response = new provproto.CreateResponse();
+            response.setProperties(call.request.getProperties());
+            callback(undefined, response);
+        };
+        wrapped.update = (call: any, callback: any) => {
+            if (!call.request.getPreview()) return implementation.update(call, callback);
+            try {
+                const rules = rulesOf(call.request.getUrn());
+                const outs = updatedOutputs(rules, call.request.getOlds().toJavaScript(), call.request.getNews().toJavaScript());
+                const response = new provproto.UpdateResponse();
+                response.setProperties(structproto.Struct.fromJavaScript(outs));
+                callback(undefined, response);
+            } catch (err) {
+                callback(err, undefined);
+            }
+        };
         return addService.call(this, service, wrapped);
     };
 }
@@ -208,6 +336,10 @@ function answerConfig(grpc: any, provproto: any): void {
 export function serve(args: string[]): Promise<void> {
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     // The same module instances the SDK's server uses.
-    answerConfig(require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })), require(path.join(pulumiDir, "proto", "provider_pb")));
+    answerEngine(
+        require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })),
+        require(path.join(pulumiDir, "proto", "provider_pb")),
+        require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })),
+    );
     return provider.main(standInProvider, args);
 }
