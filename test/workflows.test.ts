@@ -73,7 +73,9 @@ function expectTestedPulumiJob(job: any, command: string) {
     ).to.equal(true);
     expect(String(steps[at.node].with["node-version"]), "an LTS Node (22 or 24)").to.be.oneOf(["22", "24"]);
     expect(steps[at.node].with.cache).to.equal("npm");
+    expect(job["runs-on"]).to.equal("ubuntu-latest");
     expect(job.permissions["id-token"], "OIDC for the AWS credentials").to.equal("write");
+    expect(steps[at.aws].with["aws-region"], "the documented region default").to.equal("${{ vars.AWS_REGION || 'ap-northeast-1' }}");
     const p = steps[at.pulumi];
     expect(p.with["cloud-url"]).to.equal("${{ secrets.PULUMI_BACKEND_URL }}");
     const env = { ...job.env, ...p.env };
