@@ -47,7 +47,7 @@ const random = (length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789
 const now = () => new Date().toISOString();
 
 let uniqueIdCounter = 0;
-/** terraform-plugin-sdk's id.PrefixedUniqueId: `prefix` + yyyymmddhhmmss + 4 digits of the second + an 8-digit hex counter. */
+/** terraform-plugin-sdk's id.PrefixedUniqueId: `prefix`, the UTC time as yyyymmddhhmmss and 4 digits of the second, an 8-digit hex counter. */
 function prefixedUniqueId(prefix: string): string {
     const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 17) + random(1, "0123456789");
     uniqueIdCounter += 1;
@@ -158,26 +158,24 @@ const types: Record<string, TypeRules> = {
         },
     },
     // internal/service/iam/role.go: name, name_prefix and path ForceNew. Pulumi names the role
-    // `<resource name>-<7 random characters>` when neither is given, and keeps the name it gave; with
-    // a name_prefix the name is the prefix and 26 characters (terraform's id.PrefixedUniqueId: a
-    // UTC timestamp to the 1/10000 s and an 8-digit hex counter), kept while the prefix is the same.
+    // `<resource name>-<7 random characters>` when neither is given, and keeps the name it gave. A
+    // name_prefix conflicts with name, so Pulumi gives none: AWS's name is made at create, the
+    // prefix and 26 characters (terraform's id.PrefixedUniqueId), and is not known in a preview.
     "aws:iam/role:Role": {
         replaces: ["name", "namePrefix", "path"],
-        computed: ["arn", "uniqueId", "createDate", "tagsAll"],
+        computed: ["arn", "uniqueId", "createDate", "tagsAll", "name"],
         check(name, olds, news) {
-            if (news.name !== undefined) return news;
-            if (news.namePrefix !== undefined) {
-                const kept = olds.namePrefix === news.namePrefix && olds.name !== undefined;
-                return { ...news, name: kept ? olds.name : prefixedUniqueId(news.namePrefix) };
-            }
+            if (news.name !== undefined || news.namePrefix !== undefined) return news;
             return { ...news, name: olds.name ?? `${name}-${random(7, "0123456789abcdef")}` };
         },
         create(_name, inputs) {
+            const name = inputs.name ?? prefixedUniqueId(inputs.namePrefix);
             const outs = {
-                arn: `arn:aws:iam::${account}:role/${inputs.name}`,
+                name,
+                arn: `arn:aws:iam::${account}:role/${name}`,
                 uniqueId: `AROA${random(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
             };
-            return { id: inputs.name, outs: { ...outs, createDate: now(), tagsAll: {} } };
+            return { id: name, outs: { ...outs, createDate: now(), tagsAll: {} } };
         },
     },
     // internal/service/iam/role_policy_attachment.go: role and policy_arn ForceNew (no update at all).
