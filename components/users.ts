@@ -65,6 +65,9 @@ const userOwned: Record<keyof CognitoUserArgs, string> = {
     groups: "the setting users",
     passwordPolicy: "the setting passwordPolicy",
     adoptExisting: "the setting adoptExistingUsers",
+    mfa: "the setting users (a user's mfa)",
+    totpGeneration: "the setting users (a user's totpGeneration)",
+    clientId: "the app client of the pool (userPoolClientId)",
 };
 
 /** What `declareUsers` declared. */

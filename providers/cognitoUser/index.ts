@@ -57,6 +57,16 @@ export interface CognitoUserArgs {
     passwordPolicy?: pulumi.Input<PasswordRules>;
     /** Manage a user that already exists (e.g. made by hand) instead of failing. @default false */
     adoptExisting?: pulumi.Input<boolean>;
+    /**
+     * Enrol the user in TOTP (an authenticator app) after its password is set: Cognito makes the
+     * secret, kept as the secret output `totpSecret`. Unset: the stack leaves the user's MFA alone,
+     * unless it enrolled the user before, in which case it turns TOTP off. @default unset
+     */
+    mfa?: pulumi.Input<"TOTP">;
+    /** Bump to enrol again with a new secret (the old authenticator entry stops working). @default 1 */
+    totpGeneration?: pulumi.Input<number>;
+    /** The app client the provider signs in through to enrol (USER_PASSWORD_AUTH); needed with `mfa`. */
+    clientId?: pulumi.Input<string>;
 }
 
 /**
