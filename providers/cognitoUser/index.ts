@@ -82,6 +82,8 @@ export class CognitoUser extends CustomResource {
     declare public readonly groups: pulumi.Output<string[]>;
     declare public readonly sub: pulumi.Output<string>;
     declare public readonly status: pulumi.Output<string>;
+    /** The TOTP secret Cognito made for the user (a Pulumi secret); only for a user with `mfa`. */
+    declare public readonly totpSecret: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
         // The SDK records a stack trace for every promise it makes (for its promise-leak report),
