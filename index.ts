@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CognitoAuth as CognitoAuthType } from "./components/cognitoAuth";
 import { readStackConfig } from "./components/stackConfig";
-import { CognitoUsers, usersOutput } from "./components/users";
+import { CognitoUsers, totpSecretsOutput, usersOutput } from "./components/users";
 import { configKeyIsSecret } from "./lib/pulumiInternals";
 import { keyedMap } from "./lib/maps";
 import { allConfig, getProject, getRootDirectory, getStack, log, secret } from "./lib/sdk";
@@ -51,11 +51,18 @@ function outputs(): Record<string, pulumi.Input<unknown>> {
             { ...settings, userPoolId, passwords },
             { aliases: [{ type: "cognito-auth:index:CognitoAuth" }] },
         );
-        return { userPoolId: users.userPoolId, region: users.region, users: usersOutput(users.users) };
+        const totpSecrets = totpSecretsOutput(users.users, settings.users ?? {});
+        return {
+            userPoolId: users.userPoolId,
+            region: users.region,
+            users: usersOutput(users.users),
+            ...(totpSecrets ? { totpSecrets } : {}),
+        };
     }
     // Loaded only here: with an existing pool nothing of the created pool's (nor @pulumi/aws) is needed.
     const { CognitoAuth } = require("./components/cognitoAuth") as { CognitoAuth: typeof CognitoAuthType };
     const auth = new CognitoAuth(project, { ...settings, passwords });
+    const totpSecrets = totpSecretsOutput(auth.users, settings.users ?? {});
     return {
         userPoolId: auth.userPoolId,
         region: auth.region,
@@ -69,6 +76,7 @@ function outputs(): Record<string, pulumi.Input<unknown>> {
             ? { groupRoleArns: Object.fromEntries(Object.entries(auth.groupRoles).map(([group, role]) => [group, role.arn])) }
             : {}),
         ...(auth.clientSecret ? { clientSecret: auth.clientSecret } : {}),
+        ...(totpSecrets ? { totpSecrets } : {}),
     };
 }
 

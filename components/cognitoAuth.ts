@@ -57,7 +57,7 @@ export class CognitoAuth extends ComponentResource {
         super("cognito-auth:index:CognitoAuth", name, {}, opts);
         const { transform: _transform, ...settings } = args;
         // Every setting but an existing pool's id: for the users of a pool made elsewhere, CognitoUsers.
-        const takes = Object.keys(allSettings).filter((key) => key !== "userPoolId");
+        const takes = Object.keys(allSettings).filter((key) => key !== "userPoolId" && key !== "userPoolClientId");
         const problems = validateArgs(settings, {
             component: { name: "CognitoAuth (for the users of a pool made elsewhere, use CognitoUsers)", takes },
         });
@@ -90,7 +90,7 @@ export class CognitoAuth extends ComponentResource {
         );
         const users = declareUsers(
             name,
-            { ...args, groups, userPoolId: this.userPoolId },
+            { ...args, groups, userPoolId: this.userPoolId, userPoolClientId: this.userPoolClient.id },
             passwordRulesOf(args.passwordPolicy, false),
             this,
         );

@@ -104,3 +104,46 @@ export function groupRoleProblems(groups: Record<string, unknown>, roleFrom: "po
         }
     }
 }
+
+/**
+ * Users the stack enrols in TOTP: it signs each in with its password to do so, so the user must be
+ * enabled, the pool's MFA on, and, for an existing pool, an app client named to sign in through.
+ */
+export function totpProblems(args: StackSettings, existingPool: boolean, prefix: string, say: Say): void {
+    const users = isMap(args.users) ? args.users : {};
+    const enrolled: string[] = [];
+    for (const [username, spec] of Object.entries(users)) {
+        if (!isMap(spec)) continue;
+        const where = `users.${username}`;
+        if (spec.mfa !== "TOTP") {
+            if (spec.mfa === undefined && spec.totpGeneration !== undefined)
+                say(`${where}.totpGeneration`, `applies only with ${prefix}${where}.mfa set to TOTP`);
+            continue;
+        }
+        enrolled.push(`${prefix}${where}.mfa`);
+        if (spec.enabled === false) {
+            say(
+                `${where}.mfa`,
+                `TOTP needs the user enabled (the stack signs the user in to enrol it); set ${prefix}${where}.enabled to true, or remove ${prefix}${where}.mfa`,
+            );
+        }
+        if (!existingPool && args.mfa === "OFF") {
+            say(
+                `${where}.mfa`,
+                `TOTP needs the pool's MFA, and ${prefix}mfa is OFF; set ${prefix}mfa to OPTIONAL or ON, or remove ${prefix}${where}.mfa`,
+            );
+        }
+    }
+    if (existingPool && enrolled.length > 0 && args.userPoolClientId === undefined) {
+        say(
+            "userPoolClientId",
+            `needed by ${enrolled.join(", ")}: the stack signs users in through an app client of the pool to enrol them in TOTP; set one that allows USER_PASSWORD_AUTH: pulumi config set userPoolClientId '<client id>'`,
+        );
+    }
+    if (!existingPool && args.userPoolClientId !== undefined) {
+        say(
+            "userPoolClientId",
+            `applies only to an existing pool (${prefix}userPoolId): a pool this stack creates uses its own app client; remove it`,
+        );
+    }
+}

@@ -167,6 +167,7 @@ export const userDefaults = frozen({
     attributes: {} as Record<string, string>,
     enabled: true,
     groups: [] as string[],
+    totpGeneration: 1,
 }) satisfies { [K in keyof UserSpec]?: UserSpec[K] };
 
 /** The pool's password policy (`passwordPolicy`). Ranges are Cognito's. */
@@ -193,6 +194,8 @@ export const userSpecFields: Fields<UserSpec> = {
     attributes: {},
     enabled: {},
     groups: {},
+    mfa: { check: oneOf("an MFA method the stack enrols", ["TOTP"]) },
+    totpGeneration: { check: wholeNumber(1, 1000000) },
 };
 
 const policyArn = (arn: string) =>
@@ -385,5 +388,9 @@ export const settings: { readonly [K in keyof StackSettings]-?: Setting } = {
     adoptExistingUsers: {
         read: "boolean",
         check: trueOrFalse,
+    },
+    userPoolClientId: {
+        read: "string",
+        check: (value) => (isDeferred(value) ? [] : aString(value)),
     },
 };

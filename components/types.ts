@@ -58,6 +58,14 @@ export interface UserSpec {
     enabled?: boolean;
     /** Groups the user belongs to; each group named anywhere is created in the pool. @default [] */
     groups?: string[];
+    /**
+     * `TOTP`: the stack enrols the user in an authenticator app after setting its password, and keeps
+     * the secret Cognito makes as a secret output. Unset: the stack leaves the user's MFA as it is,
+     * unless it enrolled the user, in which case removing this turns TOTP off.
+     */
+    mfa?: "TOTP";
+    /** Raise it (2, 3, ...) to enrol the user again with a new secret; the old authenticator entry stops working. @default 1 */
+    totpGeneration?: number;
 }
 
 /** The pool's password policy. */
@@ -219,8 +227,10 @@ export interface UsersSettings {
      * `email_verified: "true"` (override in `attributes`); `attributes` is a map of Cognito attribute name to
      * string (`custom:<name>` for custom attributes: declared in `customAttributes` for a created pool, any
      * well-formed name for an existing one), default `{}`; `enabled` defaults to `true`; `groups` (default
-     * `[]`) are created in the pool.
-     * @configType map username -> `{ email?, attributes?, enabled?, groups? }`
+     * `[]`) are created in the pool; `mfa: "TOTP"` enrols the user in TOTP (an authenticator app) and
+     * `totpGeneration` (default 1) raised enrols it again with a new secret
+     * ([Two-factor authentication](#two-factor-authentication)).
+     * @configType map username -> `{ email?, attributes?, enabled?, groups?, mfa?, totpGeneration? }`
      * @default {}
      */
     users?: Record<string, UserSpec>;
@@ -249,6 +259,14 @@ export interface UsersSettings {
      * @default false
      */
     adoptExistingUsers?: boolean;
+    /**
+     * an app client of the existing pool (`userPoolId`) that allows `USER_PASSWORD_AUTH`: the stack
+     * signs users in through it to enrol TOTP. Needed when a user has `mfa`; a pool this stack creates
+     * uses its own client.
+     * @configType string
+     * @default unset
+     */
+    userPoolClientId?: pulumi.Input<string>;
 }
 
 /** Every `cognito-auth:` config key of the stack, in the order the README lists them. */

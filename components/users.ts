@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CognitoUser, CognitoUserArgs } from "../providers/cognitoUser";
 import { PasswordRules, caseFolded, userPoolRegion } from "../providers/rules";
 import { hasKey, keyedMap } from "../lib/maps";
-import { ComponentResource, log, output } from "../lib/sdk";
+import { ComponentResource, all, log, output, secret } from "../lib/sdk";
 import { passwordRulesOf, userAttributes } from "./resolved";
 import { defaults, userDefaults } from "./settings";
 import { transformed } from "./transform";
@@ -53,6 +53,7 @@ const takes: { readonly [K in Exclude<keyof CognitoUsersArgs, "transform" | "cus
     passwords: true,
     passwordPolicy: true,
     adoptExistingUsers: true,
+    userPoolClientId: true,
 };
 
 /** Every argument of a user is a setting's: a user's transform may change its options only. */
@@ -76,6 +77,25 @@ export interface UsersParts {
     groups: Record<string, awsCognito.UserGroup>;
     /** Users by username (a map without a prototype: names come from config). */
     users: Record<string, CognitoUser>;
+}
+
+/**
+ * The `totpSecrets` stack output: username -> the TOTP secret of each user the stack enrols, the
+ * whole map a Pulumi secret; undefined when no user has `mfa`.
+ */
+export function totpSecretsOutput(
+    users: Record<string, CognitoUser>,
+    specs: Record<string, UserSpec>,
+): pulumi.Output<Record<string, string>> | undefined {
+    const enrolled = Object.keys(users).filter(
+        (username) => username !== "__proto__" && hasKey(specs, username) && specs[username].mfa === "TOTP",
+    );
+    if (enrolled.length === 0) return undefined;
+    return secret(
+        all(enrolled.map((username) => users[username].totpSecret)).apply((values) =>
+            Object.fromEntries(enrolled.map((username, i) => [username, values[i] as string])),
+        ),
+    );
 }
 
 /** What the `users` stack output says of a user. */
@@ -149,6 +169,14 @@ export function declareUsers(
                             groups: memberOf,
                             passwordPolicy: rules,
                             adoptExisting: args.adoptExistingUsers ?? defaults.adoptExistingUsers,
+                            // Only for a user the stack enrols, so no other user's inputs change.
+                            ...(spec.mfa === "TOTP"
+                                ? {
+                                      mfa: spec.mfa,
+                                      totpGeneration: spec.totpGeneration ?? userDefaults.totpGeneration,
+                                      clientId: args.userPoolClientId,
+                                  }
+                                : {}),
                         },
                         {
                             parent,

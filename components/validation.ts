@@ -2,7 +2,7 @@ import { PasswordRules, caseFolded, passwordProblems, userProblems } from "../pr
 import { setSecretAdvice } from "../lib/shell";
 import { hasKey, isMap, keyedMap } from "../lib/maps";
 import { Field, Fields, Setting, groupSpecFields, isDeferred, settings, userSpecFields } from "./settings";
-import { groupRoleProblems, poolRequirementProblems } from "./requirements";
+import { groupRoleProblems, poolRequirementProblems, totpProblems } from "./requirements";
 import { passwordRulesOf, userAttributes } from "./resolved";
 import type { StackSettings, UserSpec } from "./types";
 
@@ -88,6 +88,7 @@ export function validateArgs(args: StackSettings, options: ValidationOptions = {
         customAttributes,
         report,
     );
+    totpProblems(args, report.existingPool, prefix, report.say);
     return problems;
 }
 

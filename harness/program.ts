@@ -87,7 +87,13 @@ function fakeState(type: string, name: string, inputs: Record<string, any>): { i
         case "pulumi-nodejs:dynamic/cognito-auth:CognitoUser":
             return {
                 id: `${plain(inputs.userPoolId)}/${plain(inputs.username)}`,
-                state: { ...inputs, sub: `sub-${plain(inputs.username)}`, status: "CONFIRMED", adopted: false },
+                state: {
+                    ...inputs,
+                    sub: `sub-${plain(inputs.username)}`,
+                    status: "CONFIRMED",
+                    adopted: false,
+                    ...(inputs.mfa ? { totpSecret: `FAKETOTPSECRET${String(plain(inputs.username)).toUpperCase()}` } : {}),
+                },
             };
         default:
             return { id, state: inputs };

@@ -6,7 +6,7 @@
 // from the index with `import type`, which loads nothing.
 
 export { ComponentResource, CustomResource, mergeOptions } from "@pulumi/pulumi/resource";
-export { interpolate, output, secret } from "@pulumi/pulumi/output";
+export { all, interpolate, output, secret } from "@pulumi/pulumi/output";
 export { getProject, getRootDirectory, getStack } from "@pulumi/pulumi/metadata";
 export { allConfig } from "@pulumi/pulumi/runtime/config";
 // The module object itself (a namespace import would be a copy once compiled by esbuild).
