@@ -7,6 +7,7 @@ import { Outcome, Step } from "./outcome";
 import { UserToVerify, VerifyInputs } from "./inputs";
 import { ExpectedRole, expectedRole } from "./roles";
 import { setSecretAdvice } from "../../lib/shell";
+import { answerTotpChallenge, Clock, systemClock } from "./mfa";
 
 // The checks: sign-in (USER_PASSWORD_AUTH, SECRET_HASH when the client has a secret), identity pool
 // (GetId + GetCredentialsForIdentity with the user-pool login, or as a guest), and STS (whose
@@ -18,6 +19,8 @@ export interface Clients {
     identity: CognitoIdentityClient;
     /** An STS client that signs with the given temporary credentials. */
     stsWith(credentials: Credentials): STSClient;
+    /** The clock TOTP codes are computed with (default: the system's). */
+    clock?: Clock;
 }
 
 /** The clients the script uses: the standard SDK chain (endpoints from AWS_ENDPOINT_URL_*). */
@@ -142,27 +145,43 @@ export async function verifyUser(clients: Clients, inputs: VerifyInputs, user: U
     if (!user.password) {
         return fail(outcome, "sign-in", `no password in config; ${setSecretAdvice("passwords", user.username)}`);
     }
+    const hash = inputs.clientSecret ? secretHash(inputs.clientSecret, user.username, inputs.clientId) : undefined;
     const AuthParameters: Record<string, string> = { USERNAME: user.username, PASSWORD: user.password };
-    if (inputs.clientSecret) AuthParameters.SECRET_HASH = secretHash(inputs.clientSecret, user.username, inputs.clientId);
+    if (hash) AuthParameters.SECRET_HASH = hash;
+    const initiate = () =>
+        clients.idp.send(new InitiateAuthCommand({ AuthFlow: AuthFlowType.USER_PASSWORD_AUTH, ClientId: inputs.clientId, AuthParameters }));
     let idToken: string | undefined;
     try {
-        const auth = await clients.idp.send(
-            new InitiateAuthCommand({
-                AuthFlow: AuthFlowType.USER_PASSWORD_AUTH,
-                ClientId: inputs.clientId,
-                AuthParameters,
-            }),
-        );
-        if (auth.ChallengeName) {
+        const auth = await initiate();
+        if (auth.ChallengeName === "SOFTWARE_TOKEN_MFA" && user.totpSecret && user.enabled) {
+            // The stack enrolled this user's TOTP: answer with the code from its secret.
+            const answered = await answerTotpChallenge(
+                {
+                    client: clients.idp,
+                    clientId: inputs.clientId,
+                    username: user.username,
+                    secret: user.totpSecret,
+                    secretHash: hash,
+                    restart: initiate,
+                    hasClientSecret: !!inputs.clientSecret,
+                    clock: clients.clock ?? systemClock,
+                },
+                auth.Session,
+            );
+            if ("failure" in answered) return fail(outcome, "sign-in", answered.failure);
+            idToken = answered.idToken;
+            outcome.mfa = "TOTP";
+        } else if (auth.ChallengeName) {
             return fail(
                 outcome,
                 "sign-in",
                 user.enabled
-                    ? explainChallenge(auth.ChallengeName)
+                    ? explainChallenge(auth.ChallengeName, !!user.totpSecret)
                     : `user is disabled in config but was not refused (${auth.ChallengeName}); run pulumi up to disable it`,
             );
+        } else {
+            idToken = auth.AuthenticationResult?.IdToken;
         }
-        idToken = auth.AuthenticationResult?.IdToken;
     } catch (err) {
         if (!user.enabled && isDisabledRefusal(err)) {
             // Disabled on purpose: being refused as disabled is the expected result.

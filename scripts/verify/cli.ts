@@ -10,12 +10,13 @@ import { formatReport, progressLine, summary } from "./render";
 export const usage = `Usage: npm run verify -- [options]
 
 Signs in every user of the stack's config (USER_PASSWORD_AUTH, with SECRET_HASH when the app
-client has a secret), gets an identity and temporary credentials from the identity pool with the
-user-pool login, checks with STS that they are for the role the user's groups give it (the stack's
-groupRoleArns, lowest precedence first; else the authenticated role), and does the same as a guest
-when guests are allowed. Prints a table per user (sign-in, identity, credentials, expiry) without
-passwords, tokens or credentials. Exits 1 if any step fails, saying which step and why; 2 on a
-usage or input error.
+client has a secret; a user the stack enrolled in TOTP, with a secret in the totpSecrets output,
+answers the SOFTWARE_TOKEN_MFA challenge with a code computed from it), gets an identity and
+temporary credentials from the identity pool with the user-pool login, checks with STS that they
+are for the role the user's groups give it (the stack's groupRoleArns, lowest precedence first;
+else the authenticated role), and does the same as a guest when guests are allowed. Prints a table
+per user (sign-in, identity, credentials, expiry) without passwords, TOTP secrets or codes, tokens
+or credentials. Exits 1 if any step fails, saying which step and why; 2 on a usage or input error.
 
 Options:
   -s, --stack NAME     Stack to verify (default: the currently selected stack). Reads

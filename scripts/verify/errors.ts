@@ -79,8 +79,16 @@ export function explainSignInError(err: unknown, hasClientSecret: boolean): Expl
     }
 }
 
-/** Plain-words reason for a challenge returned instead of tokens. */
-export function explainChallenge(challenge: string): Explanation {
+/**
+ * Plain-words reason for a challenge returned instead of tokens. `stackManagedTotp`: the user has a
+ * secret in the `totpSecrets` output (verify answers its SOFTWARE_TOKEN_MFA challenge itself).
+ */
+export function explainChallenge(challenge: string, stackManagedTotp = false): Explanation {
+    if (stackManagedTotp && challenge === "MFA_SETUP") {
+        return {
+            reason: "MFA challenge (MFA_SETUP): the stack enrolled this user's TOTP (it has a secret in totpSecrets) but the pool has none for it, removed outside Pulumi?; run pulumi refresh, then pulumi up re-enrols it",
+        };
+    }
     switch (challenge) {
         case "NEW_PASSWORD_REQUIRED":
             return {

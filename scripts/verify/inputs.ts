@@ -15,6 +15,8 @@ export interface UserToVerify {
     enabled: boolean;
     /** `groups` from config, read only when the stack has group roles (`groupRoleArns`). */
     groups?: string[];
+    /** The user's TOTP secret (base32) from the `totpSecrets` output: the stack enrolled it, so verify answers its SOFTWARE_TOKEN_MFA challenge. */
+    totpSecret?: string;
 }
 
 /** Everything the checks need, from the stack's outputs and config. */
@@ -154,6 +156,28 @@ function groupRoleArnsOutput(outputs: Record<string, unknown>): Record<string, s
     return Object.keys(value).length > 0 ? (value as Record<string, string>) : undefined;
 }
 
+/**
+ * The `totpSecrets` output: username -> base32 TOTP secret, for the users whose TOTP the stack
+ * enrolled; empty when there is none. A malformed entry is named by its key, never quoted.
+ */
+function totpSecretsOutput(outputs: Record<string, unknown>): Record<string, string> {
+    const value = outputs.totpSecrets;
+    if (value === undefined || value === null) return {};
+    if (value === "[secret]") {
+        throw new InputError(`stack output totpSecrets shows "[secret]": read outputs with 'pulumi stack output --json --show-secrets'`);
+    }
+    if (!isObject(value)) throw new InputError("stack output totpSecrets must be a map of username to TOTP secret");
+    const secrets: Record<string, string> = {};
+    for (const [username, secret] of Object.entries(value)) {
+        const compact = typeof secret === "string" ? secret.replace(/\s+/g, "") : "";
+        if (!/^[A-Za-z2-7]+=*$/.test(compact)) {
+            throw new InputError(`stack output totpSecrets.${username} must be a TOTP secret (base32 text); its value is not shown`);
+        }
+        Object.defineProperty(secrets, username, { value: compact, enumerable: true });
+    }
+    return secrets;
+}
+
 const maxPrecedence = 2 ** 31 - 1;
 
 /**
@@ -219,6 +243,7 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
     if (!isObject(passwords)) throw new InputError(`config ${project}:passwords must be a map of username to password`);
     // Groups matter only when some group has a role: without one, every user gets the authenticated role.
     const groupRoleArns = groupRoleArnsOutput(outputs);
+    const totpSecrets = totpSecretsOutput(outputs);
     return {
         region,
         userPoolId,
@@ -233,11 +258,12 @@ export async function loadInputs(options: LoadOptions, run: PulumiRunner = runPu
             password: typeof passwords[username] === "string" ? (passwords[username] as string) : undefined,
             enabled: enabledSetting(username, spec),
             ...(groupRoleArns ? { groups: userGroups(username, spec) } : {}),
+            ...(Object.hasOwn(totpSecrets, username) ? { totpSecret: totpSecrets[username] } : {}),
         })),
     };
 }
 
-/** The values output must never show: the client secret and every password. */
+/** The values output must never show: the client secret, every password and every TOTP secret. */
 export function secretsOf(inputs: VerifyInputs): string[] {
-    return [inputs.clientSecret, ...inputs.users.map((u) => u.password)].filter((s): s is string => !!s);
+    return [inputs.clientSecret, ...inputs.users.flatMap((u) => [u.password, u.totpSecret])].filter((s): s is string => !!s);
 }

@@ -1,7 +1,7 @@
 import { AwsError } from "./errors";
 
 // What one check found, as data. The checks fill it in; only the renderer turns it into text.
-// It holds no secret: no password, token, client secret or credential.
+// It holds no secret: no password, token, client secret, credential, TOTP secret or code.
 
 export type Step = "sign-in" | "identity" | "credentials";
 
@@ -24,6 +24,8 @@ export interface Outcome {
      * "User is disabled.", which is what should happen; "not-applicable": the guest.
      */
     signIn?: "ok" | "refused-as-expected" | "not-applicable";
+    /** "TOTP": the sign-in answered the SOFTWARE_TOKEN_MFA challenge with the stack's secret. */
+    mfa?: "TOTP";
     /** The identity id GetId returned. */
     identityId?: string;
     /**

@@ -20,7 +20,7 @@ export function row(o: Outcome): string[] {
     const failedAt = o.failure?.step;
     return [
         o.user ?? "(guest)",
-        o.signIn ? signInText[o.signIn] : failedAt === "sign-in" ? "FAILED" : "-",
+        o.signIn ? `${signInText[o.signIn]}${o.mfa ? ` (${o.mfa})` : ""}` : failedAt === "sign-in" ? "FAILED" : "-",
         o.identityId ?? (failedAt === "identity" ? "FAILED" : "-"),
         o.credentials ? `OK (${credentialsText(o.credentials)})` : failedAt === "credentials" ? "FAILED" : "-",
         o.credentials?.expiration ? o.credentials.expiration.toISOString() : "-",
