@@ -9,18 +9,22 @@ export interface LocalArgs {
     /** Remove the local data and exit. */
     reset: boolean;
     help: boolean;
+    /** Print this user's TOTP QR code and otpauth:// URI (the secret) and exit. */
+    totp?: string;
 }
 
-export const usage = `Usage: npm run local [-- [--port <n>] [--once] | --reset | --help]
+export const usage = `Usage: npm run local [-- [--port <n>] [--once] | --totp <user> | --reset | --help]
 
 Runs this stack's users in cognito-local (a Cognito user-pool emulator) through a real
 \`pulumi up\`, signs every user in, prints what an app needs, and keeps serving until Ctrl-C.
 No AWS account needed. Data (emulator, local stack state, passphrase) stays in .local/.
 
-  --port <n>  port of the emulator on 127.0.0.1 (default ${defaultPort})
-  --once      up, sign in, then \`pulumi destroy\` and stop; exit 0 only if every user signed in
-  --reset     remove .local/ and Pulumi.local.yaml (the local stack, its users and passwords)
-  --help      this text
+  --port <n>     port of the emulator on 127.0.0.1 (default ${defaultPort})
+  --once         up, sign in, then \`pulumi destroy\` and stop; exit 0 only if every user signed in
+  --totp <user>  print the QR code and otpauth:// URI of a user with mfa TOTP, to add it to an
+                 authenticator app (this shows its TOTP secret; nothing else does)
+  --reset        remove .local/ and Pulumi.local.yaml (the local stack, its users and passwords)
+  --help         this text
 `;
 
 export function parseArgs(argv: readonly string[]): LocalArgs | { error: string } {
@@ -43,6 +47,13 @@ export function parseArgs(argv: readonly string[]): LocalArgs | { error: string 
             case "-h":
                 args.help = true;
                 break;
+            case "--totp": {
+                const value = inline ?? argv[++i];
+                if (value === undefined || value === "" || (inline === undefined && value.startsWith("--")))
+                    return { error: "--totp needs a user name, e.g. --totp alice" };
+                args.totp = value;
+                break;
+            }
             case "--port": {
                 const value = inline ?? argv[++i];
                 if (value === undefined) return { error: "--port needs a value, e.g. --port 9230" };
@@ -55,8 +66,10 @@ export function parseArgs(argv: readonly string[]): LocalArgs | { error: string 
             default:
                 return { error: `unknown argument ${JSON.stringify(arg)}` };
         }
-        if (inline !== undefined && flag !== "--port") return { error: `${flag} takes no value` };
+        if (inline !== undefined && flag !== "--port" && flag !== "--totp") return { error: `${flag} takes no value` };
     }
-    if (args.reset && (args.once || portGiven)) return { error: "--reset takes no other option" };
+    if (args.reset && (args.once || portGiven || args.totp !== undefined)) return { error: "--reset takes no other option" };
+    // It reads the local stack's outputs only: no emulator, no port, no up.
+    if (args.totp !== undefined && (args.once || portGiven)) return { error: "--totp takes no other option" };
     return args;
 }

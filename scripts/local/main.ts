@@ -1,11 +1,11 @@
 // `npm run local`: the steps, the signals, and the guarantee that nothing it started outlives it.
 
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { portInUse } from "../../harness/ports";
-import { findPulumi, pulumiVersion } from "../pulumiCli";
+import { findPulumi, offlineEnv, pulumiVersion } from "../pulumiCli";
 import { LocalArgs, parseArgs, usage } from "./args";
 import { cognitoClient, ensurePoolAndClient, PoolAndClient, signIn, SignInResult } from "./cognito";
 import { Emulator, portInUseMessage, startEmulator } from "./emulator";
@@ -16,8 +16,9 @@ import { LocalPaths, localPaths, stackName } from "./paths";
 import { clearLeftovers } from "./recovery";
 import { printHowToUse, printSignIns, printSummary } from "./report";
 import { Session } from "./session";
-import { disabledInConfig, LocalConfig, PulumiRunner } from "./stack";
+import { disabledInConfig, LocalConfig, PulumiRunner, pulumiRunner, readConfig } from "./stack";
 import { setUpStack } from "./stackSetup";
+import { localStackExists, printTotpLines, readTotpSecrets, showTotp, stackTotpSources, totpUsers } from "./totp";
 
 export async function main(argv: string[], root: string): Promise<number> {
     const parsed = parseArgs(argv);
@@ -31,6 +32,7 @@ export async function main(argv: string[], root: string): Promise<number> {
     }
     const paths = localPaths(root);
     if (parsed.reset) return reset(paths);
+    if (parsed.totp !== undefined) return totp(parsed.totp, paths);
 
     const session = new Session();
     const onSignal = (signal: NodeJS.Signals) => session.onSignal(signal);
@@ -75,9 +77,11 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session, lock: L
         const { pulumi, config } = await setUpStack(cli, paths, emulator.endpoint, ids, redactor, session.pulumiChildren);
         checkInterrupted(session);
         await pulumiUp(pulumi, cli, paths, session);
-        const results = await signInEveryone(client, ids, config, emulator.endpoint);
+        const secrets = await totpSecrets(pulumi, config, redactor);
+        const results = await signInEveryone(client, ids, config, emulator.endpoint, secrets);
         printSignIns(results, redactor);
         printHowToUse(emulator.endpoint, ids, config, cli, paths);
+        printTotpLines(results);
         printSummary(results, started);
         const failed = results.filter((r) => !r.ok);
         return args.once ? await destroyAndStop(pulumi, session, failed) : await serve(emulator, session, failed);
@@ -114,7 +118,7 @@ async function poolAndClient(client: CognitoIdentityProviderClient, session: Ses
     });
     step(
         3,
-        `user pool ${ids.userPoolId} (${ids.poolCreated ? "created" : "found again"}) and app client ${ids.clientId} (${ids.clientCreated ? "created" : "found again"})`,
+        `user pool ${ids.userPoolId} (${ids.poolCreated ? "created" : "found again"}${ids.mfaSet ? "; MFA set to OPTIONAL with TOTP" : ""}) and app client ${ids.clientId} (${ids.clientCreated ? "created" : "found again"})`,
     );
     checkInterrupted(session);
     return ids;
@@ -131,17 +135,33 @@ async function pulumiUp(pulumi: PulumiRunner, cli: string, paths: LocalPaths, se
     if (up.code !== 0) throw new Stop(upFailure(up, cli, paths));
 }
 
-/** Step 6: every user signs in with its password (one disabled in config is not tried). */
+/**
+ * The TOTP secrets the up made (stack output totpSecrets), only when a user has mfa TOTP: in memory
+ * for the sign-in, and redacted from everything printed.
+ */
+async function totpSecrets(pulumi: PulumiRunner, config: LocalConfig, redactor: Redactor): Promise<Record<string, string>> {
+    if (totpUsers(config.users).length === 0) return {};
+    const secrets = await readTotpSecrets(pulumi);
+    for (const secret of Object.values(secrets)) redactor.add(secret);
+    return secrets;
+}
+
+/** Step 6: every user signs in with its password (one disabled in config is not tried), a user with mfa TOTP with a code. */
 async function signInEveryone(
     client: CognitoIdentityProviderClient,
     ids: PoolAndClient,
     config: LocalConfig,
     endpoint: string,
+    secrets: Record<string, string>,
 ): Promise<SignInResult[]> {
     step(6, `signing in every user with USER_PASSWORD_AUTH against ${endpoint}`);
+    const withTotp = new Set(totpUsers(config.users));
     const results: SignInResult[] = [];
     for (const [user, spec] of Object.entries(config.users)) {
-        results.push(await signIn(client, ids, user, config.passwords[user], !disabledInConfig(spec)));
+        const totp = withTotp.has(user)
+            ? { secret: Object.prototype.hasOwnProperty.call(secrets, user) ? secrets[user] : undefined }
+            : undefined;
+        results.push(await signIn(client, ids, user, config.passwords[user], !disabledInConfig(spec), totp));
     }
     return results;
 }
@@ -248,6 +268,35 @@ async function reset(paths: LocalPaths): Promise<number> {
         return 0;
     } finally {
         lock?.release();
+    }
+}
+
+/**
+ * `--totp <user>`: the QR code and URI from the local stack's outputs. Reads only (no lock, no
+ * emulator), so it also works while another `npm run local` serves.
+ */
+async function totp(user: string, paths: LocalPaths): Promise<number> {
+    if (!localStackExists(paths)) {
+        warn(`error: there is no local stack yet (no .local/passphrase or Pulumi.${stackName}.yaml): run npm run local first`);
+        return 2;
+    }
+    const found = findPulumi(paths.root);
+    if (!found.cli) {
+        warn(`error: no Pulumi CLI to read the local stack with: ${found.reason}`);
+        return 1;
+    }
+    const children = new Set<ChildProcess>();
+    const env = offlineEnv(found.cli, { stateDir: paths.stateDir, homeDir: paths.homeDir, passphraseFile: paths.passphrase });
+    // Nothing it prints while reading is shown: the runner streams nothing, and its failures carry no secret.
+    const pulumi = pulumiRunner(found.cli, env, paths.root, new Redactor(), children);
+    try {
+        return await showTotp(
+            user,
+            stackTotpSources(pulumi, found.cli, paths, () => readConfig(pulumi)),
+        );
+    } catch (err) {
+        warn(`error: ${(err as Error)?.message ?? err}`);
+        return 1;
     }
 }
 

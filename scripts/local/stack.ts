@@ -201,6 +201,8 @@ export function writeFirstConfig(paths: LocalPaths, userPoolId: string, users: R
 export interface LocalConfig {
     region?: string;
     userPoolId?: string;
+    /** The app client a user with mfa TOTP signs in through to be enrolled; set only when one has it. */
+    userPoolClientId?: string;
     /** "true"/"false" as set, or undefined. */
     adoptExistingUsers?: string;
     users: Record<string, Record<string, unknown>>;
@@ -237,6 +239,7 @@ export async function readConfig(pulumi: PulumiRunner): Promise<LocalConfig> {
     return {
         region: raw["aws:region"]?.value,
         userPoolId: raw[`${project}:userPoolId`]?.value,
+        userPoolClientId: raw[`${project}:userPoolClientId`]?.value,
         adoptExistingUsers: raw[`${project}:adoptExistingUsers`]?.value,
         users,
         passwords,

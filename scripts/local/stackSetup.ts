@@ -11,6 +11,7 @@ import { removeEmptyAttrs } from "./leftovers";
 import { Redactor, say, step } from "./output";
 import { LocalPaths, stackName } from "./paths";
 import { clearPendingCreates, clearStaleStackLock } from "./recovery";
+import { totpUsers } from "./totp";
 import {
     devUsers,
     ensurePassphrase,
@@ -41,7 +42,7 @@ export async function setUpStack(
     const notes = await openStack(pulumi, paths, cli, passphrase.created);
     if (!configExisted) notes.push(...firstConfig(paths, ids.userPoolId));
     let config = await readConfig(pulumi);
-    notes.push(...(await pointAtPool(pulumi, config, ids.userPoolId)));
+    notes.push(...(await pointAtPool(pulumi, config, ids)));
     refuseGroups(config, cli, paths);
     const generated = await ensurePasswords(pulumi, config, redactor);
     if (generated.length > 0) {
@@ -114,8 +115,9 @@ function firstConfig(paths: LocalPaths, userPoolId: string): string[] {
     return notes;
 }
 
-/** The settings that tie the stack to the emulator's pool: pool id, region, adoption; returns notes. */
-async function pointAtPool(pulumi: PulumiRunner, config: LocalConfig, userPoolId: string): Promise<string[]> {
+/** The settings that tie the stack to the emulator's pool: pool id, region, adoption, app client; returns notes. */
+async function pointAtPool(pulumi: PulumiRunner, config: LocalConfig, ids: PoolAndClient): Promise<string[]> {
+    const { userPoolId } = ids;
     const notes: string[] = [];
     if (config.userPoolId !== userPoolId) {
         // The emulator's data was removed and the pool made again: the users move to the new pool.
@@ -131,6 +133,13 @@ async function pointAtPool(pulumi: PulumiRunner, config: LocalConfig, userPoolId
         // earlier run: one a killed run created but never recorded is taken over, not refused.
         await pulumi.ok(["config", "set", `${project}:adoptExistingUsers`, "true", "-s", stackName]);
         notes.push(`adoptExistingUsers set to true (the local pool's users are the local stack's own)`);
+    }
+    // Only once a user has mfa TOTP (enrolment signs in through it), so a stack without one keeps its
+    // config as it was; once set it follows the local client (made again with the emulator's data).
+    const needsClient = totpUsers(config.users).length > 0 || config.userPoolClientId !== undefined;
+    if (needsClient && config.userPoolClientId !== ids.clientId) {
+        await pulumi.ok(["config", "set", `${project}:userPoolClientId`, ids.clientId, "-s", stackName]);
+        notes.push(`userPoolClientId set to ${ids.clientId} (the app client TOTP enrolment signs in through)`);
     }
     return notes;
 }
