@@ -74,6 +74,14 @@ export function groupRoleNamePrefix(name: string, group: string): string {
 }
 
 /**
+ * Text IAM takes in a description (printable ASCII and Latin-1 only, where a group name may hold
+ * any printable character): the name quoted, every other character as a `\u` escape.
+ */
+export function asciiText(text: string): string {
+    return JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
  * The trust policy of an identity-pool role: only this identity pool (`aud`) and only identities
  * of the given kind (`amr`) may assume it. Without `aud` any identity pool could.
  */
@@ -150,7 +158,7 @@ export function declareIdentity(
                 roleName,
                 {
                     description: group
-                        ? `Assumed by users of the group ${group.name} of the Cognito identity pool of ${name}`
+                        ? `Assumed by users of the group ${asciiText(group.name)} of the Cognito identity pool of ${name}`.slice(0, 1000)
                         : `Assumed by ${kind} identities of the Cognito identity pool of ${name}`,
                     assumeRolePolicy: identityPool.id.apply((id) => JSON.stringify(roleTrustPolicy(id, kind))),
                     ...(group ? { namePrefix: groupRoleNamePrefix(name, group.name) } : {}),

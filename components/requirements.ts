@@ -59,12 +59,15 @@ export function poolRequirementProblems(args: StackSettings, prefix: string, say
         );
     }
     // AWS: "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is
-    // enabled", and WEB_AUTHN then only as a second factor, which @pulumi/aws cannot configure.
+    // enabled", and WEB_AUTHN then only as a passkey that verifies the user as a second factor
+    // (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), which @pulumi/aws cannot set.
     if (args.mfa === "ON") {
         for (const factor of factors.filter((item) => item !== "PASSWORD")) {
             say(
                 "signInFactors",
-                `${factor} cannot be a first factor while ${prefix}mfa is ON (AWS allows only PASSWORD then); set ${prefix}mfa to OPTIONAL, or remove ${factor} from ${prefix}signInFactors`,
+                factor === "WEB_AUTHN"
+                    ? `WEB_AUTHN cannot be a first factor while ${prefix}mfa is ON: AWS then takes passkeys only as multi-factor passkeys, which @pulumi/aws cannot configure; set ${prefix}mfa to OPTIONAL, or remove WEB_AUTHN from ${prefix}signInFactors`
+                    : `${factor} cannot be a first factor while ${prefix}mfa is ON (AWS allows only PASSWORD and passkeys then); set ${prefix}mfa to OPTIONAL, or remove ${factor} from ${prefix}signInFactors`,
             );
         }
     }
@@ -79,7 +82,7 @@ export function poolRequirementProblems(args: StackSettings, prefix: string, say
  * never what a stack means.
  */
 export function groupRoleProblems(groups: Record<string, unknown>, roleFrom: "policyArns" | "roleArn", prefix: string, say: Say): void {
-    const byPrecedence = new Map<number, string>();
+    const byPrecedence = new Map<number, { name: string; role: unknown }>();
     for (const [name, spec] of Object.entries(groups)) {
         if (!isMap(spec)) continue;
         const hasRole =
@@ -95,12 +98,15 @@ export function groupRoleProblems(groups: Record<string, unknown>, roleFrom: "po
             );
         } else if (typeof precedence === "number" && !isDeferred(precedence)) {
             const other = byPrecedence.get(precedence);
-            if (other !== undefined) {
+            // Each group's role made here is its own; two roleArns that are the same text are one role,
+            // which Cognito gives a user of either group (CreateGroup: "the same role ARN").
+            const sameRole = roleFrom === "roleArn" && typeof spec.roleArn === "string" && spec.roleArn === other?.role;
+            if (other !== undefined && !sameRole) {
                 say(
                     `groups.${name}.precedence`,
-                    `${precedence} is also the precedence of ${prefix}groups.${other}, which has a role too: a user in both would get neither role; give them different precedences`,
+                    `${precedence} is also the precedence of ${prefix}groups.${other.name}, which has another role: a user in both would get neither role; give them different precedences`,
                 );
-            } else byPrecedence.set(precedence, name);
+            } else if (other === undefined) byPrecedence.set(precedence, { name, role: spec.roleArn });
         }
     }
 }

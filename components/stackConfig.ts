@@ -63,6 +63,7 @@ export function readStackConfig(input: StackConfigInput): StackConfig {
     const found = values as Omit<StackSettings, "passwords">;
     if (found.userPoolId === undefined) found.userPoolName ??= `${project}-${input.stack}`;
     problems.push(...regionProblems(input, found.userPoolId));
+    problems.push(...senderRegionProblems(input, found.emailSender));
     problems.push(...validateArgs({ ...found, passwords: plainPasswords }, { keyPrefix: `${project}:`, plainPasswords }));
     return { settings: found, plainPasswords, problems, warnings };
 }
@@ -95,6 +96,21 @@ function regionProblems(input: StackConfigInput, userPoolId: unknown): string[] 
         ];
     }
     return [];
+}
+
+/**
+ * Cognito sends through an SES identity in the pool's region, or in one of the regions AWS lists as
+ * alternates (us-east-1, us-west-2, eu-west-1: "Amazon SES email configuration regions"); any other
+ * is refused at `pulumi up`, after other changes were made.
+ */
+function senderRegionProblems(input: StackConfigInput, sender: unknown): string[] {
+    const arn = isMap(sender) && typeof sender.sourceArn === "string" ? sender.sourceArn : undefined;
+    const sesRegion = arn?.split(":")[3];
+    const region = input.config["aws:region"];
+    if (!sesRegion || !region || sesRegion === region || ["us-east-1", "us-west-2", "eu-west-1"].includes(sesRegion)) return [];
+    return [
+        `${input.project}:emailSender.sourceArn: the SES identity is in ${sesRegion}, but the pool is in ${region} (aws:region); Cognito takes an identity in the pool's region, or in us-east-1, us-west-2 or eu-west-1 where AWS allows it for ${region}: verify one there`,
+    ];
 }
 
 /** The plaintext passwords, only for validation and to become secrets; they must have been stored with --secret. */

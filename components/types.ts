@@ -238,7 +238,7 @@ export interface UsersSettings {
      * groups of the pool, each also created when no user names it: `description`, `precedence` (0 is the
      * highest priority), and the group's IAM role: `policyArns` (*created pool*: this stack makes the role,
      * trusted only by its identity pool, and users of the group get its credentials) or `roleArn` (*existing
-     * pool*). A group with a role needs a `precedence`, and no two such groups may share one: a user in
+     * pool*). A group with a role needs a `precedence`, and no two groups with different roles may share one: a user in
      * several gets the role of the lowest. Groups a user names but not listed here are created as before.
      * @configType map group -> `{ description?, precedence?, policyArns?, roleArn? }`
      * @default {}

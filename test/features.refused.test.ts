@@ -103,8 +103,8 @@ const cases: [string, Record<string, unknown>, string[]][] = [
             webAuthn: { relyingPartyId: "example.com" },
         },
         [
-            "cognito-auth:signInFactors: EMAIL_OTP cannot be a first factor while cognito-auth:mfa is ON (AWS allows only PASSWORD then); set cognito-auth:mfa to OPTIONAL, or remove EMAIL_OTP from cognito-auth:signInFactors",
-            "cognito-auth:signInFactors: WEB_AUTHN cannot be a first factor while cognito-auth:mfa is ON (AWS allows only PASSWORD then); set cognito-auth:mfa to OPTIONAL, or remove WEB_AUTHN from cognito-auth:signInFactors",
+            "cognito-auth:signInFactors: EMAIL_OTP cannot be a first factor while cognito-auth:mfa is ON (AWS allows only PASSWORD and passkeys then); set cognito-auth:mfa to OPTIONAL, or remove EMAIL_OTP from cognito-auth:signInFactors",
+            "cognito-auth:signInFactors: WEB_AUTHN cannot be a first factor while cognito-auth:mfa is ON: AWS then takes passkeys only as multi-factor passkeys, which @pulumi/aws cannot configure; set cognito-auth:mfa to OPTIONAL, or remove WEB_AUTHN from cognito-auth:signInFactors",
         ],
     ],
     [
@@ -123,6 +123,18 @@ const cases: [string, Record<string, unknown>, string[]][] = [
             'cognito-auth:emailSender.replyTo: "Support <s@example.com>" is not an email address',
             "cognito-auth:emailSender.fromName: unknown setting; known: sourceArn, from, replyTo",
         ],
+    ],
+    [
+        "an SES identity in a region Cognito cannot send from for this pool",
+        { emailSender: { sourceArn: "arn:aws:ses:eu-central-1:123456789012:identity/example.com" } },
+        [
+            "cognito-auth:emailSender.sourceArn: the SES identity is in eu-central-1, but the pool is in ap-northeast-1 (aws:region); Cognito takes an identity in the pool's region, or in us-east-1, us-west-2 or eu-west-1 where AWS allows it for ap-northeast-1: verify one there",
+        ],
+    ],
+    [
+        "an SES identity in us-east-1 (an alternate region)",
+        { emailSender: { sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com" } },
+        [],
     ],
     [
         "an SES sender without its identity",
@@ -157,7 +169,7 @@ const cases: [string, Record<string, unknown>, string[]][] = [
         "two groups with roles at one precedence",
         { groups: { admins: { precedence: 1, policyArns: [s3] }, editors: { precedence: 1, policyArns: [s3] }, staff: { precedence: 1 } } },
         [
-            "cognito-auth:groups.editors.precedence: 1 is also the precedence of cognito-auth:groups.admins, which has a role too: a user in both would get neither role; give them different precedences",
+            "cognito-auth:groups.editors.precedence: 1 is also the precedence of cognito-auth:groups.admins, which has another role: a user in both would get neither role; give them different precedences",
         ],
     ],
     [
@@ -236,12 +248,19 @@ describe("2026 settings: refused at preview, each naming the key and what it nee
             expect(
                 problemsOf({
                     ...existing,
-                    groups: { a: { roleArn: role }, b: { precedence: 3, roleArn: role }, c: { precedence: 3, roleArn: role } },
+                    groups: { a: { roleArn: role }, b: { precedence: 3, roleArn: role }, c: { precedence: 3, roleArn: `${role}-other` } },
                 }),
             ).to.deep.equal([
                 "cognito-auth:groups.a: has a role but no precedence; set cognito-auth:groups.a.precedence (0 is the highest priority), so a user in several groups gets a known role",
-                "cognito-auth:groups.c.precedence: 3 is also the precedence of cognito-auth:groups.b, which has a role too: a user in both would get neither role; give them different precedences",
+                "cognito-auth:groups.c.precedence: 3 is also the precedence of cognito-auth:groups.b, which has another role: a user in both would get neither role; give them different precedences",
             ]);
+        });
+
+        it("accepts two groups of one precedence with the same roleArn: Cognito gives that role to a user of either", function () {
+            const role = "arn:aws:iam::123456789012:role/app";
+            expect(
+                problemsOf({ ...existing, groups: { b: { precedence: 3, roleArn: role }, c: { precedence: 3, roleArn: role } } }),
+            ).to.deep.equal([]);
         });
     });
 

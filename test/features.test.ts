@@ -290,6 +290,25 @@ describe("2026 settings: the resource graph (mocked runtime)", () => {
             );
         });
 
+        it("a group name outside Latin-1 gives a role description IAM takes (printable ASCII), the name escaped", async function () {
+            const run = await runProgram(
+                alice({ groups: { 管理者: { precedence: 0, policyArns: [s3] }, "ops—eu": { precedence: 1, policyArns: [s3] } } }, [
+                    "管理者",
+                ]),
+            );
+            const descriptions = run
+                .byType(types.role)
+                .filter((role) => role.name.startsWith("cognito-auth-group-"))
+                .map((role) => role.inputs.description)
+                .sort();
+            expect(descriptions).to.deep.equal([
+                'Assumed by users of the group "\\u7ba1\\u7406\\u8005" of the Cognito identity pool of cognito-auth',
+                'Assumed by users of the group "ops\\u2014eu" of the Cognito identity pool of cognito-auth',
+            ]);
+            // CreateRole's pattern for a description.
+            for (const description of descriptions) expect(description).to.match(/^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/);
+        });
+
         it("no password in the stack's outputs or any resource's plain inputs", async function () {
             const run = await runProgram(alice({ ...withRoles, featurePlan: "PLUS", threatProtection: "ENFORCED" }, ["admins"]));
             expectNoLeak(JSON.stringify(run.outputs), { alice: password }, "the outputs");
