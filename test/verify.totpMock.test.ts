@@ -4,6 +4,8 @@
 // inputs (`totpSecrets`). The real challenge against cognito-local is in verify.totp.test.ts.
 
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import {
     CodeMismatchException,
     CognitoIdentityProviderClient,
@@ -18,7 +20,7 @@ import { Clients, secretHash, verifyUser } from "../scripts/verify/checks";
 import { main } from "../scripts/verify/cli";
 import { UserToVerify } from "../scripts/verify/inputs";
 import { Clock, stepMarginMs } from "../scripts/verify/mfa";
-import { formatReport } from "../scripts/verify/render";
+import { formatReport, formatTable } from "../scripts/verify/render";
 import { expectNoLeak } from "../harness/leaks";
 import {
     IdentityPoolMock,
@@ -203,6 +205,24 @@ describe("verify script: the SOFTWARE_TOKEN_MFA answer (mocked Cognito)", functi
         const text = formatReport(inputs, [{ user: "alice", signIn: "ok", mfa: "TOTP", identityId }]);
         expect(text.split("\n").find((l) => l.startsWith("alice "))).to.match(/^alice\s+OK \(TOTP\)\s+us-east-1:/);
         expectNoLeak(text, { secret }, "the report");
+    });
+});
+
+describe("docs/verify.md: the TOTP example", function () {
+    it("is what the renderer prints for a TOTP sign-in", function () {
+        const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "verify.md"), "utf8");
+        const at = doc.indexOf("Its sign-in cell says so:");
+        expect(at, "docs/verify.md has the TOTP example").to.be.greaterThan(-1);
+        const open = doc.indexOf("```text\n", at) + "```text\n".length;
+        const block = doc.slice(open, doc.indexOf("```\n", open));
+        const outcome = {
+            user: "alice",
+            signIn: "ok" as const,
+            mfa: "TOTP" as const,
+            identityId: "us-east-1:id-alice",
+            credentials: { role: "authenticated" as const, expiration: new Date("2030-01-02T03:04:05.000Z") },
+        };
+        expect(block).to.equal(`${formatTable([outcome])}\n`);
     });
 });
 
