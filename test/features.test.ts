@@ -305,7 +305,8 @@ describe("2026 settings: the resource graph (mocked runtime)", () => {
                 'Assumed by users of the group "\\u7ba1\\u7406\\u8005" of the Cognito identity pool of cognito-auth',
                 'Assumed by users of the group "ops\\u2014eu" of the Cognito identity pool of cognito-auth',
             ]);
-            // CreateRole's pattern for a description.
+            // CreateRole's pattern for a description (tab, line feed and carriage return are in it).
+            // eslint-disable-next-line no-control-regex
             for (const description of descriptions) expect(description).to.match(/^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/);
         });
 
