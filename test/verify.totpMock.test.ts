@@ -202,8 +202,14 @@ describe("verify script: the SOFTWARE_TOKEN_MFA answer (mocked Cognito)", functi
     });
 
     it("the report says OK (TOTP) and never shows the secret", function () {
-        const text = formatReport(inputs, [{ user: "alice", signIn: "ok", mfa: "TOTP", identityId }]);
+        // An AWS message that echoes the secret (none is known to) is redacted like a password.
+        const echoed = { step: "sign-in" as const, reason: "x", error: { name: "InvalidParameterException", message: `bad ${secret}` } };
+        const text = formatReport(inputs, [
+            { user: "alice", signIn: "ok", mfa: "TOTP", identityId },
+            { user: "alice", failure: echoed },
+        ]);
         expect(text.split("\n").find((l) => l.startsWith("alice "))).to.match(/^alice\s+OK \(TOTP\)\s+us-east-1:/);
+        expect(text).to.include("alice: sign-in failed: x (InvalidParameterException: bad ");
         expectNoLeak(text, { secret }, "the report");
     });
 });
