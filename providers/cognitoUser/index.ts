@@ -84,6 +84,8 @@ export class CognitoUser extends CustomResource {
     declare public readonly status: pulumi.Output<string>;
     /** The TOTP secret Cognito made for the user (a Pulumi secret); only for a user with `mfa`. */
     declare public readonly totpSecret: pulumi.Output<string | undefined>;
+    /** The TOTP enrolment the stack made (its generation and the client it signed in through); only for a user with `mfa`. */
+    declare public readonly totp: pulumi.Output<{ generation: number; clientId: string } | undefined>;
 
     constructor(name: string, args: CognitoUserArgs, opts?: pulumi.CustomResourceOptions) {
         // The SDK records a stack trace for every promise it makes (for its promise-leak report),
@@ -92,6 +94,18 @@ export class CognitoUser extends CustomResource {
         // dropped here only: resources' source positions are taken with the SDK's own limit.
         const stackTraceLimit = Error.stackTraceLimit;
         Error.stackTraceLimit = 0;
+        // Only for a user with `mfa`, so a user without it registers exactly what earlier versions did.
+        const totp =
+            args.mfa === undefined
+                ? {}
+                : {
+                      mfa: args.mfa,
+                      totpGeneration: args.totpGeneration ?? 1,
+                      clientId: args.clientId,
+                      // Outputs only: the secret Cognito makes, and the enrolment.
+                      totpSecret: undefined,
+                      totp: undefined,
+                  };
         try {
             super(
                 cognitoUserType,
@@ -108,10 +122,11 @@ export class CognitoUser extends CustomResource {
                     // Outputs only (the provider also stores `adopted` and `stateVersion`, read by nothing here).
                     sub: undefined,
                     status: undefined,
+                    ...totp,
                     // Last, where dynamic.Resource adds it; a known, non-secret value without dependencies as there.
                     __provider: loaderProviderText,
                 },
-                mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
+                mergeOptions(opts, { additionalSecretOutputs: args.mfa === undefined ? ["password"] : ["password", "totpSecret"] }),
             );
         } finally {
             Error.stackTraceLimit = stackTraceLimit;

@@ -42,6 +42,20 @@ export interface CognitoUserInputs extends UserFields {
      * stored by versions without it.
      */
     passwordRevision?: number;
+    /** "TOTP": enrol the user in TOTP after its password is set. Absent for users without it (and in older inputs). */
+    mfa?: "TOTP";
+    /** With `mfa`: a new number enrols again with a new secret. */
+    totpGeneration?: number;
+    /** With `mfa`: the app client the provider signs in through (USER_PASSWORD_AUTH). */
+    clientId?: string;
+}
+
+/** What the stored outputs say of a TOTP enrolment this stack made (no secret in it). */
+export interface TotpEnrolment {
+    /** The `totpGeneration` it was made for. */
+    generation: number;
+    /** The app client it signed in through: removal signs in through it again (the inputs then have none). */
+    clientId: string;
 }
 
 /** What the provider stores. */
@@ -53,6 +67,14 @@ export interface CognitoUserOutputs extends UserFields {
     /** True when the user existed before this stack managed it (it is then never rolled back). */
     adopted: boolean;
     stateVersion: number;
+    /**
+     * Secret (additionalSecretOutputs): the TOTP secret Cognito made, kept while the user has `mfa`.
+     * Also kept when Cognito lost the enrolment (drift) or it was left half-made: a sign-in may
+     * still meet a challenge for it.
+     */
+    totpSecret?: string;
+    /** Present while the user is enrolled in TOTP by this stack, at that generation. */
+    totp?: TotpEnrolment;
 }
 
 /** A user as Cognito holds it, limited to what the provider manages. */
@@ -86,7 +108,46 @@ export function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
         adoptExisting: inputs.adoptExisting ?? false,
         // Absent stays absent: the engine cannot encode an undefined input.
         ...(inputs.passwordRevision === undefined ? {} : { passwordRevision: inputs.passwordRevision }),
+        ...(inputs.mfa === undefined
+            ? {}
+            : {
+                  mfa: inputs.mfa,
+                  totpGeneration: inputs.totpGeneration ?? 1,
+                  ...(inputs.clientId === undefined ? {} : { clientId: inputs.clientId }),
+              }),
     };
+}
+
+/** The TOTP outputs to carry: only those present (a user without TOTP has none). */
+export function totpOutputs(
+    from: Partial<Pick<CognitoUserOutputs, "totpSecret" | "totp">>,
+): Pick<CognitoUserOutputs, "totpSecret" | "totp"> {
+    return {
+        ...(from.totpSecret === undefined ? {} : { totpSecret: from.totpSecret }),
+        ...(from.totp === undefined ? {} : { totp: from.totp }),
+    };
+}
+
+/**
+ * What an update (or create) does about TOTP: "enrol" when the user has `mfa` and is not enrolled
+ * at its generation (new, bumped, or lost in Cognito), "disable" when `mfa` was removed from a
+ * user this stack enrolled; nothing otherwise (a user the stack never enrolled keeps its MFA).
+ */
+export function totpAction(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): "enrol" | "disable" | undefined {
+    if (news.mfa !== undefined) return olds.totp?.generation === (news.totpGeneration ?? 1) ? undefined : "enrol";
+    return olds.totp ? "disable" : undefined;
+}
+
+/** Why a preview's update touches TOTP, for its diff reason; never the secret. Undefined when it does not. */
+export function totpReason(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): string | undefined {
+    const action = totpAction(olds, news);
+    if (action === "disable") return "turns TOTP off (mfa removed)";
+    if (action !== "enrol") return undefined;
+    if (isUnknown(news.mfa) || isUnknown(news.totpGeneration)) return undefined;
+    if (olds.totp) return `re-enrols TOTP (new secret): totpGeneration ${olds.totp.generation} -> ${news.totpGeneration ?? 1}`;
+    if (olds.totpSecret !== undefined)
+        return "re-enrols TOTP (new secret): Cognito no longer has the enrolment this stack made (removed or reset outside Pulumi, or left half-made)";
+    return "enrols TOTP (new secret)";
 }
 
 /** The outputs to store for a user that now matches `user` and is CONFIRMED. Never holds `undefined`. */
@@ -185,6 +246,8 @@ export interface UserDiff {
     replaces: string[];
     /** Always false: no replacement needs the old user gone first. Kept for the engine's diff shape. */
     deleteBeforeReplace: boolean;
+    /** What the update does about TOTP, for the line the provider prints at preview (the engine's diff has no reason field). */
+    totpReason?: string;
 }
 
 /**
@@ -203,23 +266,26 @@ export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserI
     const replaces = (["userPoolId", "username"] as const).filter(
         (key) => olds[key] !== news[key] && !(key === "username" && caseOnlyRename),
     );
-    const unknownInput = [news.attributes, news.groups, news.enabled, news.password].some(isUnknown);
+    const unknownInput = [news.attributes, news.groups, news.enabled, news.password, news.mfa, news.totpGeneration].some(isUnknown);
     const changes =
         replaces.length > 0 ||
         caseOnlyRename ||
         unknownInput ||
         olds.stateVersion !== stateVersion ||
         needsPassword(olds, news) ||
+        totpAction(olds, news) !== undefined ||
         planChanges(storedState(olds), news, false).length > 0;
-    return { changes, replaces, deleteBeforeReplace: false };
+    const reason = totpReason(olds, news);
+    return { changes, replaces, deleteBeforeReplace: false, ...(reason === undefined ? {} : { totpReason: reason }) };
 }
 
 /** The shared rules of ../rules.ts, per property; values unknown during preview are skipped. */
 export function checkUser(news: CognitoUserInputs, olds: Partial<CognitoUserInputs> = {}) {
     const name = news.username === unknownValue ? "<unknown>" : news.username;
-    const failures = userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue).map(
-        ([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }),
-    );
+    const failures = [
+        ...userProblems(news, news.passwordPolicy ?? cognitoDefaultPasswordRules, undefined, unknownValue),
+        ...totpProblems(news),
+    ].map(([property, problem]) => ({ property, reason: `Cognito user "${name}": ${problem}` }));
     const inputs = normalize(news);
     const revision = passwordRevision(olds, inputs);
     if (revision === undefined) delete inputs.passwordRevision;
@@ -243,6 +309,28 @@ export function passwordRevision(olds: Partial<CognitoUserInputs>, news: Cognito
     if (olds.password === undefined) return 1;
     if (news.password === unknownValue || news.password === olds.password) return old;
     return (old ?? 1) + 1;
+}
+
+/** The line a preview prints for a user whose update touches TOTP (the engine shows no reason of a dynamic resource's diff). */
+export function totpNotice(news: CognitoUserInputs, reason: string): string {
+    return `cognito-auth: Cognito user "${isUnknown(news.username) ? "<unknown>" : news.username}": ${reason}`;
+}
+
+/** The TOTP inputs' rules (the component checks them at preview too; these guard the provider's own inputs). */
+function totpProblems(news: CognitoUserInputs): [string, string][] {
+    const problems: [string, string][] = [];
+    if (news.mfa === undefined || isUnknown(news.mfa)) return problems;
+    if (news.mfa !== "TOTP") problems.push(["mfa", `mfa must be "TOTP" (the only kind the stack enrols), not ${JSON.stringify(news.mfa)}`]);
+    const generation = news.totpGeneration;
+    if (generation !== undefined && !isUnknown(generation) && !(Number.isInteger(generation) && generation >= 1))
+        problems.push(["totpGeneration", `totpGeneration must be a whole number of at least 1, not ${JSON.stringify(generation)}`]);
+    if (!news.clientId)
+        problems.push([
+            "clientId",
+            "mfa TOTP needs the app client to sign in through to enrol (clientId; cognito-auth:userPoolClientId for an existing pool)",
+        ]);
+    if (news.enabled === false) problems.push(["mfa", "mfa TOTP needs an enabled user: a disabled user cannot sign in to enrol"]);
+    return problems;
 }
 
 export function isUnknown(value: unknown): boolean {

@@ -55,7 +55,11 @@ import {
     partialOutputs,
     planChanges,
     storedState,
+    totpAction,
+    totpNotice,
+    totpOutputs,
 } from "./plan";
+import { SignInClient, TotpFailure, disableTotp, enrolTotp, enrolmentClient, signInClient } from "./totp";
 
 export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
 
@@ -104,7 +108,9 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             return checkUser(news, olds);
         },
         async diff(_id, olds, news) {
-            return diffUser(olds, news);
+            const result = diffUser(olds, news);
+            if (result.totpReason) console.error(totpNotice(news, result.totpReason));
+            return result;
         },
         async create(inputs) {
             return createUser(cognito(), normalize(inputs), met);
@@ -139,8 +145,11 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
     if (before) {
         met.note(user.userPoolId, subOf(before.UserAttributes), user.username);
         if (!user.adoptExisting) throw alreadyExistsError(user, { status: before.UserStatus, createdAt: before.UserCreateDate });
-        return adoptUser(client, user, before);
     }
+    // What TOTP needs (the client's sign-in flow, the pool's MFA) is checked before anything is made.
+    const secrets: (string | undefined)[] = [user.password];
+    const totpClient = user.mfa ? await enrolmentClient(client, user, user.clientId, secrets) : undefined;
+    if (before) return adoptUser(client, user, before, totpClient, secrets);
     let sub: string | undefined;
     try {
         const created = await client.send(
@@ -155,20 +164,35 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
         met.note(user.userPoolId, subOf(appeared.UserAttributes), user.username);
         if (!madeByOwnRetry(err, appeared, user, lookedUpAt)) {
             if (!user.adoptExisting) throw alreadyExistsError(user, { status: appeared.UserStatus, createdAt: appeared.UserCreateDate });
-            return adoptUser(client, user, appeared);
+            return adoptUser(client, user, appeared, totpClient, secrets);
         }
         sub = subOf(appeared.UserAttributes);
     }
+    let totp = {};
     try {
         await send(client, user, planChanges({ attributes: user.attributes, enabled: true, groups: [] }, user, true));
+        if (totpClient) totp = await enrolled(client, user, totpClient, undefined, secrets);
     } catch (err) {
         const cleanup = await removeUser(client, key).then(
             () => "the user was deleted again",
-            (e) => `deleting the half-made user failed too (${describe(e, [user.password])}); delete it by hand`,
+            (e) => `deleting the half-made user failed too (${describe(e, secrets)}); delete it by hand`,
         );
-        throw userError(user, `was created but could not be completed; ${cleanup}`, err, [user.password]);
+        if (err instanceof TotpFailure) throw new Error(`${err.message}. It was created by this \`pulumi up\`, so ${cleanup}.`);
+        throw userError(user, `was created but could not be completed; ${cleanup}`, err, secrets);
     }
-    return { id: idOf(user), outs: outputsOf(user, sub, false) };
+    return { id: idOf(user), outs: { ...outputsOf(user, sub, false), ...totp } };
+}
+
+/** Enrols the user in TOTP: the outputs that record it. */
+async function enrolled(
+    client: CognitoIdentityProviderClient,
+    user: CognitoUserInputs,
+    totpClient: SignInClient,
+    storedSecret: string | undefined,
+    secrets: (string | undefined)[],
+) {
+    const totpSecret = await enrolTotp(client, user, totpClient, user.password, storedSecret, secrets);
+    return { totpSecret, totp: { generation: user.totpGeneration ?? 1, clientId: totpClient.clientId } };
 }
 
 /** Whether a user that appeared during our AdminCreateUser call is the one that call made (see `createUser`). */
@@ -185,7 +209,14 @@ function madeByOwnRetry(createErr: unknown, found: AdminGetUserCommandOutput, us
 }
 
 /** Brings an existing user to the desired state (adoption). A failure never deletes it: it is not ours. */
-async function adoptUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs, existing: AdminGetUserCommandOutput) {
+async function adoptUser(
+    client: CognitoIdentityProviderClient,
+    user: CognitoUserInputs,
+    existing: AdminGetUserCommandOutput,
+    totpClient: SignInClient | undefined,
+    secrets: (string | undefined)[],
+) {
+    let totp = {};
     try {
         const current: UserState = {
             attributes: managedAttributes(existing.UserAttributes, Object.keys(user.attributes)),
@@ -193,10 +224,15 @@ async function adoptUser(client: CognitoIdentityProviderClient, user: CognitoUse
             groups: await listGroups(client, keyOf(user)),
         };
         await send(client, user, planChanges(current, user, true));
+        if (totpClient) totp = await enrolled(client, user, totpClient, undefined, secrets);
     } catch (err) {
-        throw userError(user, "exists and could not be adopted (it was not deleted)", err, [user.password]);
+        if (err instanceof TotpFailure)
+            throw new Error(
+                `${err.message}. The user existed before this stack and was not deleted; its password, attributes and groups were set.`,
+            );
+        throw userError(user, "exists and could not be adopted (it was not deleted)", err, secrets);
     }
-    return { id: idOf(user), outs: outputsOf(user, subOf(existing.UserAttributes), true) };
+    return { id: idOf(user), outs: { ...outputsOf(user, subOf(existing.UserAttributes), true), ...totp } };
 }
 
 /**
@@ -234,7 +270,16 @@ async function readUser(client: CognitoIdentityProviderClient, id: string, props
         enabled: found.Enabled ?? true,
         groups: groups.sort(),
         status: found.UserStatus ?? "UNKNOWN",
+        ...totpOutputs(props ?? {}),
     };
+    if (outs.totp && !(found.UserMFASettingList ?? []).includes("SOFTWARE_TOKEN_MFA")) {
+        // Removed or reset outside Pulumi: recorded as not enrolled, so the next `pulumi up` enrols it again.
+        delete outs.totp;
+        console.error(
+            `cognito-auth: Cognito user "${key.Username}" in user pool ${key.UserPoolId} no longer has the TOTP this stack enrolled ` +
+                "(SOFTWARE_TOKEN_MFA is not in its MFA settings): removed or reset outside Pulumi. The next `pulumi up` re-enrols TOTP (new secret).",
+        );
+    }
     return { id, props: outs };
 }
 
@@ -250,13 +295,16 @@ async function updateUser(
     user: CognitoUserInputs,
     providerText?: unknown,
 ) {
-    const secrets = [user.password, olds.password];
+    const secrets = [user.password, olds.password, olds.totpSecret];
     const key = keyOf(user);
     const storedSub = olds.sub || "";
     const calls = planChanges(storedState(olds), user, needsPassword(olds, user));
+    const totp = totpAction(olds, user);
+    // TOTP state carried as it is: only while the user has `mfa` (without it, no output may hold a secret).
+    const keptTotp = user.mfa ? totpOutputs(olds) : {};
     // Nothing to send (e.g. state of an older version rewritten): no call at all.
-    if (calls.length === 0 && storedSub && olds.username === user.username)
-        return { outs: outputsOf(user, storedSub, Boolean(olds.adopted)) };
+    if (calls.length === 0 && !totp && storedSub && olds.username === user.username)
+        return { outs: { ...outputsOf(user, storedSub, Boolean(olds.adopted)), ...keptTotp } };
     const found = await getUser(client, key, "could not be looked up before updating it", secrets);
     const foundSub = found ? subOf(found.UserAttributes) : undefined;
     const otherSub = Boolean(storedSub && foundSub && foundSub !== storedSub);
@@ -266,9 +314,36 @@ async function updateUser(
     }
     if (!found) throw goneError(user);
     if (otherSub) throw namesakeUpdateError(user, storedSub, foundSub!);
+    if (totp && found.Enabled === false && !calls.some((call) => call.action === "AdminEnableUser"))
+        throw new Error(
+            `Cognito user "${user.username}" in user pool ${user.userPoolId} is disabled in Cognito, and a disabled user cannot sign in to ` +
+                `${totp === "enrol" ? "enrol in" : "turn off"} TOTP, so nothing was changed. Enable it (or run \`pulumi refresh\`, and ` +
+                "`pulumi up` enables it as configured), then run `pulumi up` again.",
+        );
+    // Checked before anything is sent: the client's sign-in flow, and for an enrolment the pool's MFA.
+    const totpClient =
+        totp === "enrol"
+            ? await enrolmentClient(client, user, user.clientId, secrets)
+            : totp === "disable"
+              ? await signInClient(
+                    client,
+                    user,
+                    olds.totp!.clientId,
+                    secrets,
+                    (problem) =>
+                        new Error(
+                            `Cognito user "${user.username}" in pool ${user.userPoolId} could not have its TOTP turned off (mfa was removed from it), so nothing was changed: ${problem}`,
+                        ),
+                )
+              : undefined;
+    // Off first, signed in with the password Cognito has now: a later failure then leaves no secret in the outputs.
+    if (totp === "disable") await disableTotp(client, user, totpClient!, olds.password, olds.totpSecret, secrets);
+    const totpDone = totp === "disable" ? ["SetUserMFAPreference (TOTP off)"] : [];
     const applied: CognitoCall[] = [];
+    let totpOuts: Pick<CognitoUserOutputs, "totpSecret" | "totp"> = keptTotp;
     try {
         await send(client, user, calls, applied);
+        if (totp === "enrol") totpOuts = await enrolled(client, user, totpClient!, olds.totpSecret, secrets);
     } catch (err) {
         // Not-found also means a missing group: say "gone" only when the user itself is.
         if (isNotFound(err)) {
@@ -279,7 +354,16 @@ async function updateUser(
             if (isUserMissing(lookUp)) throw goneError(user);
             if (isPoolMissing(lookUp)) throw await failure(client, key, "could not be updated", lookUp, secrets);
         }
-        if (applied.length === 0) {
+        if (err instanceof TotpFailure) {
+            const made = err.progress.secret;
+            // A new secret replaced the old one in Cognito: recorded (a Pulumi secret) as not enrolled.
+            if (made !== undefined) totpOuts = { totpSecret: made };
+            if (applied.length === 0 && made === undefined && totp !== "disable")
+                throw new Error(`${err.message}. Nothing else was changed.`);
+            const partial = { ...partialOutputs(olds, user, applied, storedSub || foundSub || ""), ...totpOuts };
+            throw partialUpdateError(err, user, applied, partial, providerText, totpDone);
+        }
+        if (applied.length === 0 && totp !== "disable") {
             // The password goes first, so a refused one means nothing was changed: the old state stays right.
             throw userError(
                 user,
@@ -289,9 +373,9 @@ async function updateUser(
             );
         }
         const partial = partialOutputs(olds, user, applied, storedSub || foundSub || "");
-        throw partialUpdateError(userError(user, "was updated only in part", err, secrets), user, applied, partial, providerText);
+        throw partialUpdateError(userError(user, "was updated only in part", err, secrets), user, applied, partial, providerText, totpDone);
     }
-    return { outs: outputsOf(user, storedSub || foundSub, Boolean(olds.adopted)) };
+    return { outs: { ...outputsOf(user, storedSub || foundSub, Boolean(olds.adopted)), ...totpOuts } };
 }
 
 /**
@@ -307,9 +391,10 @@ function partialUpdateError(
     applied: CognitoCall[],
     outputs: CognitoUserOutputs,
     providerText: unknown,
+    before: string[] = [],
 ) {
     const properties = { ...outputs, ...(providerText === undefined ? {} : { [providerKey]: providerText }) };
-    const done = applied.map((call) => call.action).join(", ");
+    const done = [...before, ...applied.map((call) => call.action)].join(", ");
     error.message += ` (sent before it failed: ${done}; the stack's state records exactly that, so the next \`pulumi up\` sends the rest)`;
     return Object.assign(error, { id: idOf(user), properties, reasons: [error.message] });
 }

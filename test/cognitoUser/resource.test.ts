@@ -184,6 +184,16 @@ describe("CognitoUser resource, CognitoAuth constructor, serializeProvider", fun
         expect(additionalSecretOutputs).to.deep.equal(["password"]);
     });
 
+    it("registers the TOTP inputs and marks totpSecret secret only for a user with mfa", async function () {
+        const base = { userPoolId: testPoolId, username: "alice", password: testPassword };
+        const without = await register(base);
+        for (const key of ["mfa", "totpGeneration", "clientId", "totpSecret", "totp"]) expect(without.inputs).to.not.have.property(key);
+        expect(without.additionalSecretOutputs).to.deep.equal(["password"]);
+        const withTotp = await register({ ...base, mfa: "TOTP", clientId: "client-1" });
+        expect(plain(withTotp.inputs)).to.include({ mfa: "TOTP", totpGeneration: 1, clientId: "client-1" });
+        expect(withTotp.additionalSecretOutputs).to.deep.equal(["password", "totpSecret"]);
+    });
+
     it("restores the caller's stack-trace limit", async function () {
         const saved = Error.stackTraceLimit;
         Error.stackTraceLimit = 17;

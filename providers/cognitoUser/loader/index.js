@@ -39,7 +39,12 @@ module.exports = {
         if (implementation) await (await implementation).configure(req);
     },
     check: async (olds, news) => pure().checkUser(news, olds),
-    diff: async (_id, olds, news) => pure().diffUser(olds, news),
+    diff: async (_id, olds, news) => {
+        const result = pure().diffUser(olds, news);
+        // The engine's diff has no reason: a TOTP change is said on stderr, which the CLI shows.
+        if (result.totpReason) console.error(pure().totpNotice(news, result.totpReason));
+        return result;
+    },
     create: async (inputs) => (await provider()).create(inputs),
     read: async (id, props) => (await provider()).read(id, props),
     update: async (id, olds, news) => (await provider()).update(id, olds, news),
