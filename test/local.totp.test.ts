@@ -11,15 +11,24 @@ import {
     DescribeUserPoolCommand,
     GetUserPoolMfaConfigCommand,
     InitiateAuthCommand,
+    RespondToAuthChallengeCommand,
     SetUserMFAPreferenceCommand,
     VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "chai";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { URL } from "url";
 import { CognitoLocal, startCognitoLocal } from "../harness/cognitoLocal";
 import { expectNoLeak } from "../harness/leaks";
+import { freePort, portInUse } from "../harness/ports";
+import { processesIn } from "../harness/processes";
 import { totpCode } from "../lib/totp";
 import { parseArgs } from "../scripts/local/args";
+import { cognitoClient } from "../scripts/local/cognito";
+import { findPulumi, offlineEnv, projectRoot } from "../scripts/pulumiCli";
 import { ensurePoolAndClient, PoolAndClient, SignInResult, signIn } from "../scripts/local/cognito";
 import { printTotpLines, showTotp, TotpSources, totpCommand, totpUsers } from "../scripts/local/totp";
 
@@ -271,5 +280,214 @@ describe("npm run local and TOTP, against cognito-local", function () {
             status: "CONFIRMED",
             totp: { enrolled: false, why: "TOTP not enrolled (no SOFTWARE_TOKEN_MFA for it in the pool)" },
         });
+    });
+});
+
+// As test/local.test.ts: `npm run local` in a fresh clone of HEAD with the real Pulumi CLI, here
+// with users that have mfa TOTP: one in Pulumi.dev.yaml (copied on the first run), one added with
+// the documented command before the second run.
+describe("npm run local with mfa TOTP users, in a fresh clone, with the real Pulumi CLI and cognito-local", function () {
+    this.timeout(300_000);
+    const { cli, reason } = findPulumi();
+    let base: string;
+    let clone: string;
+    let env: NodeJS.ProcessEnv;
+    let port: number;
+    const outputs: string[] = [];
+    const running: ChildProcess[] = [];
+    let alicesSecret = "";
+
+    function start(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+        const child = spawn("npm", ["run", "--silent", "local", "--", ...args], {
+            cwd: clone,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+        });
+        running.push(child);
+        let output = "";
+        child.stdout!.on("data", (c) => (output += c));
+        child.stderr!.on("data", (c) => (output += c));
+        const exited = new Promise<number | null>((resolve) =>
+            child.once("close", (code) => {
+                outputs.push(output);
+                resolve(code);
+            }),
+        );
+        return { child, output: () => output, exited };
+    }
+
+    async function local(args: string[]): Promise<{ code: number | null; output: string }> {
+        const run = start(args);
+        const code = await run.exited;
+        return { code, output: run.output() };
+    }
+
+    function pulumiInClone(args: string[]): string {
+        const result = spawnSync(cli!, [...args, "--non-interactive"], {
+            cwd: clone,
+            encoding: "utf8",
+            env: offlineEnv(cli!, {
+                stateDir: path.join(clone, ".local", "state"),
+                homeDir: path.join(clone, ".local", "home"),
+                passphraseFile: path.join(clone, ".local", "passphrase"),
+            }),
+        });
+        if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")}: ${result.stderr}`);
+        return result.stdout;
+    }
+
+    /** The user signs in against the emulator with its password and a code from the URI's secret. */
+    async function signsInWith(uriSecret: string, user: string): Promise<void> {
+        const config = JSON.parse(pulumiInClone(["config", "--show-secrets", "--json", "-s", "local"]));
+        const password = (config["cognito-auth:passwords"].objectValue as Record<string, string>)[user];
+        const clientId = config["cognito-auth:userPoolClientId"].value as string;
+        const client = cognitoClient(`http://127.0.0.1:${port}`);
+        try {
+            const first = await client.send(
+                new InitiateAuthCommand({
+                    AuthFlow: "USER_PASSWORD_AUTH",
+                    ClientId: clientId,
+                    AuthParameters: { USERNAME: user, PASSWORD: password },
+                }),
+            );
+            expect(first.ChallengeName, `${user}'s first answer`).to.equal("SOFTWARE_TOKEN_MFA");
+            expect(first.AuthenticationResult, "tokens without the code").to.equal(undefined);
+            const tokens = await client.send(
+                new RespondToAuthChallengeCommand({
+                    ClientId: clientId,
+                    ChallengeName: "SOFTWARE_TOKEN_MFA",
+                    Session: first.Session,
+                    ChallengeResponses: { USERNAME: user, SOFTWARE_TOKEN_MFA_CODE: totpCode(uriSecret) },
+                }),
+            );
+            expect(tokens.AuthenticationResult?.AccessToken, `${user}'s tokens after the code`).to.be.a("string");
+        } finally {
+            client.destroy();
+        }
+    }
+
+    function uriIn(output: string): URL {
+        const line = output.split("\n").find((l) => l.startsWith("otpauth://"));
+        expect(line, `no otpauth:// line in:\n${output}`).to.be.a("string");
+        return new URL(line!);
+    }
+
+    function totpSecrets(): Record<string, string> {
+        return JSON.parse(pulumiInClone(["stack", "output", "totpSecrets", "--show-secrets", "--json", "-s", "local"]));
+    }
+
+    before(async function () {
+        if (!cli) {
+            console.log(`      npm run local TOTP tests skipped: ${reason}`);
+            this.skip();
+        }
+        if (spawnSync("git", ["-C", projectRoot, "rev-parse", "HEAD"]).status !== 0) {
+            console.log("      npm run local TOTP tests skipped: this checkout is not a git repository (they run in a fresh clone)");
+            this.skip();
+        }
+        base = fs.mkdtempSync(path.join(os.tmpdir(), "cognito-auth-local-totp-"));
+        clone = path.join(base, "repo");
+        const cloned = spawnSync("git", ["clone", "--quiet", projectRoot, clone], { encoding: "utf8" });
+        if (cloned.status !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+        fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(clone, "node_modules"), "dir");
+        const devConfig = path.join(clone, "Pulumi.dev.yaml");
+        const dev = fs.readFileSync(devConfig, "utf8");
+        expect(dev).to.include("  cognito-auth:users:\n");
+        fs.writeFileSync(
+            devConfig,
+            dev.replace("  cognito-auth:users:\n", "  cognito-auth:users:\n    alice:\n      email: alice@example.com\n      mfa: TOTP\n"),
+        );
+        const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PULUMI_")));
+        env = {
+            ...inherited,
+            PATH: path.isAbsolute(cli!) ? `${path.dirname(cli!)}${path.delimiter}${process.env.PATH}` : process.env.PATH,
+        };
+        port = await freePort();
+    });
+
+    after(() => {
+        for (const child of running) {
+            if (child.exitCode === null && child.signalCode === null)
+                try {
+                    process.kill(-child.pid!, "SIGKILL");
+                } catch {
+                    /* gone */
+                }
+        }
+        if (base) fs.rmSync(base, { recursive: true, force: true });
+    });
+
+    it("up enrols alice and prints its line; --totp alice (while serving) prints a URI whose secret signs in; no secret anywhere else", async () => {
+        const serving = start(["--port", String(port)]);
+        await new Promise<void>((resolve, reject) => {
+            const timer = setInterval(() => {
+                if (serving.output().includes("press Ctrl-C to stop")) {
+                    clearInterval(timer);
+                    resolve();
+                }
+            }, 200);
+            serving.exited.then((code) => {
+                clearInterval(timer);
+                reject(new Error(`npm run local exited (${code}) before serving:\n${serving.output()}`));
+            });
+        });
+        const output = serving.output();
+        expect(output).to.include(
+            "local: alice: TOTP enrolled (signed in with a code from its secret); add it to an authenticator app with: npm run local -- --totp alice",
+        );
+        expect(output).to.match(/\nalice +ok \(TOTP code\) +CONFIRMED, TOTP\n/);
+        expect(output).to.match(/\njohndoe +ok +CONFIRMED\n/);
+        expect(output).to.include("userPoolClientId set to");
+        expect(output).not.to.include("johndoe: TOTP");
+
+        const shown = await local(["--totp", "alice"]);
+        expect(shown.code, shown.output).to.equal(0);
+        const uri = uriIn(shown.output);
+        expect(decodeURIComponent(uri.pathname)).to.equal("/cognito-auth-local:alice");
+        expect(uri.searchParams.get("issuer")).to.equal("cognito-auth-local");
+        const secrets = totpSecrets();
+        expect(Object.keys(secrets)).to.deep.equal(["alice"]);
+        alicesSecret = secrets.alice;
+        expect(totpCode(uri.searchParams.get("secret")!)).to.equal(totpCode(secrets.alice));
+        await signsInWith(uri.searchParams.get("secret")!, "alice");
+
+        const notTotp = await local(["--totp", "johndoe"]);
+        expect(notTotp.code).to.equal(2);
+        expect(notTotp.output)
+            .to.include("johndoe has no TOTP in the local stack")
+            .and.include("config set --path users.johndoe.mfa TOTP -s local");
+        expect(notTotp.output).not.to.include("otpauth://");
+        const unknown = await local(["--totp", "zoe"]);
+        expect(unknown.code).to.equal(2);
+        expect(unknown.output).to.include('"zoe" is not a user of the local stack (its users: alice, johndoe)');
+
+        process.kill(-serving.child.pid!, "SIGINT");
+        await serving.exited;
+        expect(await portInUse(port)).to.equal(false);
+        expect(processesIn(clone)).to.deep.equal([]);
+        expectNoLeak(serving.output(), { alice: secrets.alice }, "npm run local's output", { encoded: true });
+        expectNoLeak(fs.readFileSync(path.join(clone, ".local", "cognito.log"), "utf8"), { alice: secrets.alice }, "cognito-local's log", {
+            encoded: true,
+        });
+    });
+
+    it("--once: a user given mfa TOTP with the documented command is enrolled, alice signs in again; exit 0 and destroyed", async () => {
+        pulumiInClone(["config", "set", "--path", "users.carol.email", "carol@example.com", "-s", "local"]);
+        pulumiInClone(["config", "set", "--path", "users.carol.mfa", "TOTP", "-s", "local"]);
+        const run = await local(["--once", "--port", String(port)]);
+        expect(run.code, run.output).to.equal(0);
+        for (const user of ["alice", "carol"])
+            expect(run.output).to.include(
+                `local: ${user}: TOTP enrolled (signed in with a code from its secret); add it to an authenticator app with: npm run local -- --totp ${user}`,
+            );
+        expect(run.output).to.match(/- \d+ deleted/);
+        // alice's secret is the one the first run enrolled; carol's is gone with the destroy, so
+        // nothing shaped like a Cognito secret (base32 of 32 bytes) may appear either.
+        const printed = outputs.join("\n").replace(/^otpauth:\/\/.*$/gm, "");
+        expectNoLeak(printed, { alice: alicesSecret }, "every run's output but --totp's URI line", { encoded: true });
+        expect(printed.match(/[A-Z2-7]{32,}/g), "a TOTP-secret-like text in the output").to.equal(null);
+        expect(await portInUse(port)).to.equal(false);
+        expect(processesIn(clone)).to.deep.equal([]);
     });
 });
