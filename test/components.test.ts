@@ -242,7 +242,7 @@ describe("components on their own", function () {
             expect(() => new CognitoUsers("team", args)).to.not.throw();
             expect(() => new CognitoUsers("team2", { ...args, customAttributes: ["dept"] })).to.throw(/users\.carol: .*custom:team/);
             expect(() => new CognitoUsers("team3", { ...args, mfa: "ON" } as any)).to.throw(
-                "mfa: is not an argument of CognitoUsers; it takes userPoolId, users, groups, passwords, passwordPolicy, adoptExistingUsers",
+                "mfa: is not an argument of CognitoUsers; it takes userPoolId, users, groups, passwords, passwordPolicy, adoptExistingUsers, userPoolClientId",
             );
             expect(() => new CognitoUsers("team4", { ...args, passwordPolicy: { temporaryPasswordValidityDays: 3 } as any })).to.throw(
                 "passwordPolicy.temporaryPasswordValidityDays: applies only to a pool this stack creates (CognitoUserPool, CognitoAuth); remove it",

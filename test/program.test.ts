@@ -771,7 +771,7 @@ describe("program (mocked runtime)", function () {
                 "  - cognito-auth:userPoolNme: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, " +
                     "allowUnauthenticatedIdentities, users, passwords, groups, mfa, featurePlan, threatProtection, signInFactors, webAuthn, " +
                     "emailSender, passwordPolicy, deletionProtection, generateClientSecret, " +
-                    "tokenValidity, customAttributes, authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
+                    "tokenValidity, customAttributes, authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers, userPoolClientId",
                 "  - cognito-auth:passwords.alice: is stored in plain text; set it again as a secret: pulumi config set --secret --path 'passwords.alice' -- '<password>'",
                 "  - cognito-auth:users.bob: has no password; set one with: pulumi config set --secret --path 'passwords.bob' -- '<password>'",
             ]);

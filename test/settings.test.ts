@@ -108,14 +108,14 @@ describe("settings table checks", function () {
         expect(validateArgs({ bogus: 1 } as never)).to.deep.equal([
             "bogus: unknown setting; known: userPoolId, userPoolName, clientName, identityPoolName, allowUnauthenticatedIdentities, users, " +
                 "passwords, groups, mfa, featurePlan, threatProtection, signInFactors, webAuthn, emailSender, passwordPolicy, deletionProtection, generateClientSecret, tokenValidity, customAttributes, " +
-                "authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers",
+                "authenticatedPolicyArns, unauthenticatedPolicyArns, adoptExistingUsers, userPoolClientId",
         ]);
         expect(validateArgs({ userPoolId: "AbC123xyz" })).to.deep.equal([
             "userPoolId: is not a user pool id: expected <region>_<letters and digits>, such as us-east-1_AbC123xyz",
         ]);
         expect(validateArgs({ users: { "a b": "x" } as never, passwords: { "a b": "Correct#Horse-9battery" } })).to.deep.equal([
             "users.a b: username may contain only letters, marks, symbols, numbers and punctuation (no spaces or control characters)",
-            "users.a b: must be an object with optional email, attributes, enabled, groups",
+            "users.a b: must be an object with optional email, attributes, enabled, groups, mfa, totpGeneration",
         ]);
     });
 

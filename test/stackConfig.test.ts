@@ -16,7 +16,7 @@ const knownKeys =
     "userPoolId, userPoolName, clientName, identityPoolName, allowUnauthenticatedIdentities, users, passwords, groups, mfa, " +
     "featurePlan, threatProtection, signInFactors, webAuthn, emailSender, " +
     "passwordPolicy, deletionProtection, generateClientSecret, tokenValidity, customAttributes, authenticatedPolicyArns, " +
-    "unauthenticatedPolicyArns, adoptExistingUsers";
+    "unauthenticatedPolicyArns, adoptExistingUsers, userPoolClientId";
 const noPassword = (name: string) =>
     `cognito-auth:users.${name}: has no password; set one with: pulumi config set --secret --path 'passwords.${name}' -- '<password>'`;
 /** Two users with groups and emails, and their passwords. */
@@ -634,7 +634,7 @@ describe("stack-config reader (components/stackConfig.ts)", function () {
             {
                 title: "a typo inside a user",
                 config: { users: { alice: { email: "alice@example.com", group: ["admins"] } }, passwords: { alice: passwords.alice } },
-                expect: [/^cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups$/],
+                expect: [/^cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups, mfa, totpGeneration$/],
             },
             {
                 title: "a password policy flag that is not true/false",
