@@ -92,6 +92,8 @@ describe("the real Pulumi engine: TOTP enrolment of a configured user (existing 
         await run(project, ["config", "set", "--secret", "--path", "passwords.alice", password]);
 
         // Enrolment.
+        const preview = await run(project, ["preview"]);
+        expect(preview.output).to.include('cognito-auth: Cognito user "alice": enrols TOTP (new secret)');
         const up = await run(project, ["up", "--yes"]);
         expect(await mfaList(userPoolId)).to.deep.equal(["SOFTWARE_TOKEN_MFA"]);
         const first = await totpSecret(project);

@@ -311,6 +311,11 @@ export function passwordRevision(olds: Partial<CognitoUserInputs>, news: Cognito
     return (old ?? 1) + 1;
 }
 
+/** Why a new user's check touches TOTP: a create has no diff, so its check says it (only for a create: no old inputs). */
+export function createTotpReason(olds: Partial<CognitoUserInputs>, news: CognitoUserInputs): string | undefined {
+    return Object.keys(olds ?? {}).length === 0 && news.mfa === "TOTP" ? "enrols TOTP (new secret)" : undefined;
+}
+
 /** The line a preview prints for a user whose update touches TOTP (the engine shows no reason of a dynamic resource's diff). */
 export function totpNotice(news: CognitoUserInputs, reason: string): string {
     return `cognito-auth: Cognito user "${isUnknown(news.username) ? "<unknown>" : news.username}": ${reason}`;

@@ -48,6 +48,7 @@ import {
     CognitoUserOutputs,
     UserState,
     checkUser,
+    createTotpReason,
     diffUser,
     needsPassword,
     normalize,
@@ -105,6 +106,8 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             settings = { region: req.config.get("aws:region"), profile: req.config.get("aws:profile") };
         },
         async check(olds, news) {
+            const reason = createTotpReason(olds, news);
+            if (reason) console.error(totpNotice(news, reason));
             return checkUser(news, olds);
         },
         async diff(_id, olds, news) {

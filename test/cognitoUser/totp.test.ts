@@ -86,6 +86,20 @@ describe("TOTP in check, diff and read", function () {
             expect(diffUser(enrolled(), withMfa())).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
             expect(diffUser(userOutputs(), userInputs())).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
         });
+        it("a create has no diff: the provider's check says it enrols, and only for a create", async () => {
+            const lines: string[] = [];
+            const saved = console.error;
+            console.error = (line: string) => lines.push(line);
+            try {
+                const provider = createCognitoUserProvider();
+                await provider.check!({} as CognitoUserInputs, withMfa());
+                await provider.check!(withMfa(), withMfa());
+                await provider.check!({} as CognitoUserInputs, userInputs());
+            } finally {
+                console.error = saved;
+            }
+            expect(lines).to.deep.equal(['cognito-auth: Cognito user "alice": enrols TOTP (new secret)']);
+        });
         it("the provider's diff prints the reason on stderr", async () => {
             const lines: string[] = [];
             const saved = console.error;

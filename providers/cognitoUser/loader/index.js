@@ -38,7 +38,12 @@ module.exports = {
         configureRequest = req;
         if (implementation) await (await implementation).configure(req);
     },
-    check: async (olds, news) => pure().checkUser(news, olds),
+    check: async (olds, news) => {
+        // A create has no diff: its check says that it enrols TOTP.
+        const reason = pure().createTotpReason(olds, news);
+        if (reason) console.error(pure().totpNotice(news, reason));
+        return pure().checkUser(news, olds);
+    },
     diff: async (_id, olds, news) => {
         const result = pure().diffUser(olds, news);
         // The engine's diff has no reason: a TOTP change is said on stderr, which the CLI shows.
