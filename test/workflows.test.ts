@@ -210,7 +210,7 @@ describe("workflows (.github/workflows, parsed with js-yaml)", () => {
                 : ["actionlint", path.join(os.homedir(), "go", "bin", "actionlint")];
             const found = candidates.find((c) => c && spawnSync(c, ["-version"]).status === 0);
             // CI (.ci/run) builds it and names it: there, not finding it is a failure.
-            expect(found || !process.env.ACTIONLINT, `ACTIONLINT=${process.env.ACTIONLINT} does not run`).to.be.ok;
+            expect(Boolean(found) || !process.env.ACTIONLINT, `ACTIONLINT=${process.env.ACTIONLINT} does not run`).to.equal(true);
             if (!found) {
                 console.log("      actionlint skipped: no actionlint on PATH, in ~/go/bin or $ACTIONLINT");
                 this.skip();
