@@ -59,7 +59,7 @@ describe("browser: examples/web-sign-in against npm run local -- --web", functio
 
     before(async function () {
         // CI sets CHROMIUM: there a missing browser is a failure, not a skip.
-        expect(chromium.path || !process.env.CHROMIUM, chromium.reason).to.be.ok;
+        expect(Boolean(chromium.path) || !process.env.CHROMIUM, chromium.reason).to.equal(true);
         if (!chromium.path || !cli) {
             console.log(`      browser test skipped: ${chromium.reason ?? reason}`);
             this.skip();
