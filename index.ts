@@ -1,10 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { amplifyOutputs } from "./components/amplifyOutputs";
 import type { CognitoAuth as CognitoAuthType } from "./components/cognitoAuth";
 import { readStackConfig } from "./components/stackConfig";
 import { CognitoUsers, totpSecretsOutput, usersOutput } from "./components/users";
 import { configKeyIsSecret } from "./lib/pulumiInternals";
 import { keyedMap } from "./lib/maps";
-import { allConfig, getProject, getRootDirectory, getStack, log, secret } from "./lib/sdk";
+import { all, allConfig, getProject, getRootDirectory, getStack, log, secret } from "./lib/sdk";
 import { StoredSecrets, readStoredSecrets } from "./lib/stackSecrets";
 
 // The program: reads the stack config (README: "Configuration"; the reader and its checks are
@@ -35,7 +36,8 @@ if (read.problems.length > 0) {
 const passwords = keyedMap(Object.entries(read.plainPasswords).map(([name, password]) => [name, secret(password)] as const));
 
 /**
- * The stack outputs. Always `userPoolId`, `region` and `users` (username -> { sub, status }); for a
+ * The stack outputs. Always `userPoolId`, `region`, `users` (username -> { sub, status }) and
+ * `amplifyOutputs` (the `amplify_outputs.json` of an app, components/amplifyOutputs.ts); for a
  * pool this stack creates also its ARN, the client, the identity pool and the roles (`groupRoleArns`:
  * group -> role ARN, when a group has a role). An output that
  * does not apply is absent, not undefined.
@@ -56,6 +58,9 @@ function outputs(): Record<string, pulumi.Input<unknown>> {
             userPoolId: users.userPoolId,
             region: users.region,
             users: usersOutput(users.users),
+            amplifyOutputs: all([users.region, users.userPoolId, settings.userPoolClientId]).apply(([region, id, clientId]) =>
+                amplifyOutputs({ settings: read.settings, region, userPoolId: id, userPoolClientId: clientId }),
+            ),
             ...(totpSecrets ? { totpSecrets } : {}),
         };
     }
@@ -67,6 +72,10 @@ function outputs(): Record<string, pulumi.Input<unknown>> {
         userPoolId: auth.userPoolId,
         region: auth.region,
         users: usersOutput(auth.users),
+        amplifyOutputs: all([auth.region, auth.userPoolId, auth.userPoolClient.id, auth.identityPool.id]).apply(
+            ([region, id, clientId, identityPoolId]) =>
+                amplifyOutputs({ settings: read.settings, region, userPoolId: id, userPoolClientId: clientId, identityPoolId }),
+        ),
         userPoolArn: auth.userPool.arn,
         userPoolClientId: auth.userPoolClient.id,
         identityPoolId: auth.identityPool.id,

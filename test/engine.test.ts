@@ -91,8 +91,9 @@ describe("the real Pulumi engine: existing-pool mode against cognito-local", fun
             expect(await signIn(clientId, name, password), `${name} signs in`).to.equal(true);
         }
         const outputs = JSON.parse((await project.ok(["stack", "output", "--json"])).stdout);
-        expect(Object.keys(outputs).sort()).to.deep.equal(["region", "userPoolId", "users"]);
+        expect(Object.keys(outputs).sort()).to.deep.equal(["amplifyOutputs", "region", "userPoolId", "users"]);
         expect(outputs.userPoolId).to.equal(userPoolId);
+        expect(outputs.amplifyOutputs.auth).to.include({ aws_region: "local", user_pool_id: userPoolId });
         expect(outputs.users.alice.status).to.equal("CONFIRMED");
         const aliceSub = attributesOf(await getUser(userPoolId, "alice")).sub;
         expect(outputs.users.alice.sub).to.equal(aliceSub);

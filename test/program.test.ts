@@ -955,9 +955,9 @@ describe("program (mocked runtime)", function () {
             expect(run.byType(types.user).find((u) => u.inputs.username === "alice")!.inputs.groups).to.deep.equal(["admins", "staff"]);
         });
 
-        it("exports exactly userPoolId, region and users, and no password", async function () {
+        it("exports exactly userPoolId, region, users and amplifyOutputs, and no password", async function () {
             const run = await runProgram(existing(twoUsers()));
-            expect(Object.keys(run.outputs).sort()).to.deep.equal(["region", "userPoolId", "users"]);
+            expect(Object.keys(run.outputs).sort()).to.deep.equal(["amplifyOutputs", "region", "userPoolId", "users"]);
             expect(run.outputs.userPoolId).to.equal(poolId);
             expect(run.outputs.region).to.equal("ap-northeast-1");
             expect(run.outputs.users).to.deep.equal({

@@ -11,9 +11,11 @@ export interface LocalArgs {
     help: boolean;
     /** Print this user's TOTP QR code and otpauth:// URI (the secret) and exit. */
     totp?: string;
+    /** Also serve examples/web-sign-in on a free loopback port (scripts/local/web.ts). */
+    web?: boolean;
 }
 
-export const usage = `Usage: npm run local [-- [--port <n>] [--once] | --totp <user> | --reset | --help]
+export const usage = `Usage: npm run local [-- [--port <n>] [--once | --web] | --totp <user> | --reset | --help]
 
 Runs this stack's users in cognito-local (a Cognito user-pool emulator) through a real
 \`pulumi up\`, signs every user in, prints what an app needs, and keeps serving until Ctrl-C.
@@ -21,6 +23,8 @@ No AWS account needed. Data (emulator, local stack state, passphrase) stays in .
 
   --port <n>     port of the emulator on 127.0.0.1 (default ${defaultPort})
   --once         up, sign in, then \`pulumi destroy\` and stop; exit 0 only if every user signed in
+  --web          also serve the example sign-in page (examples/web-sign-in, Amplify JS) on a free
+                 127.0.0.1 port, configured from .local/amplify_outputs.json
   --totp <user>  print the QR code and otpauth:// URI of a user with mfa TOTP, to add it to an
                  authenticator app (this shows its TOTP secret; nothing else does)
   --reset        remove .local/ and Pulumi.local.yaml (the local stack, its users and passwords)
@@ -42,6 +46,9 @@ export function parseArgs(argv: readonly string[]): LocalArgs | { error: string 
                 break;
             case "--reset":
                 args.reset = true;
+                break;
+            case "--web":
+                args.web = true;
                 break;
             case "--help":
             case "-h":
@@ -68,6 +75,8 @@ export function parseArgs(argv: readonly string[]): LocalArgs | { error: string 
         }
         if (inline !== undefined && flag !== "--port" && flag !== "--totp") return { error: `${flag} takes no value` };
     }
+    if (args.web && (args.once || args.reset || args.totp !== undefined))
+        return { error: "--web serves until Ctrl-C: not with --once, --reset or --totp" };
     if (args.reset && (args.once || portGiven || args.totp !== undefined)) return { error: "--reset takes no other option" };
     // It reads the local stack's outputs only: no emulator, no port, no up.
     if (args.totp !== undefined && (args.once || portGiven)) return { error: "--totp takes no other option" };

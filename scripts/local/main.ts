@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { portInUse } from "../../harness/ports";
 import { findPulumi, offlineEnv, pulumiVersion } from "../pulumiCli";
+import { appOutputs } from "./amplify";
 import { LocalArgs, parseArgs, usage } from "./args";
 import { cognitoClient, ensurePoolAndClient, PoolAndClient, signIn, SignInResult } from "./cognito";
 import { Emulator, portInUseMessage, startEmulator } from "./emulator";
@@ -81,6 +82,7 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session, lock: L
         const results = await signInEveryone(client, ids, config, emulator.endpoint, secrets);
         printSignIns(results, redactor);
         printHowToUse(emulator.endpoint, ids, config, cli, paths);
+        await appOutputs(args.web === true, paths, emulator.endpoint, ids, config);
         printTotpLines(results);
         printSummary(results, started);
         const failed = results.filter((r) => !r.ok);
