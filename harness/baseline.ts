@@ -45,15 +45,18 @@ export function requireCommit(commit: string): void {
     }
 }
 
-/** The dependencies the baseline declares but the work tree's node_modules was not installed for. */
+/** The dependencies the baseline declares that the work tree's node_modules was not installed for (another version, or none). */
 function dependencyDifferences(commit: string): string[] {
     const deps = (text: string): Record<string, string> => JSON.parse(text).dependencies ?? {};
     const baseline = deps(git(["show", `${commit}:package.json`]).toString("utf8"));
     const current = deps(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
-    return [...new Set([...Object.keys(baseline), ...Object.keys(current)])]
-        .filter((name) => baseline[name] !== current[name])
-        .sort()
-        .map((name) => `${name}: baseline ${baseline[name] ?? "(none)"}, work tree ${current[name] ?? "(none)"}`);
+    return (
+        [...new Set([...Object.keys(baseline), ...Object.keys(current)])]
+            // One the baseline does not declare is only linked, never loaded by the baseline's code.
+            .filter((name) => name in baseline && baseline[name] !== current[name])
+            .sort()
+            .map((name) => `${name}: baseline ${baseline[name] ?? "(none)"}, work tree ${current[name] ?? "(none)"}`)
+    );
 }
 
 /** Writes `commit`'s product files into `dir`, with a node_modules of links to the work tree's packages and the baseline's own loader. */

@@ -26,8 +26,11 @@ describe("the real Pulumi engine: TOTP enrolment of a configured user (existing 
     const password = `PwTotp-${crypto.randomBytes(5).toString("hex")}#Q7`;
     /** The password and every TOTP secret seen so far: no CLI output may hold any. */
     const secrets = [password];
+    /** Every CLI output, checked again at the end for the secrets made after it. */
+    const outputs: [string, string][] = [];
     const checked = (text: string, what: string) => {
         expectNoLeak(text, secrets, what);
+        outputs.push([text, what]);
         return text;
     };
     const run = async (project: EngineProject, args: string[]) => {
@@ -158,5 +161,7 @@ describe("the real Pulumi engine: TOTP enrolment of a configured user (existing 
         expect(after.outputs).to.not.have.property("totp");
         expect(JSON.parse((await run(project, ["stack", "output", "--json"])).stdout)).to.not.have.property("totpSecrets");
         await run(project, ["preview", "--expect-no-changes"]);
+        expect(secrets).to.have.length(4);
+        for (const [text, what] of outputs) expectNoLeak(text, secrets, what);
     });
 });
