@@ -336,7 +336,7 @@ describe("2026 settings: the resource graph (mocked runtime)", () => {
                 staff: { name: "staff", userPoolId: existing.userPoolId },
             });
             expect(run.resources.filter((r) => r.type.startsWith("aws:") && r.type !== types.group)).to.deep.equal([]);
-            expect(Object.keys(run.outputs).sort()).to.deep.equal(["region", "userPoolId", "users"]);
+            expect(Object.keys(run.outputs).sort()).to.deep.equal(["amplifyOutputs", "region", "userPoolId", "users"]);
         });
     });
 
