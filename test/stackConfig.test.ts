@@ -634,7 +634,9 @@ describe("stack-config reader (components/stackConfig.ts)", function () {
             {
                 title: "a typo inside a user",
                 config: { users: { alice: { email: "alice@example.com", group: ["admins"] } }, passwords: { alice: passwords.alice } },
-                expect: [/^cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups, mfa, totpGeneration$/],
+                expect: [
+                    /^cognito-auth:users\.alice\.group: unknown setting; known: email, attributes, enabled, groups, mfa, totpGeneration$/,
+                ],
             },
             {
                 title: "a password policy flag that is not true/false",
