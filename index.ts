@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { amplifyOutputs } from "./components/amplifyOutputs";
+import { amplifyOutputs, amplifyOutputsWarnings } from "./components/amplifyOutputs";
 import type { CognitoAuth as CognitoAuthType } from "./components/cognitoAuth";
 import { readStackConfig } from "./components/stackConfig";
 import { CognitoUsers, totpSecretsOutput, usersOutput } from "./components/users";
@@ -29,6 +29,7 @@ function storedPasswords(): StoredSecrets | { unreadable: string } | undefined {
 
 const read = readStackConfig({ project, stack, config, isSecret: configKeyIsSecret, storedPasswords: storedPasswords() });
 read.warnings.forEach((warning) => log.warn(warning));
+amplifyOutputsWarnings(read.settings).forEach((warning) => log.warn(warning));
 if (read.problems.length > 0) {
     throw new Error(`Invalid stack configuration for ${project}/${stack}:\n  - ${read.problems.join("\n  - ")}`);
 }

@@ -12,7 +12,7 @@ import type { MfaMode, StackSettings } from "./types";
 export interface AmplifyAuthOutputs {
     aws_region: string;
     user_pool_id: string;
-    /** Absent only for an existing pool without `userPoolClientId`: the stack does not know one. */
+    /** Absent for an existing pool without `userPoolClientId` (unknown) and for a client with a secret (unusable). */
     user_pool_client_id?: string;
     identity_pool_id?: string;
     password_policy?: {
@@ -37,7 +37,7 @@ export interface AmplifyAuthOutputs {
 
 /** What the file says beyond the schema's keys (`custom` is the schema's place for that). */
 export interface CognitoAuthNotes {
-    /** Set when the app client has a secret: then no browser or Amplify JS app can sign in through it. */
+    /** Set when the app client has a secret: no browser or Amplify JS app can sign in through it, so its id is left out. */
     client_secret?: string;
     /** What is missing from `auth` and how to get it. */
     missing?: string[];
@@ -68,6 +68,37 @@ export interface AmplifyOutputsInput {
     userPoolEndpoint?: string;
 }
 
+const clientSecretNote =
+    "user_pool_client_id is left out: the app client has a secret (generateClientSecret), and Amplify JS and any browser app " +
+    "cannot sign in through it; the secret is the stack's secret output clientSecret, for a server only. " +
+    "Set generateClientSecret false for a web or mobile app";
+const missingClientNote = "user_pool_client_id: set cognito-auth:userPoolClientId to an app client of the pool that has no secret";
+/** The five rules `password_policy` states; an existing pool's policy is claimed only when config gives all of them. */
+const policyRules = ["minimumLength", "requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"] as const;
+const partialPolicyNote = `password_policy: left out, cognito-auth:passwordPolicy does not give all of ${policyRules.join(", ")} of the existing pool`;
+
+function describesWholePolicy(policy: unknown): boolean {
+    return isMap(policy) && policyRules.every((rule) => hasKey(policy, rule) && policy[rule] !== undefined);
+}
+
+/**
+ * What `pulumi preview` and `up` warn about the stack's amplifyOutputs: only where an app using the
+ * file as it is could not sign in (no usable client id in it).
+ */
+export function amplifyOutputsWarnings(settings: Omit<StackSettings, "passwords">): string[] {
+    if (settings.userPoolId === undefined && (settings.generateClientSecret ?? defaults.generateClientSecret))
+        return [
+            "amplifyOutputs has no user_pool_client_id: the app client has a secret (generateClientSecret), which Amplify JS and browsers cannot use; " +
+                "set generateClientSecret false for a web or mobile app",
+        ];
+    if (settings.userPoolId !== undefined && settings.userPoolClientId === undefined)
+        return [
+            "amplifyOutputs has no user_pool_client_id, so Amplify cannot sign in with it: " +
+                "set cognito-auth:userPoolClientId to an app client of the existing pool that has no secret",
+        ];
+    return [];
+}
+
 const mfaConfiguration: Record<MfaMode, "NONE" | "OPTIONAL" | "REQUIRED"> = { OFF: "NONE", OPTIONAL: "OPTIONAL", ON: "REQUIRED" };
 
 /** The `amplify_outputs.json` of the stack; see the module comment. */
@@ -79,10 +110,14 @@ export function amplifyOutputs(input: AmplifyOutputsInput): AmplifyOutputsFile {
     const auth: AmplifyAuthOutputs = { aws_region: input.region, user_pool_id: input.userPoolId };
     const missing: string[] = [];
     const notes: CognitoAuthNotes = {};
-    if (input.userPoolClientId !== undefined) auth.user_pool_client_id = input.userPoolClientId;
-    else missing.push("user_pool_client_id: set cognito-auth:userPoolClientId to an app client of the pool that has no secret");
+    const secret = !existing && (settings.generateClientSecret ?? defaults.generateClientSecret);
+    // A client with a secret is left out: Amplify JS would use it and every sign-in would fail.
+    if (secret) notes.client_secret = clientSecretNote;
+    else if (input.userPoolClientId !== undefined) auth.user_pool_client_id = input.userPoolClientId;
+    else missing.push(missingClientNote);
     if (input.identityPoolId !== undefined) auth.identity_pool_id = input.identityPoolId;
-    if (!existing || settings.passwordPolicy !== undefined) {
+    // An existing pool's policy only as far as config describes it: all five rules, or none is claimed.
+    if (!existing || describesWholePolicy(settings.passwordPolicy)) {
         const rules = passwordRulesOf(settings.passwordPolicy, existing);
         auth.password_policy = {
             min_length: rules.minimumLength,
@@ -91,7 +126,7 @@ export function amplifyOutputs(input: AmplifyOutputsInput): AmplifyOutputsFile {
             require_symbols: rules.requireSymbols,
             require_uppercase: rules.requireUppercase,
         };
-    }
+    } else if (settings.passwordPolicy !== undefined) missing.push(partialPolicyNote);
     if (!existing) {
         const mfa = settings.mfa ?? defaults.mfa;
         auth.mfa_configuration = mfaConfiguration[mfa];
@@ -113,11 +148,6 @@ export function amplifyOutputs(input: AmplifyOutputsInput): AmplifyOutputsFile {
     }
     const groups = groupsOf(settings);
     if (groups.length > 0) auth.groups = groups;
-    if (settings.generateClientSecret ?? defaults.generateClientSecret) {
-        notes.client_secret =
-            "the app client has a secret (generateClientSecret): Amplify JS and any browser app cannot sign in through it; " +
-            "the secret is the stack's secret output clientSecret, for a server only. Set generateClientSecret false for a web or mobile app";
-    }
     if (missing.length > 0) notes.missing = missing;
     if (input.userPoolEndpoint !== undefined) notes.user_pool_endpoint = input.userPoolEndpoint;
     return {

@@ -1,11 +1,13 @@
-// components/amplifyOutputs.ts against the Amplify library itself: the file type-checks as
-// aws-amplify's own `AmplifyOutputs`, and `Amplify.configure()` turns it into the `Auth.Cognito`
-// config an app signs in with (ids, password rules, MFA, username sign-in, groups, guests).
+// components/amplifyOutputs.ts against the Amplify library itself: the file conforms to Amplify's
+// JSON schema 1.5 (test/amplifyOutputsSchema.ts), type-checks as aws-amplify's own `AmplifyOutputs`,
+// and `Amplify.configure()` turns it into the `Auth.Cognito` config an app signs in with (ids,
+// password rules, MFA, username sign-in, groups, guests).
 
 import { expect } from "chai";
 import { Amplify } from "aws-amplify";
 import type { AmplifyOutputs } from "aws-amplify/adapter-core";
-import { amplifyOutputs, AmplifyOutputsFile, AmplifyOutputsInput } from "../components/amplifyOutputs";
+import { amplifyOutputs, AmplifyOutputsFile, AmplifyOutputsInput, amplifyOutputsWarnings } from "../components/amplifyOutputs";
+import { schemaErrors } from "./amplifyOutputsSchema";
 
 const created: AmplifyOutputsInput = {
     settings: { userPoolName: "cognito-auth-dev" },
@@ -17,8 +19,9 @@ const created: AmplifyOutputsInput = {
 
 /** What Amplify makes of the file, as an app would load it (JSON, then configure). */
 function configured(outputs: AmplifyOutputsFile) {
+    expect(schemaErrors(outputs), "Amplify's schema 1.5").to.deep.equal([]);
     // Compile-time: the library's own type of amplify_outputs.json accepts the file as it is (with
-    // a client id, which only an existing pool without userPoolClientId lacks).
+    // a client id, which an existing pool without userPoolClientId and a client with a secret lack).
     const typed: AmplifyOutputs = outputs as AmplifyOutputsFile & { auth: { user_pool_client_id: string } };
     Amplify.configure(JSON.parse(JSON.stringify(typed)));
     return Amplify.getConfig().Auth!.Cognito as unknown as Record<string, unknown>;
@@ -91,41 +94,114 @@ describe("amplify_outputs.json (components/amplifyOutputs.ts)", () => {
         expect(amplifyOutputs(created).auth).not.to.have.property("groups");
     });
 
-    it("a client with a secret: says so, and the file holds no secret", () => {
-        const outputs = amplifyOutputs({ ...created, settings: { generateClientSecret: true } });
-        expect(outputs.custom?.cognito_auth.client_secret).to.match(/has a secret \(generateClientSecret\).*cannot sign in/);
-        // The function is never given the secret; nothing in the file looks like one either.
-        expect(JSON.stringify(outputs)).not.to.match(/"(client_secret|clientSecret|secret)":\s*"[A-Za-z0-9+/=]{20,}"/);
-        expect(configured(outputs).userPoolClientId).to.equal(created.userPoolClientId);
+    it("the schema check itself: a misspelt key, a wrong enum or a missing required key fails", () => {
+        const good = amplifyOutputs(created);
+        expect(schemaErrors(good)).to.deep.equal([]);
+        const misspelt = { ...good, auth: { ...good.auth, usrname_attributes: ["username"] } };
+        expect(schemaErrors(misspelt).join("\n")).to.include("additionalProperty").and.include("usrname_attributes");
+        const wrongEnum = { ...good, auth: { ...good.auth, mfa_configuration: "ON" } };
+        expect(schemaErrors(wrongEnum).join("\n")).to.include("/auth/mfa_configuration must be equal to one of the allowed values");
+        expect(schemaErrors({ ...good, version: "1.4" })).to.have.length.greaterThan(0);
+        expect(schemaErrors({ ...good, custom: { cognito_auth: { any: "thing" } } })).to.deep.equal([]);
     });
 
-    it("an existing pool: only what is known (region, pool, the client if set, a described policy); says what is missing", () => {
+    it("a client with a secret: no client id in the file (no browser can use it), the reason in custom, a warning, no secret", () => {
+        const settings = { generateClientSecret: true };
+        const outputs = amplifyOutputs({ ...created, settings });
+        expect(outputs.auth).not.to.have.property("user_pool_client_id");
+        expect(outputs.custom?.cognito_auth.client_secret).to.match(/^user_pool_client_id is left out: the app client has a secret/);
+        // Amplify's schema requires a client id: exactly that, and nothing else, is what the file lacks.
+        expect(schemaErrors(outputs)).to.deep.equal([
+            `/auth must have required property 'user_pool_client_id' {"missingProperty":"user_pool_client_id"}`,
+        ]);
+        // The function is never given the secret; nothing in the file looks like one either.
+        expect(JSON.stringify(outputs)).not.to.match(/"(client_secret|clientSecret|secret)":\s*"[A-Za-z0-9+/=]{20,}"/);
+        expect(JSON.stringify(outputs)).not.to.include(created.userPoolClientId);
+        expect(amplifyOutputsWarnings(settings)).to.deep.equal([
+            "amplifyOutputs has no user_pool_client_id: the app client has a secret (generateClientSecret), which Amplify JS and browsers cannot use; " +
+                "set generateClientSecret false for a web or mobile app",
+        ]);
+    });
+
+    it("warns only where the file cannot sign in: a secret, or an existing pool without userPoolClientId", () => {
+        expect(amplifyOutputsWarnings({})).to.deep.equal([]);
+        expect(amplifyOutputsWarnings({ generateClientSecret: false, mfa: "ON" })).to.deep.equal([]);
+        expect(amplifyOutputsWarnings({ userPoolId: "us-east-1_Zz9", userPoolClientId: "abc" })).to.deep.equal([]);
+        expect(amplifyOutputsWarnings({ userPoolId: "us-east-1_Zz9" })).to.deep.equal([
+            "amplifyOutputs has no user_pool_client_id, so Amplify cannot sign in with it: " +
+                "set cognito-auth:userPoolClientId to an app client of the existing pool that has no secret",
+        ]);
+    });
+
+    it("an existing pool: only what is known (region, pool, the client if set); without a client it fails the schema, and says so", () => {
         const bare = amplifyOutputs({ settings: { userPoolId: "us-east-1_Zz9" }, region: "us-east-1", userPoolId: "us-east-1_Zz9" });
         expect(bare.auth).to.deep.equal({ aws_region: "us-east-1", user_pool_id: "us-east-1_Zz9" });
         expect(bare.custom?.cognito_auth.missing).to.deep.equal([
             "user_pool_client_id: set cognito-auth:userPoolClientId to an app client of the pool that has no secret",
         ]);
+        expect(schemaErrors(bare)).to.deep.equal([
+            `/auth must have required property 'user_pool_client_id' {"missingProperty":"user_pool_client_id"}`,
+        ]);
         const withClient = amplifyOutputs({
-            settings: { userPoolId: "us-east-1_Zz9", userPoolClientId: "abc", passwordPolicy: { minimumLength: 10 } },
+            settings: { userPoolId: "us-east-1_Zz9", userPoolClientId: "abc" },
             region: "us-east-1",
             userPoolId: "us-east-1_Zz9",
             userPoolClientId: "abc",
         });
         expect(withClient).not.to.have.property("custom");
-        expect(withClient.auth).to.have.keys("aws_region", "user_pool_id", "user_pool_client_id", "password_policy");
-        // Described over Cognito's default policy (8, all four classes).
-        expect(withClient.auth.password_policy).to.deep.equal({
+        expect(withClient.auth).to.have.keys("aws_region", "user_pool_id", "user_pool_client_id");
+        expect(configured(withClient)).to.deep.include({ userPoolId: "us-east-1_Zz9", userPoolClientId: "abc" });
+    });
+
+    it("an existing pool's password policy: given only when config states all five rules, never filled in", () => {
+        const pool = { region: "us-east-1", userPoolId: "us-east-1_Zz9", userPoolClientId: "abc" };
+        const partial = amplifyOutputs({
+            ...pool,
+            settings: {
+                userPoolId: pool.userPoolId,
+                userPoolClientId: "abc",
+                passwordPolicy: { minimumLength: 10, requireSymbols: false },
+            },
+        });
+        expect(partial.auth).not.to.have.property("password_policy");
+        expect(partial.custom?.cognito_auth.missing).to.deep.equal([
+            "password_policy: left out, cognito-auth:passwordPolicy does not give all of minimumLength, requireLowercase, requireUppercase, requireNumbers, requireSymbols of the existing pool",
+        ]);
+        expect(configured(partial)).not.to.have.property("passwordFormat");
+        const full = amplifyOutputs({
+            ...pool,
+            settings: {
+                userPoolId: pool.userPoolId,
+                userPoolClientId: "abc",
+                passwordPolicy: {
+                    minimumLength: 10,
+                    requireLowercase: true,
+                    requireUppercase: false,
+                    requireNumbers: true,
+                    requireSymbols: false,
+                },
+            },
+        });
+        expect(full.auth.password_policy).to.deep.equal({
             min_length: 10,
             require_lowercase: true,
             require_numbers: true,
-            require_symbols: true,
-            require_uppercase: true,
+            require_symbols: false,
+            require_uppercase: false,
         });
-        expect(configured(withClient)).to.deep.include({ userPoolId: "us-east-1_Zz9", userPoolClientId: "abc" });
+        expect(full).not.to.have.property("custom");
+        expect(configured(full).passwordFormat).to.deep.equal({
+            minLength: 10,
+            requireLowercase: true,
+            requireUppercase: false,
+            requireNumbers: true,
+            requireSpecialCharacters: false,
+        });
     });
 
     it("carries an emulator's endpoint in custom, where the schema allows it", () => {
         const outputs = amplifyOutputs({ ...created, userPoolEndpoint: "http://127.0.0.1:9229" });
         expect(outputs.custom).to.deep.equal({ cognito_auth: { user_pool_endpoint: "http://127.0.0.1:9229" } });
+        expect(schemaErrors(outputs)).to.deep.equal([]);
     });
 });
