@@ -1,6 +1,7 @@
 // What `npm run local` gives an app: .local/amplify_outputs.json, the stack's amplify_outputs.json
-// (components/amplifyOutputs.ts) for the emulator's pool and client, rewritten on every run so it
-// names the current port and ids; and with --web, the example page (./web.ts) beside the emulator.
+// (components/amplifyOutputs.ts) for the emulator's pool and client: removed when a run starts and
+// written once the port, ids and users are known, so it never names an old port or pool; and with
+// --web, the example page (./web.ts) beside the emulator.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -59,18 +60,26 @@ function localGroups(paths: LocalPaths): Record<string, GroupSpec> {
     }
 }
 
-/** Writes .local/amplify_outputs.json (whole or not at all), says where, and with `web` serves the example page. */
-export async function appOutputs(
-    web: boolean,
-    paths: LocalPaths,
-    endpoint: string,
-    ids: PoolAndClient,
-    config: LocalConfig,
-): Promise<WebServer | undefined> {
+/**
+ * At the start of a run: the file of an earlier run goes, so that a run that fails before
+ * `writeLocalOutputs` never leaves one naming an old port, pool or client.
+ */
+export function removeLocalOutputs(paths: LocalPaths): void {
+    fs.rmSync(amplifyOutputsFile(paths), { force: true });
+}
+
+/** Writes .local/amplify_outputs.json (whole or not at all), as soon as the port, pool, client and users are known. */
+export function writeLocalOutputs(paths: LocalPaths, endpoint: string, ids: PoolAndClient, config: LocalConfig): string {
     const file = amplifyOutputsFile(paths);
     const temporary = `${file}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(localAmplifyOutputs(endpoint, ids, config, localGroups(paths)), null, 2) + "\n");
     fs.renameSync(temporary, file);
+    return file;
+}
+
+/** Says where the file is and with `web` serves the example page. */
+export async function appOutputs(web: boolean, paths: LocalPaths, endpoint: string): Promise<WebServer | undefined> {
+    const file = amplifyOutputsFile(paths);
     say(
         `amplify_outputs.json for an app: ${path.relative(paths.root, file)} (Amplify JS: Amplify.configure it, with Auth.Cognito.userPoolEndpoint ${endpoint} from custom.cognito_auth.user_pool_endpoint)`,
     );

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { portInUse } from "../../harness/ports";
 import { findPulumi, offlineEnv, pulumiVersion } from "../pulumiCli";
-import { appOutputs } from "./amplify";
+import { appOutputs, removeLocalOutputs, writeLocalOutputs } from "./amplify";
 import { LocalArgs, parseArgs, usage } from "./args";
 import { cognitoClient, ensurePoolAndClient, PoolAndClient, signIn, SignInResult } from "./cognito";
 import { Emulator, portInUseMessage, startEmulator } from "./emulator";
@@ -66,6 +66,7 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session, lock: L
     const started = Date.now();
     // What a killed run left running would hold the port and the stack: stopped first.
     await clearLeftovers(paths, lock);
+    removeLocalOutputs(paths);
     // Before anything slow: a busy port is the most common problem, and the CLI build takes minutes.
     await checkPort(args.port, paths);
     const cli = await ensurePulumi(paths.root, session);
@@ -76,13 +77,14 @@ async function run(args: LocalArgs, paths: LocalPaths, session: Session, lock: L
         const ids = await poolAndClient(client, session);
         const redactor = new Redactor();
         const { pulumi, config } = await setUpStack(cli, paths, emulator.endpoint, ids, redactor, session.pulumiChildren);
+        writeLocalOutputs(paths, emulator.endpoint, ids, config);
         checkInterrupted(session);
         await pulumiUp(pulumi, cli, paths, session);
         const secrets = await totpSecrets(pulumi, config, redactor);
         const results = await signInEveryone(client, ids, config, emulator.endpoint, secrets);
         printSignIns(results, redactor);
         printHowToUse(emulator.endpoint, ids, config, cli, paths);
-        await appOutputs(args.web === true, paths, emulator.endpoint, ids, config);
+        await appOutputs(args.web === true, paths, emulator.endpoint);
         printTotpLines(results);
         printSummary(results, started);
         const failed = results.filter((r) => !r.ok);
