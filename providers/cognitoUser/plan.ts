@@ -75,6 +75,11 @@ export interface CognitoUserOutputs extends UserFields {
     totpSecret?: string;
     /** Present while the user is enrolled in TOTP by this stack, at that generation. */
     totp?: TotpEnrolment;
+    /**
+     * With `totpSecret` but no `totp` (drift, or a half-made enrolment): the app client to sign in
+     * through to turn that TOTP off once `mfa` is removed (the inputs then name no client).
+     */
+    totpClientId?: string;
 }
 
 /** A user as Cognito holds it, limited to what the provider manages. */
@@ -119,23 +124,25 @@ export function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
 }
 
 /** The TOTP outputs to carry: only those present (a user without TOTP has none). */
-export function totpOutputs(
-    from: Partial<Pick<CognitoUserOutputs, "totpSecret" | "totp">>,
-): Pick<CognitoUserOutputs, "totpSecret" | "totp"> {
+export type TotpOutputs = Pick<CognitoUserOutputs, "totpSecret" | "totp" | "totpClientId">;
+
+export function totpOutputs(from: Partial<TotpOutputs>): TotpOutputs {
     return {
         ...(from.totpSecret === undefined ? {} : { totpSecret: from.totpSecret }),
         ...(from.totp === undefined ? {} : { totp: from.totp }),
+        ...(from.totpClientId === undefined ? {} : { totpClientId: from.totpClientId }),
     };
 }
 
 /**
  * What an update (or create) does about TOTP: "enrol" when the user has `mfa` and is not enrolled
  * at its generation (new, bumped, or lost in Cognito), "disable" when `mfa` was removed from a
- * user this stack enrolled; nothing otherwise (a user the stack never enrolled keeps its MFA).
+ * user whose state holds a TOTP secret (enrolled, or lost or half-made: Cognito may still have it);
+ * nothing otherwise (a user the stack never enrolled keeps its MFA).
  */
 export function totpAction(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): "enrol" | "disable" | undefined {
     if (news.mfa !== undefined) return olds.totp?.generation === (news.totpGeneration ?? 1) ? undefined : "enrol";
-    return olds.totp ? "disable" : undefined;
+    return olds.totp || olds.totpSecret !== undefined ? "disable" : undefined;
 }
 
 /** Why a preview's update touches TOTP, for its diff reason; never the secret. Undefined when it does not. */

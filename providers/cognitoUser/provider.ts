@@ -59,8 +59,9 @@ import {
     totpAction,
     totpNotice,
     totpOutputs,
+    TotpOutputs,
 } from "./plan";
-import { SignInClient, TotpFailure, disableTotp, enrolTotp, enrolmentClient, signInClient } from "./totp";
+import { SignInClient, TotpFailure, disableTotp, enrolTotp, enrolmentClient, removalClient } from "./totp";
 
 export type { CognitoUserInputs, CognitoUserOutputs } from "./plan";
 
@@ -275,8 +276,9 @@ async function readUser(client: CognitoIdentityProviderClient, id: string, props
         status: found.UserStatus ?? "UNKNOWN",
         ...totpOutputs(props ?? {}),
     };
-    if (outs.totp && !(found.UserMFASettingList ?? []).includes("SOFTWARE_TOKEN_MFA")) {
+    if (outs.totp && !hasTotp(found)) {
         // Removed or reset outside Pulumi: recorded as not enrolled, so the next `pulumi up` enrols it again.
+        outs.totpClientId = outs.totp.clientId;
         delete outs.totp;
         console.error(
             `cognito-auth: Cognito user "${key.Username}" in user pool ${key.UserPoolId} no longer has the TOTP this stack enrolled ` +
@@ -284,6 +286,11 @@ async function readUser(client: CognitoIdentityProviderClient, id: string, props
         );
     }
     return { id, props: outs };
+}
+
+/** Whether Cognito lists TOTP among the user's MFA settings. */
+function hasTotp(found: AdminGetUserCommandOutput): boolean {
+    return (found.UserMFASettingList ?? []).includes("SOFTWARE_TOKEN_MFA");
 }
 
 /**
@@ -317,7 +324,10 @@ async function updateUser(
     }
     if (!found) throw goneError(user);
     if (otherSub) throw namesakeUpdateError(user, storedSub, foundSub!);
-    if (totp && found.Enabled === false && !calls.some((call) => call.action === "AdminEnableUser"))
+    // Removal signs in only while Cognito has the TOTP; without it there is nothing to turn off, only the secret to drop.
+    const turnOff = totp === "disable" && hasTotp(found);
+    const signsIn = totp === "enrol" || turnOff;
+    if (signsIn && found.Enabled === false && !calls.some((call) => call.action === "AdminEnableUser"))
         throw new Error(
             `Cognito user "${user.username}" in user pool ${user.userPoolId} is disabled in Cognito, and a disabled user cannot sign in to ` +
                 `${totp === "enrol" ? "enrol in" : "turn off"} TOTP, so nothing was changed. Enable it (or run \`pulumi refresh\`, and ` +
@@ -327,23 +337,14 @@ async function updateUser(
     const totpClient =
         totp === "enrol"
             ? await enrolmentClient(client, user, user.clientId, secrets)
-            : totp === "disable"
-              ? await signInClient(
-                    client,
-                    user,
-                    olds.totp!.clientId,
-                    secrets,
-                    (problem) =>
-                        new Error(
-                            `Cognito user "${user.username}" in pool ${user.userPoolId} could not have its TOTP turned off (mfa was removed from it), so nothing was changed: ${problem}`,
-                        ),
-                )
+            : turnOff
+              ? await removalClient(client, user, olds.totp?.clientId ?? olds.totpClientId, secrets)
               : undefined;
     // Off first, signed in with the password Cognito has now: a later failure then leaves no secret in the outputs.
-    if (totp === "disable") await disableTotp(client, user, totpClient!, olds.password, olds.totpSecret, secrets);
-    const totpDone = totp === "disable" ? ["SetUserMFAPreference (TOTP off)"] : [];
+    if (turnOff) await disableTotp(client, user, totpClient!, olds.password, olds.totpSecret, secrets);
+    const totpDone = turnOff ? ["SetUserMFAPreference (TOTP off)"] : [];
     const applied: CognitoCall[] = [];
-    let totpOuts: Pick<CognitoUserOutputs, "totpSecret" | "totp"> = keptTotp;
+    let totpOuts: TotpOutputs = keptTotp;
     try {
         await send(client, user, calls, applied);
         if (totp === "enrol") totpOuts = await enrolled(client, user, totpClient!, olds.totpSecret, secrets);
@@ -360,13 +361,12 @@ async function updateUser(
         if (err instanceof TotpFailure) {
             const made = err.progress.secret;
             // A new secret replaced the old one in Cognito: recorded (a Pulumi secret) as not enrolled.
-            if (made !== undefined) totpOuts = { totpSecret: made };
-            if (applied.length === 0 && made === undefined && totp !== "disable")
-                throw new Error(`${err.message}. Nothing else was changed.`);
+            if (made !== undefined) totpOuts = { totpSecret: made, totpClientId: totpClient!.clientId };
+            if (applied.length === 0 && made === undefined && !turnOff) throw new Error(`${err.message}. Nothing else was changed.`);
             const partial = { ...partialOutputs(olds, user, applied, storedSub || foundSub || ""), ...totpOuts };
             throw partialUpdateError(err, user, applied, partial, providerText, totpDone);
         }
-        if (applied.length === 0 && totp !== "disable") {
+        if (applied.length === 0 && !turnOff) {
             // The password goes first, so a refused one means nothing was changed: the old state stays right.
             throw userError(
                 user,

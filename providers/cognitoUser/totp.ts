@@ -142,6 +142,42 @@ export async function enrolmentClient(
     return signIn;
 }
 
+/**
+ * The app client to sign in through to turn TOTP off (mfa removed): the one stored with the
+ * enrolment. Checked before anything is changed.
+ */
+export async function removalClient(
+    client: CognitoIdentityProviderClient,
+    user: UserRef,
+    clientId: string | undefined,
+    secrets: (string | undefined)[],
+): Promise<SignInClient> {
+    const fail = (problem: string) =>
+        new Error(
+            `Cognito user "${user.username}" in pool ${user.userPoolId} could not have its TOTP turned off (mfa was removed from it), so nothing was changed: ${problem}`,
+        );
+    if (!clientId)
+        throw fail(
+            `the stack's state names no app client to sign in through. Turn the user's TOTP off by hand (${turnOffCommand(user)}), then run \`pulumi up\` again.`,
+        );
+    return signInClient(client, user, clientId, secrets, fail);
+}
+
+/** The command that turns a user's TOTP off as an administrator, ready to paste into a shell. */
+export function turnOffCommand(user: UserRef): string {
+    return commandLine([
+        "aws",
+        "cognito-idp",
+        "admin-set-user-mfa-preference",
+        "--user-pool-id",
+        user.userPoolId,
+        "--username",
+        user.username,
+        "--software-token-mfa-settings",
+        "Enabled=false,PreferredMfa=false",
+    ]);
+}
+
 /** SECRET_HASH: Base64(HMAC-SHA256(client secret, username + client id)), when the client has a secret. */
 function secretHash(signIn: SignInClient, username: string): Record<string, string> {
     if (!signIn.clientSecret) return {};

@@ -134,11 +134,11 @@ describe("TOTP in check, diff and read", function () {
             expect(props).to.deep.equal(enrolled());
             expect(cognito.stderr).to.deep.equal([]);
         });
-        it("a user whose TOTP was removed outside Pulumi reads as not enrolled (secret kept), and says the next up re-enrols", async () => {
+        it("a user whose TOTP was removed outside Pulumi reads as not enrolled (secret and client kept), and says the next up re-enrols", async () => {
             found([]);
             const { props } = await cognito.provider.read!(`${POOL}/alice`, enrolled());
             const { totp: _lost, ...notEnrolled } = enrolled();
-            expect(props).to.deep.equal(notEnrolled);
+            expect(props).to.deep.equal({ ...notEnrolled, totpClientId: CLIENT });
             expect(cognito.stderr).to.deep.equal([
                 `cognito-auth: Cognito user "alice" in user pool ${POOL} no longer has the TOTP this stack enrolled (SOFTWARE_TOKEN_MFA is not in ` +
                     "its MFA settings): removed or reset outside Pulumi. The next `pulumi up` re-enrols TOTP (new secret).",

@@ -288,6 +288,7 @@ describe("TOTP enrolment (mocked Cognito)", function () {
         });
 
         it("turning TOTP off fails: nothing else is sent and the state keeps the enrolment", async () => {
+            existing({ UserMFASettingList: ["SOFTWARE_TOKEN_MFA"] });
             mock.on(SetUserMFAPreferenceCommand).rejects(new InternalErrorException({ message: "boom", $metadata: meta }));
             const { mfa: _m, totpGeneration: _g, clientId: _c, ...plain } = inputs({ password: NEW_PASSWORD });
             const err = (await rejection(provider.update!(`${POOL}/alice`, enrolled(), plain))) as Partial;
