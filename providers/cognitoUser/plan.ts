@@ -145,6 +145,14 @@ export function totpAction(olds: Partial<CognitoUserOutputs>, news: CognitoUserI
     return olds.totp || olds.totpSecret !== undefined ? "disable" : undefined;
 }
 
+/**
+ * Whether an enrolled user's app client changed (another client id, or a replaced client): an
+ * update that only records the new id, for a later removal to sign in through.
+ */
+export function clientMoved(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): boolean {
+    return news.mfa !== undefined && olds.totp !== undefined && news.clientId !== olds.totp.clientId;
+}
+
 /** Why a preview's update touches TOTP, for its diff reason; never the secret. Undefined when it does not. */
 export function totpReason(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): string | undefined {
     const action = totpAction(olds, news);
@@ -281,6 +289,7 @@ export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserI
         olds.stateVersion !== stateVersion ||
         needsPassword(olds, news) ||
         totpAction(olds, news) !== undefined ||
+        clientMoved(olds, news) ||
         planChanges(storedState(olds), news, false).length > 0;
     const reason = totpReason(olds, news);
     return { changes, replaces, deleteBeforeReplace: false, ...(reason === undefined ? {} : { totpReason: reason }) };

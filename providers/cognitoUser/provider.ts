@@ -48,6 +48,7 @@ import {
     CognitoUserOutputs,
     UserState,
     checkUser,
+    clientMoved,
     createTotpReason,
     diffUser,
     needsPassword,
@@ -311,7 +312,10 @@ async function updateUser(
     const calls = planChanges(storedState(olds), user, needsPassword(olds, user));
     const totp = totpAction(olds, user);
     // TOTP state carried as it is: only while the user has `mfa` (without it, no output may hold a secret).
-    const keptTotp = user.mfa ? totpOutputs(olds) : {};
+    // The enrolment follows the configured client, so that a removal signs in through one that exists.
+    const keptTotp = user.mfa
+        ? totpOutputs(clientMoved(olds, user) ? { ...olds, totp: { ...olds.totp!, clientId: user.clientId! } } : olds)
+        : {};
     // Nothing to send (e.g. state of an older version rewritten): no call at all.
     if (calls.length === 0 && !totp && storedSub && olds.username === user.username)
         return { outs: { ...outputsOf(user, storedSub, Boolean(olds.adopted)), ...keptTotp } };
