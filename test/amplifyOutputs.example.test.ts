@@ -54,3 +54,27 @@ describe(".ci/run: Chromium for the browser test", () => {
         expect(failure![1]).to.include("needs root (or sudo)").and.include("network access to the Debian mirror");
     });
 });
+
+describe("README: the local file's endpoint override", () => {
+    it("shows the lines of examples/web-sign-in/main.ts that configure Amplify, exactly as the example has them", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const section = readme.slice(
+            readme.indexOf("## Use it from an app"),
+            readme.indexOf("\n## ", readme.indexOf("## Use it from an app") + 1),
+        );
+        const block = /```ts\n(const config = parseAmplifyConfig[\s\S]*?)```/.exec(section);
+        expect(block, "the README's parseAmplifyConfig block").to.not.equal(null);
+        const lines = block![1].trim().split("\n");
+        expect(lines[lines.length - 1]).to.equal("Amplify.configure(config);");
+        expect(lines.join("\n")).to.include("config.Auth.Cognito.userPoolEndpoint = endpoint");
+        const example = fs
+            .readFileSync(path.join(root, "examples", "web-sign-in", "main.ts"), "utf8")
+            .split("\n")
+            .map((line) => line.trim());
+        const start = example.indexOf(lines[0]);
+        expect(start, "the first line in main.ts").to.be.greaterThan(-1);
+        expect(example.slice(start, start + lines.length)).to.deep.equal(lines);
+        // The local file is not taken as it is: the section says it needs the override.
+        expect(section).not.to.match(/local[^.]*as it is/i);
+    });
+});

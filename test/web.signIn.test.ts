@@ -170,11 +170,20 @@ describe("browser: examples/web-sign-in against npm run local -- --web", functio
     it("no password in the page, its storage, the console, the run's output or the emulator's log; Ctrl-C leaves nothing running", async () => {
         const secrets = [password, wrongPassword];
         expectNoLeak(await page.content(), secrets, "the page's HTML");
-        expectNoLeak(
-            JSON.stringify(await page.evaluate(() => ({ ...(globalThis as any).localStorage }))),
-            secrets,
-            "the page's localStorage",
-        );
+        const storage = await page.evaluate(() => ({
+            local: { ...(globalThis as any).localStorage },
+            session: { ...(globalThis as any).sessionStorage },
+            cookie: (globalThis as any).document.cookie as string,
+        }));
+        // Amplify keeps its tokens in localStorage: checked to be there, so the check reads the right place.
+        expect(
+            Object.keys(storage.local).some((key) => key.startsWith("CognitoIdentityServiceProvider.")),
+            "Amplify's tokens",
+        ).to.equal(true);
+        expectNoLeak(JSON.stringify(storage.local), secrets, "the page's localStorage");
+        expectNoLeak(JSON.stringify(storage.session), secrets, "the page's sessionStorage");
+        expectNoLeak(storage.cookie, secrets, "the page's document.cookie");
+        expectNoLeak(JSON.stringify(await browser!.cookies()), secrets, "the browser's cookies (httpOnly included)");
         expectNoLeak(consoleLines.join("\n"), secrets, "the browser console");
         await browser!.close();
         browser = undefined;

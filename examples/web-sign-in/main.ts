@@ -1,6 +1,7 @@
-// The page's script: Amplify JS configured from amplify_outputs.json as it is (for cognito-local,
-// plus the emulator's address, which the file carries in custom.cognito_auth.user_pool_endpoint),
-// then a USER_PASSWORD_AUTH sign-in; shows the username and the ID token's expiry, or the error.
+// The page's script: Amplify JS configured from amplify_outputs.json, parsed with parseAmplifyConfig
+// and, for cognito-local, given the emulator's address (custom.cognito_auth.user_pool_endpoint) as
+// Auth.Cognito.userPoolEndpoint; then a USER_PASSWORD_AUTH sign-in; shows the username and the ID
+// token's expiry, or the error.
 import { Amplify } from "aws-amplify";
 import { fetchAuthSession, getCurrentUser, signIn, signOut } from "aws-amplify/auth";
 import { parseAmplifyConfig } from "aws-amplify/utils";
