@@ -11,7 +11,6 @@ import { removeEmptyAttrs } from "./leftovers";
 import { Redactor, say, step } from "./output";
 import { LocalPaths, stackName } from "./paths";
 import { clearPendingCreates, clearStaleStackLock } from "./recovery";
-import { totpUsers } from "./totp";
 import {
     devUsers,
     ensurePassphrase,
@@ -134,12 +133,12 @@ async function pointAtPool(pulumi: PulumiRunner, config: LocalConfig, ids: PoolA
         await pulumi.ok(["config", "set", `${project}:adoptExistingUsers`, "true", "-s", stackName]);
         notes.push(`adoptExistingUsers set to true (the local pool's users are the local stack's own)`);
     }
-    // Only once a user has mfa TOTP (enrolment signs in through it), so a stack without one keeps its
-    // config as it was; once set it follows the local client (made again with the emulator's data).
-    const needsClient = totpUsers(config.users).length > 0 || config.userPoolClientId !== undefined;
-    if (needsClient && config.userPoolClientId !== ids.clientId) {
+    // The local app client: TOTP enrolment signs in through it, and the stack's amplifyOutputs names it
+    // (without it the program warns that an app cannot sign in). It follows the local client, made
+    // again with the emulator's data; only users with mfa TOTP take it, so no other user changes.
+    if (config.userPoolClientId !== ids.clientId) {
         await pulumi.ok(["config", "set", `${project}:userPoolClientId`, ids.clientId, "-s", stackName]);
-        notes.push(`userPoolClientId set to ${ids.clientId} (the app client TOTP enrolment signs in through)`);
+        notes.push(`userPoolClientId set to ${ids.clientId} (the app client of amplifyOutputs and of TOTP enrolment)`);
     }
     return notes;
 }
