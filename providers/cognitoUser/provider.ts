@@ -118,7 +118,7 @@ export function createCognitoUserProvider(): CognitoUserProvider {
             return result;
         },
         async create(inputs) {
-            return createUser(cognito(), normalize(inputs), met);
+            return createUser(cognito(), normalize(inputs), met, (inputs as unknown as Record<string, unknown>)[providerKey]);
         },
         async read(id, props) {
             return readUser(cognito(), id, props);
@@ -143,7 +143,7 @@ export function createCognitoUserProvider(): CognitoUserProvider {
  *   exactly the attributes we sent. Anything else is treated as someone else's.
  * - Once this create has made the user, any later failure deletes it again: no half-made user.
  */
-async function createUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs, met: MetUsers) {
+async function createUser(client: CognitoIdentityProviderClient, user: CognitoUserInputs, met: MetUsers, providerText?: unknown) {
     const key = keyOf(user);
     const lookedUpAt = Date.now();
     const before = await getUser(client, keyOf(user), "could not be looked up before creating it", [user.password]);
@@ -154,7 +154,7 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
     // What TOTP needs (the client's sign-in flow, the pool's MFA) is checked before anything is made.
     const secrets: (string | undefined)[] = [user.password];
     const totpClient = user.mfa ? await enrolmentClient(client, user, user.clientId, secrets) : undefined;
-    if (before) return adoptUser(client, user, before, totpClient, secrets);
+    if (before) return adoptUser(client, user, before, totpClient, secrets, providerText);
     let sub: string | undefined;
     try {
         const created = await client.send(
@@ -169,7 +169,7 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
         met.note(user.userPoolId, subOf(appeared.UserAttributes), user.username);
         if (!madeByOwnRetry(err, appeared, user, lookedUpAt)) {
             if (!user.adoptExisting) throw alreadyExistsError(user, { status: appeared.UserStatus, createdAt: appeared.UserCreateDate });
-            return adoptUser(client, user, appeared, totpClient, secrets);
+            return adoptUser(client, user, appeared, totpClient, secrets, providerText);
         }
         sub = subOf(appeared.UserAttributes);
     }
@@ -178,11 +178,27 @@ async function createUser(client: CognitoIdentityProviderClient, user: CognitoUs
         await send(client, user, planChanges({ attributes: user.attributes, enabled: true, groups: [] }, user, true));
         if (totpClient) totp = await enrolled(client, user, totpClient, undefined, secrets);
     } catch (err) {
-        const cleanup = await removeUser(client, key).then(
-            () => "the user was deleted again",
-            (e) => `deleting the half-made user failed too (${describe(e, secrets)}); delete it by hand`,
+        const cleanupFailure = await removeUser(client, key).then(
+            () => undefined,
+            (e) => describe(e, secrets),
         );
-        if (err instanceof TotpFailure) throw new Error(`${err.message}. It was created by this \`pulumi up\`, so ${cleanup}.`);
+        if (err instanceof TotpFailure) {
+            if (cleanupFailure === undefined)
+                throw new Error(
+                    `Cognito user "${user.username}" in pool ${user.userPoolId} could not be enrolled in TOTP (${err.stage}): ${err.causeText}. ` +
+                        "It was created by this `pulumi up`, so the user was deleted again and nothing of it is left; the next `pulumi up` " +
+                        "creates it and enrols it with a new secret.",
+                );
+            // The user stays: its state is recorded (password set, and any secret Cognito made) like a partial update's.
+            const error = new Error(
+                `${err.message}. It was created by this \`pulumi up\`, and deleting it again failed too (${cleanupFailure}), so the stack's state records the user`,
+            );
+            throw partialError(error, user, { ...outputsOf(user, sub, false), ...failedTotpOutputs(err, totpClient!) }, providerText);
+        }
+        const cleanup =
+            cleanupFailure === undefined
+                ? "the user was deleted again"
+                : `deleting the half-made user failed too (${cleanupFailure}); delete it by hand`;
         throw userError(user, `was created but could not be completed; ${cleanup}`, err, secrets);
     }
     return { id: idOf(user), outs: { ...outputsOf(user, sub, false), ...totp } };
@@ -198,6 +214,11 @@ async function enrolled(
 ) {
     const totpSecret = await enrolTotp(client, user, totpClient, user.password, storedSecret, secrets);
     return { totpSecret, totp: { generation: user.totpGeneration ?? 1, clientId: totpClient.clientId } };
+}
+
+/** The TOTP outputs of a failed enrolment: the secret Cognito made, if any, not enrolled, with the client for a later removal. */
+function failedTotpOutputs(err: TotpFailure, totpClient: SignInClient): TotpOutputs {
+    return err.progress.secret === undefined ? {} : { totpSecret: err.progress.secret, totpClientId: totpClient.clientId };
 }
 
 /** Whether a user that appeared during our AdminCreateUser call is the one that call made (see `createUser`). */
@@ -220,6 +241,7 @@ async function adoptUser(
     existing: AdminGetUserCommandOutput,
     totpClient: SignInClient | undefined,
     secrets: (string | undefined)[],
+    providerText: unknown,
 ) {
     let totp = {};
     try {
@@ -231,10 +253,15 @@ async function adoptUser(
         await send(client, user, planChanges(current, user, true));
         if (totpClient) totp = await enrolled(client, user, totpClient, undefined, secrets);
     } catch (err) {
-        if (err instanceof TotpFailure)
-            throw new Error(
+        if (err instanceof TotpFailure) {
+            const error = new Error(
                 `${err.message}. The user existed before this stack and was not deleted; its password, attributes and groups were set.`,
             );
+            // No secret made: nothing to record, the next `pulumi up` adopts it again. Else the state keeps the secret.
+            if (err.progress.secret === undefined) throw error;
+            const outputs = { ...outputsOf(user, subOf(existing.UserAttributes), true), ...failedTotpOutputs(err, totpClient!) };
+            throw partialError(error, user, outputs, providerText);
+        }
         throw userError(user, "exists and could not be adopted (it was not deleted)", err, secrets);
     }
     return { id: idOf(user), outs: { ...outputsOf(user, subOf(existing.UserAttributes), true), ...totp } };
@@ -400,9 +427,17 @@ function partialUpdateError(
     providerText: unknown,
     before: string[] = [],
 ) {
-    const properties = { ...outputs, ...(providerText === undefined ? {} : { [providerKey]: providerText }) };
     const done = [...before, ...applied.map((call) => call.action)].join(", ");
     error.message += ` (sent before it failed: ${done}; the stack's state records exactly that, so the next \`pulumi up\` sends the rest)`;
+    return partialError(error, user, outputs, providerText);
+}
+
+/**
+ * The dynamic host's partial-failure answer, for create as for update: the engine stores
+ * `properties` as the resource's outputs, with the `__provider` the inputs carry.
+ */
+function partialError(error: Error, user: CognitoUserInputs, outputs: CognitoUserOutputs, providerText: unknown) {
+    const properties = { ...outputs, ...(providerText === undefined ? {} : { [providerKey]: providerText }) };
     return Object.assign(error, { id: idOf(user), properties, reasons: [error.message] });
 }
 

@@ -43,8 +43,17 @@ export class TotpFailure extends Error {
     constructor(
         message: string,
         readonly progress: TotpProgress,
+        /** The failed call's cause, secrets cut out. */
+        readonly causeText = "",
     ) {
         super(message);
+    }
+
+    /** How far the enrolment got, without saying what the state keeps (for a user that is deleted again). */
+    get stage(): string {
+        if (this.progress.secret === undefined) return "before Cognito made a secret";
+        if (!this.progress.verified) return "verifying a code from the secret Cognito made failed";
+        return "the secret Cognito made was verified, but completing the enrolment failed";
     }
 }
 
@@ -302,9 +311,11 @@ export async function enrolTotp(
         );
         return progress.secret;
     } catch (err) {
+        const cause = causeOf(err, secrets);
         throw new TotpFailure(
-            `Cognito user "${user.username}" in pool ${user.userPoolId} ${enrolmentState(progress)}: ${causeOf(err, secrets)}`,
+            `Cognito user "${user.username}" in pool ${user.userPoolId} ${enrolmentState(progress)}: ${cause}`,
             progress,
+            cause,
         );
     }
 }
@@ -349,8 +360,9 @@ function enrolmentState(progress: TotpProgress): string {
         );
     return (
         "was enrolled in TOTP only in part: the new secret was verified, and the stack's state keeps it (totpSecret, a Pulumi secret), " +
-        "but setting TOTP enabled and preferred (SetUserMFAPreference) failed, so a sign-in may not ask for a code; the state records " +
-        "it as not enrolled, and the next `pulumi up` enrols it again with a new secret"
+        "but completing the enrolment (answering MFA_SETUP, or setting TOTP enabled and preferred with SetUserMFAPreference) failed, so " +
+        "a sign-in may or may not ask for a code from it; the state records it as not enrolled, and the next `pulumi up` enrols it " +
+        "again with a new secret, answering a code request with the kept one"
     );
 }
 
