@@ -20,7 +20,7 @@ import {
     VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { msLeftInStep, totpCode } from "../../lib/totp";
-import { commandLine } from "../../lib/shell";
+import { commandLine, configPath } from "../../lib/shell";
 import { describe, UserRef } from "./errors";
 
 /** The app client and pool facts an enrolment needs, read before anything is changed. */
@@ -128,17 +128,7 @@ export async function enrolmentClient(
     }
     const setting = mfa.MfaConfiguration ?? "OFF";
     const pool = user.userPoolId;
-    const enable = commandLine([
-        "aws",
-        "cognito-idp",
-        "set-user-pool-mfa-config",
-        "--user-pool-id",
-        pool,
-        "--mfa-configuration",
-        "OPTIONAL",
-        "--software-token-mfa-configuration",
-        "Enabled=true",
-    ]);
+    const enable = optionalMfaCommand(pool);
     if (setting === "OFF")
         throw fail(
             `user pool ${pool} has MFA OFF (MfaConfiguration), and Cognito enrols TOTP only in a pool whose MFA is OPTIONAL or ON. ` +
@@ -169,7 +159,37 @@ export async function removalClient(
         throw fail(
             `the stack's state names no app client to sign in through. Turn the user's TOTP off by hand (${turnOffCommand(user)}), then run \`pulumi up\` again.`,
         );
-    return signInClient(client, user, clientId, secrets, fail);
+    const signIn = await signInClient(client, user, clientId, secrets, fail);
+    // With MFA ON, a user without TOTP meets MFA_SETUP at every sign-in: refused rather than left so.
+    let mfa;
+    try {
+        mfa = await client.send(new GetUserPoolMfaConfigCommand({ UserPoolId: user.userPoolId }));
+    } catch (err) {
+        throw fail(`reading the pool's MFA configuration failed (${describe(err, secrets)}).`);
+    }
+    if (mfa.MfaConfiguration === "ON")
+        throw fail(
+            `user pool ${user.userPoolId} has MFA ON (MfaConfiguration), so without TOTP the user could not sign in until it set TOTP up ` +
+                "again (Cognito answers its sign-in with MFA_SETUP, and npm run verify reports that). Keep the user's mfa " +
+                `(${configPath("cognito-auth:users", user.username, "mfa")} TOTP), or first set the pool's MFA to OPTIONAL (cognito-auth:mfa ` +
+                `for a pool the stack creates; for an existing pool: ${optionalMfaCommand(user.userPoolId)}), then run \`pulumi up\` again.`,
+        );
+    return signIn;
+}
+
+/** The command that sets a pool's MFA to OPTIONAL with TOTP allowed. */
+function optionalMfaCommand(pool: string): string {
+    return commandLine([
+        "aws",
+        "cognito-idp",
+        "set-user-pool-mfa-config",
+        "--user-pool-id",
+        pool,
+        "--mfa-configuration",
+        "OPTIONAL",
+        "--software-token-mfa-configuration",
+        "Enabled=true",
+    ]);
 }
 
 /** The command that turns a user's TOTP off as an administrator, ready to paste into a shell. */

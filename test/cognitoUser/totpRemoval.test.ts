@@ -107,6 +107,32 @@ describe("TOTP removal of a secret kept without an enrolment (mocked Cognito)", 
         expect(outs).to.not.have.property("totpSecret");
     });
 
+    it("a pool with MFA ON: removal is refused before anything is sent, saying what the user would meet and what to do", async () => {
+        found(["SOFTWARE_TOKEN_MFA"]);
+        mock.on(GetUserPoolMfaConfigCommand).resolves({ MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } });
+        const err = await cognito.rejection(
+            provider.update!(`${POOL}/alice`, userOutputs({ totpSecret: SECRET, totp: { generation: 1, clientId: CLIENT } }), userInputs()),
+        );
+        expect(writes()).to.deep.equal([]);
+        expect(err).to.not.have.property("properties");
+        expect(err.message).to.equal(
+            `Cognito user "alice" in pool ${POOL} could not have its TOTP turned off (mfa was removed from it), so nothing was changed: ` +
+                `user pool ${POOL} has MFA ON (MfaConfiguration), so without TOTP the user could not sign in until it set TOTP up again ` +
+                "(Cognito answers its sign-in with MFA_SETUP, and npm run verify reports that). Keep the user's mfa " +
+                "(cognito-auth:users.alice.mfa TOTP), or first set the pool's MFA to OPTIONAL (cognito-auth:mfa for a pool the stack " +
+                `creates; for an existing pool: aws cognito-idp set-user-pool-mfa-config --user-pool-id ${POOL} --mfa-configuration OPTIONAL ` +
+                "--software-token-mfa-configuration Enabled=true), then run `pulumi up` again.",
+        );
+    });
+
+    it("a pool with MFA ON and no TOTP left in Cognito: the secret is only dropped, nothing refused", async () => {
+        found([]);
+        mock.on(GetUserPoolMfaConfigCommand).resolves({ MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } });
+        const { outs } = await provider.update!(`${POOL}/alice`, secretOnly(), userInputs());
+        expect(writes()).to.deep.equal([]);
+        expect(outs).to.not.have.property("totpSecret");
+    });
+
     it("refresh after drift keeps the enrolment's client in state (totpClientId), beside the secret", async () => {
         found([]);
         const { props } = await provider.read!(
