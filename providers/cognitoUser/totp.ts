@@ -70,6 +70,11 @@ async function freshCode(secret: string): Promise<string> {
     return totpCode(secret, totpClock.now());
 }
 
+/** Errors of a TOTP code Cognito refused (wrong, or already used in its step): answered again once. */
+const refusedCode = new Set(["CodeMismatchException", "ExpiredCodeException"]);
+/** How far into the next step a retry waits. */
+const stepSlackMs = 1_000;
+
 const passwordFlows = ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"];
 
 function cannotEnrol(user: UserRef, problem: string): Error {
@@ -231,14 +236,17 @@ async function signIn(
     storedSecret: string | undefined,
     secrets: (string | undefined)[],
 ): Promise<SignedIn> {
-    let answer: InitiateAuthCommandOutput = await client.send(
-        new InitiateAuthCommand({
-            AuthFlow: "USER_PASSWORD_AUTH",
-            ClientId: signInClient.clientId,
-            AuthParameters: { USERNAME: user.username, PASSWORD: password, ...secretHash(signInClient, user.username) },
-        }),
-    );
-    for (let step = 0; step < 3; step++) {
+    const initiate = () =>
+        client.send(
+            new InitiateAuthCommand({
+                AuthFlow: "USER_PASSWORD_AUTH",
+                ClientId: signInClient.clientId,
+                AuthParameters: { USERNAME: user.username, PASSWORD: password, ...secretHash(signInClient, user.username) },
+            }),
+        );
+    let answer: InitiateAuthCommandOutput = await initiate();
+    let retried = false;
+    for (let step = 0; step < 4; step++) {
         secrets.push(
             answer.Session,
             answer.AuthenticationResult?.AccessToken,
@@ -266,8 +274,17 @@ async function signIn(
                     "with --software-token-mfa-settings Enabled=false,PreferredMfa=false) and run `pulumi up` again",
             );
         if (name === "SELECT_MFA_TYPE") answer = await respond(name, { ANSWER: "SOFTWARE_TOKEN_MFA" });
-        else if (name === "SOFTWARE_TOKEN_MFA") answer = await respond(name, { SOFTWARE_TOKEN_MFA_CODE: await freshCode(storedSecret!) });
-        else throw new Error(`signing in asks for ${name ?? "nothing and gives no tokens"}, which the provider cannot answer`);
+        else if (name === "SOFTWARE_TOKEN_MFA") {
+            try {
+                answer = await respond(name, { SOFTWARE_TOKEN_MFA_CODE: await freshCode(storedSecret!) });
+            } catch (err) {
+                // The one retry (as verify's): a code refused as wrong or used (two runs in one step) gets the next step's, with a fresh sign-in.
+                if (retried || !refusedCode.has((err as { name?: string })?.name ?? "")) throw err;
+                retried = true;
+                await totpClock.sleep(msLeftInStep(totpClock.now()) + stepSlackMs);
+                answer = await initiate();
+            }
+        } else throw new Error(`signing in asks for ${name ?? "nothing and gives no tokens"}, which the provider cannot answer`);
     }
     throw new Error("signing in gave no tokens after three challenges");
 }
