@@ -270,8 +270,7 @@ async function signIn(
         if ((name === "SOFTWARE_TOKEN_MFA" || name === "SELECT_MFA_TYPE") && storedSecret === undefined)
             throw new Error(
                 `signing in asks for a TOTP code (${name}) and this stack has no secret for the user (its TOTP was set up outside this stack). ` +
-                    "Turn the user's TOTP off in Cognito (the user's own SetUserMFAPreference, or aws cognito-idp admin-set-user-mfa-preference " +
-                    "with --software-token-mfa-settings Enabled=false,PreferredMfa=false) and run `pulumi up` again",
+                    `Turn the user's TOTP off in Cognito (the user's own SetUserMFAPreference, or ${turnOffCommand(user)}) and run \`pulumi up\` again`,
             );
         if (name === "SELECT_MFA_TYPE") answer = await respond(name, { ANSWER: "SOFTWARE_TOKEN_MFA" });
         else if (name === "SOFTWARE_TOKEN_MFA") {

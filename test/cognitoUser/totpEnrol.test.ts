@@ -25,7 +25,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { totpCode } from "../../lib/totp";
 import { CognitoUserInputs, CognitoUserOutputs, CognitoUserProvider } from "../../providers/cognitoUser/provider";
-import { totpClock } from "../../providers/cognitoUser/totp";
+import { totpClock, turnOffCommand } from "../../providers/cognitoUser/totp";
 import { meta, mockedCognito, newPassword as NEW_PASSWORD } from "../../harness/mockCognito";
 import { testPassword as PASSWORD, testPoolId as POOL, testSub as SUB, userInputs, userOutputs } from "../../harness/users";
 
@@ -212,9 +212,22 @@ describe("TOTP enrolment (mocked Cognito)", function () {
         it("a SOFTWARE_TOKEN_MFA challenge without a stored secret (TOTP made outside the stack): says how to turn it off", async () => {
             mock.on(InitiateAuthCommand).resolves({ ChallengeName: "SOFTWARE_TOKEN_MFA", Session: SESSION });
             const err = await rejection(provider.update!(`${POOL}/alice`, userOutputs(), inputs()));
-            expect(err.message).to.include("this stack has no secret for the user").and.include("Nothing else was changed");
+            expect(err.message)
+                .to.include("this stack has no secret for the user")
+                .and.include(
+                    `aws cognito-idp admin-set-user-mfa-preference --user-pool-id ${POOL} --username alice ` +
+                        "--software-token-mfa-settings Enabled=false,PreferredMfa=false)",
+                )
+                .and.include("Nothing else was changed");
             expect(err).to.not.have.property("properties");
         });
+    });
+
+    it("the command that turns a user's TOTP off pastes into a shell whatever the username", () => {
+        expect(turnOffCommand({ userPoolId: POOL, username: "john doe's" })).to.equal(
+            `aws cognito-idp admin-set-user-mfa-preference --user-pool-id ${POOL} --username 'john doe'\\''s' ` +
+                "--software-token-mfa-settings Enabled=false,PreferredMfa=false",
+        );
     });
 
     describe("refused before anything changes", () => {
