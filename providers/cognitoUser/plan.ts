@@ -291,7 +291,13 @@ export function diffUser(olds: Partial<CognitoUserOutputs>, inputs: CognitoUserI
         totpAction(olds, news) !== undefined ||
         clientMoved(olds, news) ||
         planChanges(storedState(olds), news, false).length > 0;
-    const reason = totpReason(olds, news);
+    // A replace creates a new user, which is enrolled afresh.
+    const reason =
+        replaces.length > 0
+            ? news.mfa === "TOTP"
+                ? `enrols TOTP (new secret): the user is replaced (${replaces.join(", ")} changed), and the new one gets its own secret`
+                : undefined
+            : totpReason(olds, news);
     return { changes, replaces, deleteBeforeReplace: false, ...(reason === undefined ? {} : { totpReason: reason }) };
 }
 

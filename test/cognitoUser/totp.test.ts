@@ -82,6 +82,18 @@ describe("TOTP in check, diff and read", function () {
                 expect(totpNotice(news, reason)).to.equal(`cognito-auth: Cognito user "alice": ${reason}`).and.not.include(SECRET);
             }
         });
+        it("a replace (username or pool) of a user with mfa says it enrols a new secret; without mfa, no TOTP reason", () => {
+            expect(diffUser(enrolled(), withMfa({ username: "bob" }))).to.deep.equal({
+                changes: true,
+                replaces: ["username"],
+                deleteBeforeReplace: false,
+                totpReason: "enrols TOTP (new secret): the user is replaced (username changed), and the new one gets its own secret",
+            });
+            expect(diffUser(enrolled(), withMfa({ userPoolId: "eu-west-1_Other1234" })).totpReason).to.equal(
+                "enrols TOTP (new secret): the user is replaced (userPoolId changed), and the new one gets its own secret",
+            );
+            expect(diffUser(userOutputs(), userInputs({ username: "bob" }))).to.not.have.property("totpReason");
+        });
         it("an enrolled user at its generation, and a user the stack never enrolled without mfa: no change", () => {
             expect(diffUser(enrolled(), withMfa())).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
             expect(diffUser(userOutputs(), userInputs())).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
