@@ -1,103 +1,16 @@
-// The pure half of the user provider: the shape of its inputs and outputs, how they are
-// normalized, what counts as a change, and which Cognito calls take a user from its current state
-// to the desired one, and the provider's check. No I/O here, so tests call these functions directly,
-// and the loader answers check and diff without loading the AWS SDK.
+// The pure half of the user provider: how inputs are normalized, what counts as a change, which
+// Cognito calls take a user from its current state to the desired one, and the provider's check.
+// The shapes live in ./shapes.ts and the TOTP planning in ./totpPlan.ts; both are re-exported
+// here, so this stays the one module the loader and the tests take the pure provider from. No I/O
+// here, so tests call these functions directly, and the loader answers check and diff without
+// loading the AWS SDK.
 
-import { PasswordRules, caseFolded, cognitoDefaultPasswordRules, userProblems } from "../rules";
+import { caseFolded, cognitoDefaultPasswordRules, userProblems } from "../rules";
+import { CognitoCall, CognitoUserInputs, CognitoUserOutputs, UserState, isUnknown, stateVersion, unknownValue } from "./shapes";
+import { clientMoved, totpAction, totpProblems, totpReason } from "./totpPlan";
 
-/** What the engine sends in place of a value that is not known yet (during preview). */
-export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/**
- * The version of the outputs this code writes, stored with every user as `stateVersion`.
- * - 1 (no `stateVersion`): written by the provider that was serialized into state by value
- *   (cognito-auth 0.1); its outputs also held `passwordPolicy` and `adoptExisting`.
- * - 2: written through the loader; outputs hold only what the next diff, read and delete need.
- * Resources are read, updated and deleted by the current code whatever version wrote them, so
- * every function here accepts outputs of every version.
- */
-export const stateVersion = 2;
-
-/** What inputs and outputs share: the user and the state the provider keeps it in. */
-interface UserFields {
-    userPoolId: string;
-    username: string;
-    /** Secret. In the outputs too, so that the next diff can see a rotation. */
-    password: string;
-    /** In the outputs: the managed attributes (those named in the inputs), as last written or read. */
-    attributes: Record<string, string>;
-    enabled: boolean;
-    groups: string[];
-}
-
-/** Inputs of the provider, as the engine passes them (secrets already unwrapped). */
-export interface CognitoUserInputs extends UserFields {
-    /** Rules of the pool's password policy, checked at preview. */
-    passwordPolicy: PasswordRules;
-    /** Manage a user that already exists instead of failing with "already exists". */
-    adoptExisting: boolean;
-    /**
-     * Plain: one more each time the password changes, set by the provider's `check` (see
-     * `passwordRevision` below) so that a preview names the change. Absent in inputs
-     * stored by versions without it.
-     */
-    passwordRevision?: number;
-    /** "TOTP": enrol the user in TOTP after its password is set. Absent for users without it (and in older inputs). */
-    mfa?: "TOTP";
-    /** With `mfa`: a new number enrols again with a new secret. */
-    totpGeneration?: number;
-    /** With `mfa`: the app client the provider signs in through (USER_PASSWORD_AUTH). */
-    clientId?: string;
-}
-
-/** What the stored outputs say of a TOTP enrolment this stack made (no secret in it). */
-export interface TotpEnrolment {
-    /** The `totpGeneration` it was made for. */
-    generation: number;
-    /** The app client it signed in through: removal signs in through it again (the inputs then have none). */
-    clientId: string;
-}
-
-/** What the provider stores. */
-export interface CognitoUserOutputs extends UserFields {
-    /** The user's immutable `sub` attribute. */
-    sub: string;
-    /** Cognito's UserStatus; CONFIRMED after every create and update. */
-    status: string;
-    /** True when the user existed before this stack managed it (it is then never rolled back). */
-    adopted: boolean;
-    stateVersion: number;
-    /**
-     * Secret (additionalSecretOutputs): the TOTP secret Cognito made, kept while the user has `mfa`.
-     * Also kept when Cognito lost the enrolment (drift) or it was left half-made: a sign-in may
-     * still meet a challenge for it.
-     */
-    totpSecret?: string;
-    /** Present while the user is enrolled in TOTP by this stack, at that generation. */
-    totp?: TotpEnrolment;
-    /**
-     * With `totpSecret` but no `totp` (drift, or a half-made enrolment): the app client to sign in
-     * through to turn that TOTP off once `mfa` is removed (the inputs then name no client).
-     */
-    totpClientId?: string;
-}
-
-/** A user as Cognito holds it, limited to what the provider manages. */
-export interface UserState {
-    attributes: Record<string, string>;
-    enabled: boolean;
-    groups: string[];
-}
-
-/** One Cognito call of a plan, as data. The password is not in it: the executor adds it. */
-export type CognitoCall =
-    | { action: "AdminUpdateUserAttributes"; attributes: Record<string, string> }
-    | { action: "AdminDeleteUserAttributes"; names: string[] }
-    | { action: "AdminSetUserPassword" }
-    | { action: "AdminAddUserToGroup"; group: string }
-    | { action: "AdminRemoveUserFromGroup"; group: string }
-    | { action: "AdminEnableUser" }
-    | { action: "AdminDisableUser" };
+export * from "./shapes";
+export * from "./totpPlan";
 
 /** Inputs with every optional field filled, groups sorted and deduplicated; unknown values kept as they are. */
 export function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
@@ -121,48 +34,6 @@ export function normalize(inputs: CognitoUserInputs): CognitoUserInputs {
                   ...(inputs.clientId === undefined ? {} : { clientId: inputs.clientId }),
               }),
     };
-}
-
-/** The TOTP outputs to carry: only those present (a user without TOTP has none). */
-export type TotpOutputs = Pick<CognitoUserOutputs, "totpSecret" | "totp" | "totpClientId">;
-
-export function totpOutputs(from: Partial<TotpOutputs>): TotpOutputs {
-    return {
-        ...(from.totpSecret === undefined ? {} : { totpSecret: from.totpSecret }),
-        ...(from.totp === undefined ? {} : { totp: from.totp }),
-        ...(from.totpClientId === undefined ? {} : { totpClientId: from.totpClientId }),
-    };
-}
-
-/**
- * What an update (or create) does about TOTP: "enrol" when the user has `mfa` and is not enrolled
- * at its generation (new, bumped, or lost in Cognito), "disable" when `mfa` was removed from a
- * user whose state holds a TOTP secret (enrolled, or lost or half-made: Cognito may still have it);
- * nothing otherwise (a user the stack never enrolled keeps its MFA).
- */
-export function totpAction(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): "enrol" | "disable" | undefined {
-    if (news.mfa !== undefined) return olds.totp?.generation === (news.totpGeneration ?? 1) ? undefined : "enrol";
-    return olds.totp || olds.totpSecret !== undefined ? "disable" : undefined;
-}
-
-/**
- * Whether an enrolled user's app client changed (another client id, or a replaced client): an
- * update that only records the new id, for a later removal to sign in through.
- */
-export function clientMoved(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): boolean {
-    return news.mfa !== undefined && olds.totp !== undefined && news.clientId !== olds.totp.clientId;
-}
-
-/** Why a preview's update touches TOTP, for its diff reason; never the secret. Undefined when it does not. */
-export function totpReason(olds: Partial<CognitoUserOutputs>, news: CognitoUserInputs): string | undefined {
-    const action = totpAction(olds, news);
-    if (action === "disable") return "turns TOTP off (mfa removed)";
-    if (action !== "enrol") return undefined;
-    if (isUnknown(news.mfa) || isUnknown(news.totpGeneration)) return undefined;
-    if (olds.totp) return `re-enrols TOTP (new secret): totpGeneration ${olds.totp.generation} -> ${news.totpGeneration ?? 1}`;
-    if (olds.totpSecret !== undefined)
-        return "re-enrols TOTP (new secret): Cognito no longer has the enrolment this stack made (removed or reset outside Pulumi, or left half-made)";
-    return "enrols TOTP (new secret)";
 }
 
 /** The outputs to store for a user that now matches `user` and is CONFIRMED. Never holds `undefined`. */
@@ -331,35 +202,4 @@ export function passwordRevision(olds: Partial<CognitoUserInputs>, news: Cognito
     if (olds.password === undefined) return 1;
     if (news.password === unknownValue || news.password === olds.password) return old;
     return (old ?? 1) + 1;
-}
-
-/** Why a new user's check touches TOTP: a create has no diff, so its check says it (only for a create: no old inputs). */
-export function createTotpReason(olds: Partial<CognitoUserInputs>, news: CognitoUserInputs): string | undefined {
-    return Object.keys(olds ?? {}).length === 0 && news.mfa === "TOTP" ? "enrols TOTP (new secret)" : undefined;
-}
-
-/** The line a preview prints for a user whose update touches TOTP (the engine shows no reason of a dynamic resource's diff). */
-export function totpNotice(news: CognitoUserInputs, reason: string): string {
-    return `cognito-auth: Cognito user "${isUnknown(news.username) ? "<unknown>" : news.username}": ${reason}`;
-}
-
-/** The TOTP inputs' rules (the component checks them at preview too; these guard the provider's own inputs). */
-function totpProblems(news: CognitoUserInputs): [string, string][] {
-    const problems: [string, string][] = [];
-    if (news.mfa === undefined || isUnknown(news.mfa)) return problems;
-    if (news.mfa !== "TOTP") problems.push(["mfa", `mfa must be "TOTP" (the only kind the stack enrols), not ${JSON.stringify(news.mfa)}`]);
-    const generation = news.totpGeneration;
-    if (generation !== undefined && !isUnknown(generation) && !(Number.isInteger(generation) && generation >= 1))
-        problems.push(["totpGeneration", `totpGeneration must be a whole number of at least 1, not ${JSON.stringify(generation)}`]);
-    if (!news.clientId)
-        problems.push([
-            "clientId",
-            "mfa TOTP needs the app client to sign in through to enrol (clientId; cognito-auth:userPoolClientId for an existing pool)",
-        ]);
-    if (news.enabled === false) problems.push(["mfa", "mfa TOTP needs an enabled user: a disabled user cannot sign in to enrol"]);
-    return problems;
-}
-
-export function isUnknown(value: unknown): boolean {
-    return value === unknownValue;
 }
