@@ -46,10 +46,12 @@ describe("private @pulumi/pulumi APIs (lib/pulumiInternals.ts)", () => {
         expect(Object.keys(sdk).sort()).to.deep.equal([
             "ComponentResource",
             "CustomResource",
+            "all",
             "allConfig",
             "getProject",
             "getRootDirectory",
             "getStack",
+            "interpolate",
             "log",
             "mergeOptions",
             "output",
